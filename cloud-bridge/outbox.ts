@@ -1,0 +1,257 @@
+/**
+ * The durable outbox: the truth about what the township has not yet acknowledged (style rule 7).
+ * Writes are grouped per event-loop turn into one transaction, so one fsync covers every event that
+ * arrived in that turn; callers learn of the commit through the promise `add` returns, and only then
+ * acknowledge the device. Rows leave on the township's PUBACK (`ack`) or by reported eviction.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Db } from './db.js';
+import { type EvictionSummary, summariseEviction } from './eviction.js';
+
+/** `report` is an eviction report: an event that is itself never evicted. */
+export type OutboxKind = 'event' | 'report' | 'state' | 'reply';
+
+export interface OutboxItem {
+  kind: OutboxKind;
+  /** Drain priority, 0 first: events use their severity rank. */
+  prio: number;
+  topic: string;
+  /** Events get their `seq` here, allocated when the item is added, so seq follows arrival order. */
+  payload: Buffer | ((seq: number) => Buffer);
+  qos: 0 | 1;
+  retain: boolean;
+}
+
+export interface OutboxRow {
+  id: number;
+  prio: number;
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1;
+  retain: boolean;
+}
+
+export interface OutboxLimits {
+  maxRows: number;
+  maxBytes: number;
+}
+
+/** Builds the `system.outbox.evicted` event for a summary, with the seq given. */
+export type EvictionReporter = (seq: number, summary: EvictionSummary) => { topic: string; payload: Buffer };
+
+interface Pending {
+  item: OutboxItem;
+  seq: number | null;
+  payload: Buffer;
+  resolve: (seq: number | null) => void;
+  reject: (err: Error) => void;
+}
+
+/** Eviction frees down to this share of the cap, so a full outbox does not evict on every insert. */
+const EVICT_TO = 0.95;
+/** info; critical (0) is evicted last, only when nothing else is left. */
+const LOWEST_PRIO = 3;
+
+export class Outbox extends EventEmitter<{ added: [minPrio: number]; error: [err: Error] }> {
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  /** Acknowledged rows not yet deleted: never handed out again. */
+  private acked = new Set<number>();
+  private ackScheduled = false;
+  private nextSeq = 0;
+  private rowCount = 0;
+  private byteCount = 0;
+  private evictedTotal = 0;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: OutboxLimits,
+    private readonly reportEviction: EvictionReporter,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.stmts = {
+      insert: db.prepare('INSERT INTO outbox (prio, kind, seq, topic, payload, qos, retain, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      dropState: db.prepare("DELETE FROM outbox WHERE kind = 'state' AND topic = ? RETURNING length(payload) AS bytes"),
+      setSeq: db.prepare("UPDATE counters SET value = ? WHERE name = 'seq'"),
+      page: db.prepare('SELECT id, prio, topic, payload, qos, retain FROM outbox WHERE prio > ? OR (prio = ? AND id > ?) ORDER BY prio, id LIMIT ?'),
+      del: db.prepare('DELETE FROM outbox WHERE id = ? RETURNING length(payload) AS bytes'),
+      // Reports of earlier evictions (kind 'report') are never evicted: they explain the gaps.
+      victims: db.prepare("SELECT id, prio, seq, length(payload) AS bytes FROM outbox WHERE prio = ? AND kind = 'event' ORDER BY id LIMIT ?"),
+      oldest: db.prepare('SELECT created FROM outbox ORDER BY id LIMIT 1'),
+    };
+  }
+
+  /** Reads the counters; call once before use. */
+  start(): void {
+    const seq = this.db.prepare("SELECT value FROM counters WHERE name = 'seq'").pluck().get() as number;
+    this.nextSeq = seq + 1;
+    const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(length(payload)), 0) AS b FROM outbox').get() as { n: number; b: number };
+    this.rowCount = totals.n;
+    this.byteCount = totals.b;
+  }
+
+  /** Queues an item for this turn's transaction; resolves with its seq (events) once committed. */
+  add(item: OutboxItem): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      const seq = item.kind === 'event' ? this.nextSeq++ : null;
+      const payload = typeof item.payload === 'function' ? item.payload(seq ?? 0) : item.payload;
+      this.pending.push({ item, seq, payload, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything queued so far in one transaction (one fsync). */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const firstSeq = batch.find((p) => p.seq !== null)?.seq ?? null;
+    let minPrio = Number.MAX_SAFE_INTEGER;
+    try {
+      this.db.transaction(() => {
+        const now = Date.now();
+        let lastSeq: number | null = null;
+        for (const p of batch) {
+          const { item } = p;
+          if (item.kind === 'state') {
+            for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
+          }
+          this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
+          this.rowCount++;
+          this.byteCount += p.payload.length;
+          if (p.seq !== null) lastSeq = p.seq;
+          minPrio = Math.min(minPrio, item.prio);
+        }
+        const evictionPrio = this.evictIfOver(now);
+        if (evictionPrio !== null) {
+          lastSeq = this.nextSeq - 1;
+          minPrio = Math.min(minPrio, evictionPrio);
+        }
+        if (lastSeq !== null) this.stmts.setSeq.run(lastSeq);
+      })();
+    } catch (err) {
+      // Nothing of the batch is stored: give its seqs back so a failed turn leaves no gap.
+      if (firstSeq !== null) this.nextSeq = firstSeq;
+      this.restoreTotals();
+      for (const p of batch) p.reject(err as Error);
+      this.emit('error', err as Error);
+      return;
+    }
+    for (const p of batch) p.resolve(p.seq);
+    this.emit('added', minPrio);
+  }
+
+  /** Up to `limit` rows in drain order strictly after the cursor (prio, id). */
+  page(afterPrio: number, afterId: number, limit: number): OutboxRow[] {
+    const rows = this.stmts.page.all(afterPrio, afterPrio, afterId, limit) as (Omit<OutboxRow, 'retain' | 'qos'> & { qos: number; retain: number })[];
+    const out: OutboxRow[] = [];
+    for (const r of rows) if (!this.acked.has(r.id)) out.push({ ...r, qos: r.qos as 0 | 1, retain: r.retain === 1 });
+    return out;
+  }
+
+  /** The township acknowledged row `id`: delete it (batched; losing a delete only duplicates). */
+  ack(id: number): void {
+    this.acked.add(id);
+    if (!this.ackScheduled) {
+      this.ackScheduled = true;
+      setImmediate(() => this.flushAcks());
+    }
+  }
+
+  flushAcks(): void {
+    this.ackScheduled = false;
+    const ids = this.acked;
+    if (ids.size === 0) return;
+    this.acked = new Set();
+    try {
+      // A lost delete only re-sends a row (ids make that harmless), so deletes skip the fsync; the next
+      // FULL commit syncs the WAL, and these frames with it.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.transaction(() => {
+        for (const id of ids) {
+          const r = this.stmts.del.get(id) as { bytes: number } | undefined;
+          if (r) this.forget(r.bytes);
+        }
+      })();
+    } catch (err) {
+      this.log.warn({ err, rows: ids.size }, 'outbox delete failed; rows will be sent again');
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  get depth(): number {
+    return this.rowCount;
+  }
+
+  get bytes(): number {
+    return this.byteCount;
+  }
+
+  get evicted(): number {
+    return this.evictedTotal;
+  }
+
+  /** Age in ms of the oldest row, or null when empty. */
+  oldestAgeMs(now = Date.now()): number | null {
+    const created = this.stmts.oldest.pluck().get() as number | undefined;
+    return created === undefined ? null : Math.max(0, now - created);
+  }
+
+  private forget(bytes: number): void {
+    this.rowCount--;
+    this.byteCount -= bytes;
+  }
+
+  private restoreTotals(): void {
+    const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(length(payload)), 0) AS b FROM outbox').get() as { n: number; b: number };
+    this.rowCount = totals.n;
+    this.byteCount = totals.b;
+  }
+
+  /**
+   * Inside the insert transaction: evicts lowest severity, oldest first, and writes the report in the
+   * same transaction, so an eviction is never silent. Critical events go only when nothing else is left.
+   * Returns the report's prio, or null when nothing was evicted.
+   */
+  private evictIfOver(now: number): number | null {
+    const { maxRows, maxBytes } = this.limits;
+    if (this.rowCount <= maxRows && this.byteCount <= maxBytes) return null;
+    const victims: { prio: number; seq: number }[] = [];
+    const targetRows = Math.floor(maxRows * EVICT_TO);
+    const targetBytes = Math.floor(maxBytes * EVICT_TO);
+    for (let prio = LOWEST_PRIO; prio >= 0; prio--) {
+      while (this.rowCount > targetRows || this.byteCount > targetBytes) {
+        const batch = this.stmts.victims.all(prio, 256) as { id: number; prio: number; seq: number; bytes: number }[];
+        if (batch.length === 0) break;
+        for (const v of batch) {
+          if (this.rowCount <= targetRows && this.byteCount <= targetBytes) break;
+          this.stmts.del.run(v.id);
+          this.forget(v.bytes);
+          victims.push({ prio: v.prio, seq: v.seq });
+        }
+      }
+    }
+    if (victims.length === 0) return null;
+    this.evictedTotal += victims.length;
+    let reportPrio = Number.MAX_SAFE_INTEGER;
+    for (const summary of summariseEviction(victims, this.limits)) {
+      const seq = this.nextSeq++;
+      const report = this.reportEviction(seq, summary);
+      const prio = 1; // major: it explains a gap, so it should reach the township before info traffic
+      this.stmts.insert.run(prio, 'report', seq, report.topic, report.payload, 1, 0, now);
+      this.rowCount++;
+      this.byteCount += report.payload.length;
+      reportPrio = Math.min(reportPrio, prio);
+      this.log.warn({ evicted: summary.count, bySeverity: summary.bySeverity, ranges: summary.ranges.length }, 'outbox full: events evicted');
+    }
+    return reportPrio;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The township topic tree of contract.md, v1. The only module that builds or parses township topics
+ * (style rule 6); change it only together with docs/asyncapi.yaml and the schemas.
+ */
+import type { Category } from '../gateway/config/schema.js';
+
+export const CONTRACT_ROOT = 'pingan/v1';
+
+export interface TopicIdentity {
+  township: string;
+  gateway: string;
+}
+
+export function townshipTopics({ township, gateway }: TopicIdentity) {
+  const base = `${CONTRACT_ROOT}/${township}/${gateway}`;
+  return {
+    status: `${base}/status`,
+    metrics: `${base}/metrics`,
+    event: (category: Category) => `${base}/events/${category}`,
+    deviceState: (device: string) => `${base}/devices/${device}/state`,
+    reply: (commandId: string) => `${base}/replies/${commandId}`,
+    snapshot: (eventId: string) => `${base}/snapshots/${eventId}`,
+    /** Subscriptions for commands to this gateway and to every gateway of the township. */
+    commandFilters: [`${base}/cmd/#`, `${CONTRACT_ROOT}/${township}/all/cmd/#`],
+    /** The topic a command is published on, for operators' tools. */
+    command: (target: string, name: string) => `${CONTRACT_ROOT}/${township}/${target}/cmd/${name}`,
+  };
+}
+
+export type TownshipTopics = ReturnType<typeof townshipTopics>;
+
+/** Where a command arrived: township, target (`{gateway}` or `all`) and name from the topic. */
+export function parseCommandTopic(topic: string): { township: string; target: string; name: string } | null {
+  const parts = topic.split('/');
+  if (parts.length < 6 || `${parts[0]}/${parts[1]}` !== CONTRACT_ROOT || parts[4] !== 'cmd') return null;
+  return { township: parts[2] as string, target: parts[3] as string, name: parts.slice(5).join('/') };
+}
+
+/** Local broker (village LAN): every device lives under `dev/{device}/`. */
+export const LOCAL_KINDS = ['event', 'state', 'status', 'cmd'] as const;
+export type LocalKind = (typeof LOCAL_KINDS)[number];
+
+export function parseLocalTopic(topic: string): { device: string; kind: string } | null {
+  const parts = topic.split('/');
+  if (parts.length !== 3 || parts[0] !== 'dev') return null;
+  return { device: parts[1] as string, kind: parts[2] as string };
+}
+
+export const localTopic = (device: string, kind: LocalKind): string => `dev/${device}/${kind}`;

@@ -1,0 +1,235 @@
+/**
+ * The township connection (mqtt.js). Drains the outbox in (priority, id) order with a bounded window of
+ * unacknowledged messages and deletes a row only on its PUBACK. MQTT.js's own queue is never trusted
+ * (its offline store is memory: mqttjs#398, #607, #2015): every connection is a new client with
+ * automatic reconnect off, and after a drop the rows in flight are simply sent again from SQLite.
+ */
+import { readFileSync } from 'node:fs';
+import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { isoLocal, type Clock } from '../gateway/clock.js';
+import type { Config } from '../gateway/config/schema.js';
+import { Backoff } from './backoff.js';
+import type { Outbox } from './outbox.js';
+import type { TownshipTopics } from './topics.js';
+
+export type UplinkState = 'connected' | 'connecting' | 'disconnected';
+
+/** Handles one command message; resolve when its outcome is stored (then it is acknowledged). */
+export type CommandHandler = (topic: string, payload: Buffer, properties: IPublishPacket['properties']) => Promise<void>;
+
+export interface UplinkDeps {
+  config: Config['uplink'];
+  gatewayId: string;
+  version: string;
+  bootId: string;
+  outbox: Outbox;
+  topics: TownshipTopics;
+  clock: Clock;
+  log: Logger;
+  onCommand: CommandHandler;
+}
+
+/** Rows asked of SQLite per page while draining. */
+const PAGE = 256;
+/** Persistent session lifetime (MQTT 5): commands sent while we are offline wait this long. */
+const SESSION_EXPIRY_SEC = 24 * 3600;
+
+export class Uplink {
+  private client: MqttClient | null = null;
+  /** Bumped per connection: callbacks of an older client are ignored. */
+  private generation = 0;
+  private readonly inflight = new Set<number>();
+  private cursor = { prio: 0, id: 0 };
+  private draining = false;
+  private drainScheduled = false;
+  private stopping = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly backoff: Backoff;
+  private readonly onAdded = (minPrio: number): void => {
+    if (minPrio < this.cursor.prio) this.cursor = { prio: minPrio, id: 0 };
+    this.drain();
+  };
+  state: UplinkState = 'disconnected';
+  connectedSince: number | null = null;
+  reconnects = 0;
+  delivered = 0;
+
+  constructor(private readonly deps: UplinkDeps) {
+    this.backoff = new Backoff(deps.config.backoffInitialMs, deps.config.backoffMaxMs);
+  }
+
+  start(): void {
+    this.deps.outbox.on('added', this.onAdded);
+    this.connect();
+  }
+
+  /** Clean shutdown: lets in-flight messages finish (bounded), says offline, closes. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.stopping = true;
+    this.deps.outbox.off('added', this.onAdded);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    if (!client) return;
+    if (this.state === 'connected') {
+      const until = Date.now() + graceMs;
+      while (this.inflight.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const offline = JSON.stringify({ online: false, ts: isoLocal(this.deps.clock.now()), reason: 'shutdown' });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        client.publish(this.deps.topics.status, offline, { qos: 1, retain: true }, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    this.client = null;
+    this.state = 'disconnected';
+  }
+
+  private options(): IClientOptions {
+    const { config, gatewayId, topics, clock } = this.deps;
+    const will = JSON.stringify({ online: false, ts: isoLocal(clock.now()), reason: 'lwt' });
+    const tls = config.tls;
+    return {
+      clientId: gatewayId,
+      username: config.username,
+      password: config.passwordFile ? readFileSync(config.passwordFile, 'utf8').trim() : undefined,
+      protocolVersion: config.protocolVersion,
+      keepalive: config.keepaliveSec,
+      // A persistent session keeps commands queued at the township while the village is offline.
+      clean: false,
+      properties: config.protocolVersion === 5 ? { sessionExpiryInterval: SESSION_EXPIRY_SEC } : undefined,
+      reconnectPeriod: 0,
+      connectTimeout: 15_000,
+      will: { topic: topics.status, payload: Buffer.from(will), qos: 1, retain: true },
+      ca: tls?.ca ? readFileSync(tls.ca) : undefined,
+      cert: tls?.cert ? readFileSync(tls.cert) : undefined,
+      key: tls?.key ? readFileSync(tls.key) : undefined,
+      rejectUnauthorized: true,
+    };
+  }
+
+  private connect(): void {
+    if (this.stopping) return;
+    const gen = ++this.generation;
+    this.state = 'connecting';
+    let client: MqttClient;
+    try {
+      client = connect(this.deps.config.url, this.options());
+    } catch (err) {
+      this.deps.log.error({ err }, 'uplink cannot be configured');
+      this.scheduleReconnect();
+      return;
+    }
+    this.client = client;
+    client.handleMessage = (packet, done) => {
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      this.deps.onCommand(packet.topic, payload, packet.properties).then(
+        () => done(),
+        (err: unknown) => {
+          // Outcome not stored: no PUBACK; dropping the link makes the broker deliver it again.
+          this.deps.log.error({ err, topic: packet.topic }, 'command not stored; dropping the uplink so it is redelivered');
+          client.end(true);
+        },
+      );
+    };
+    client.on('connect', () => {
+      if (gen !== this.generation) return;
+      this.state = 'connected';
+      this.connectedSince = Date.now();
+      this.backoff.reset();
+      this.deps.log.info({ url: this.deps.config.url, backlog: this.deps.outbox.depth }, 'uplink connected');
+      this.announce(client);
+      client.subscribe(this.deps.topics.commandFilters, { qos: 1 }, (err) => {
+        if (err) this.deps.log.error({ err }, 'command subscription failed');
+      });
+      this.cursor = { prio: 0, id: 0 };
+      this.drain();
+    });
+    client.on('error', (err) => {
+      if (gen === this.generation) this.deps.log.warn({ err: err.message, code: (err as { code?: unknown }).code }, 'uplink error');
+    });
+    client.on('close', () => {
+      if (gen !== this.generation || this.stopping) return;
+      if (this.state === 'connected') this.deps.log.warn({ inflight: this.inflight.size, backlog: this.deps.outbox.depth }, 'uplink lost');
+      this.state = 'disconnected';
+      this.connectedSince = null;
+      this.inflight.clear();
+      client.end(true);
+      this.scheduleReconnect();
+    });
+  }
+
+  private announce(client: MqttClient): void {
+    const { topics, clock, version, bootId, outbox } = this.deps;
+    const birth = JSON.stringify({ online: true, ts: isoLocal(clock.now()), version, bootId, backlog: outbox.depth });
+    client.publish(topics.status, birth, { qos: 1, retain: true });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const delay = this.backoff.next();
+    this.reconnects++;
+    this.deps.log.info({ delayMs: delay }, 'uplink reconnect scheduled');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Sends rows in drain order until the window is full or the outbox is exhausted. */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const { outbox } = this.deps;
+      const window = this.deps.config.inflightWindow;
+      const gen = this.generation;
+      const client = this.client;
+      while (client && this.state === 'connected' && !this.stopping && this.inflight.size < window) {
+        const rows = outbox.page(this.cursor.prio, this.cursor.id, Math.min(PAGE, window - this.inflight.size));
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          this.cursor = { prio: row.prio, id: row.id };
+          if (this.inflight.has(row.id)) continue;
+          this.inflight.add(row.id);
+          client.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) => {
+            if (gen !== this.generation) return;
+            this.inflight.delete(row.id);
+            if (err) {
+              // A PUBACK reason code >= 0x80 (MQTT 5) is a refusal, e.g. the broker's ACL: the row stays
+              // and is tried again after the next reconnect; anything else means the link is going.
+              const code = (err as { code?: unknown }).code;
+              if (typeof code === 'number') this.deps.log.error({ topic: row.topic, reasonCode: code, err: err.message }, 'township broker refused a message; check its ACL');
+              return;
+            }
+            outbox.ack(row.id);
+            this.delivered++;
+            this.scheduleDrain();
+          });
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * Best-effort publish while connected, never stored: metrics (QoS 0; stale ones are worthless) and
+   * the copy of a reply on an MQTT 5 response topic (the durable one goes to `replies/{id}`).
+   */
+  publishVolatile(topic: string, payload: string | Buffer, qos: 0 | 1 = 0, properties?: IClientPublishOptions['properties']): void {
+    if (this.state === 'connected') this.client?.publish(topic, payload, { qos, properties });
+  }
+}

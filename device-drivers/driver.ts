@@ -1,0 +1,51 @@
+/**
+ * The one driver interface. A driver turns hardware or LAN traffic into device events and actions into
+ * hardware effects; it never talks to the township and never touches SQLite (architecture.md).
+ * Lifecycle (style rule 2): the factory only assigns, `start` does the I/O, `stop` releases it.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../gateway/clock.js';
+import type { DeviceConfig } from '../gateway/config/schema.js';
+
+/** What a driver reports of its device; `state` is mirrored to `devices/{device}/state`. */
+export interface DeviceEventInput {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'bad-type' | 'unknown-topic';
+
+export interface DriverHealth {
+  status: 'ok' | 'degraded' | 'stopped';
+  online: boolean;
+  detail?: string;
+}
+
+/** An action for a device (from a command or a local rule). */
+export interface DeviceAction {
+  name: string;
+  params: Record<string, unknown>;
+}
+
+/** The narrow context every driver gets (style rule 4); `S` is the hardware seams it uses. */
+export interface DriverContext<S = object> {
+  device: Readonly<DeviceConfig>;
+  log: Logger;
+  clock: Clock;
+  /** Commits an event; resolves once it is on disk (only then acknowledge the device). */
+  emit(event: DeviceEventInput): Promise<void>;
+  /** Counts and reports input that could not become an event. */
+  reject(reason: RejectReason, detail: { bytes?: number }): void;
+  /** Records the device's latest state and online flag; mirrored (retained) to the township. */
+  setState(update: { online?: boolean; state?: Record<string, unknown> }): Promise<void>;
+  seams: S;
+}
+
+export interface Driver {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): DriverHealth;
+  handleAction?(action: DeviceAction): Promise<void>;
+}
+
+export type DriverFactory<S = object> = (ctx: DriverContext<S>) => Driver;

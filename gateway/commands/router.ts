@@ -1,0 +1,169 @@
+/**
+ * The command router (contract, "Downlink" and "Command authentication"): signature and role first,
+ * then topic match, expiry, parameters and once-only, then the handler. Every outcome is a reply on
+ * `replies/{id}`, stored in the outbox before the township's message is acknowledged.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { CommandIds } from '../../cloud-bridge/command-ids.js';
+import type { Outbox } from '../../cloud-bridge/outbox.js';
+import { parseCommandTopic, type TownshipTopics } from '../../cloud-bridge/topics.js';
+import { isoLocal, type Clock } from '../clock.js';
+import type { Config, Role } from '../config/schema.js';
+import type { RejectionReports } from '../reports.js';
+import { loadPublicKey, verifyCommand } from './signing.js';
+
+export const REJECT_CODES = ['unsigned', 'bad-signature', 'unknown-key', 'forbidden', 'misdirected', 'expired', 'replayed', 'invalid'] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+export interface Command {
+  id: string;
+  name: string;
+  by: string;
+  issuedAt: number;
+  expiresAt: number;
+  params: Record<string, unknown>;
+}
+
+export interface CommandDefinition {
+  /** Role the signing key needs; `null`: any trusted key (e.g. `ping`). `admin` may do everything. */
+  role: Role | null;
+  /** Validates the command's own parameters (fields other than the common ones). */
+  params: z.ZodType<Record<string, unknown>>;
+  /** Carries it out; resolve = `done`, throw = `failed` (message goes to the reply). */
+  run(command: Command): Promise<void>;
+}
+
+/** Best-effort copy of a reply to an MQTT 5 response topic. */
+export type ResponseCopy = (topic: string, payload: Buffer, correlationData: Buffer | undefined) => void;
+
+const commandSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+    name: z.string().min(1).max(64),
+    township: z.string().min(1),
+    target: z.string().min(1),
+    issuedAt: z.iso.datetime({ offset: true }),
+    expiresAt: z.iso.datetime({ offset: true }),
+    by: z.string().min(1).max(128),
+  })
+  .loose();
+const COMMON = new Set(['id', 'name', 'township', 'target', 'issuedAt', 'expiresAt', 'by']);
+const SAFE_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+class Rejection extends Error {
+  constructor(
+    readonly code: RejectCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RouterDeps {
+  config: Config;
+  ids: CommandIds;
+  outbox: Outbox;
+  topics: TownshipTopics;
+  clock: Clock;
+  reports: RejectionReports;
+  log: Logger;
+  respond: ResponseCopy;
+}
+
+export class CommandRouter {
+  private readonly definitions = new Map<string, CommandDefinition>();
+  private readonly keys: Map<string, { key: KeyObject; roles: readonly Role[] }>;
+  executed = 0;
+  rejected = 0;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.keys = new Map(deps.config.commands.operators.map((o) => [o.kid, { key: loadPublicKey(o.publicKey), roles: o.roles }]));
+  }
+
+  register(name: string, definition: CommandDefinition): void {
+    this.definitions.set(name, definition);
+  }
+
+  /** Handles one message from a `cmd` topic; resolves once its reply is stored. */
+  async handle(topic: string, payload: Buffer, properties?: { responseTopic?: string; correlationData?: Buffer }): Promise<void> {
+    let claimedId: string | undefined;
+    let kid: string | undefined;
+    try {
+      const { command, kid: k, definition } = this.authenticate(topic, payload, (id) => (claimedId = id));
+      kid = k;
+      this.deps.log.info({ commandId: command.id, name: command.name, by: command.by, kid }, 'command accepted');
+      try {
+        await definition.run(command);
+        this.executed++;
+        await this.reply(command.id, 'done', undefined, properties);
+      } catch (err) {
+        this.deps.log.warn({ commandId: command.id, err }, 'command failed');
+        await this.reply(command.id, 'failed', { code: 'failed', message: (err as Error).message }, properties);
+      }
+    } catch (err) {
+      if (!(err instanceof Rejection)) throw err;
+      this.rejected++;
+      this.deps.log.warn({ commandId: claimedId, code: err.code, kid, reason: err.message }, 'command rejected');
+      this.deps.reports.reject('system.command.rejected', 'major', kid ?? '(none)', { code: err.code, ...(claimedId ? { commandId: claimedId } : {}), ...(kid ? { kid } : {}) });
+      if (claimedId) await this.reply(claimedId, 'rejected', { code: err.code, message: err.message }, properties);
+    }
+  }
+
+  /** Every check that may refuse the command, in the contract's order; claims the id last. */
+  private authenticate(topic: string, payload: Buffer, noteId: (id: string) => void) {
+    const envelope = parseJson(payload);
+    if (!envelope || typeof envelope !== 'object') throw new Rejection('invalid', 'payload is not a JSON object');
+    const { cmd, kid, sig } = envelope as Record<string, unknown>;
+    const inner = typeof cmd === 'string' ? parseJson(Buffer.from(cmd)) : envelope;
+    const innerId = (inner as { id?: unknown } | undefined)?.id;
+    if (typeof innerId === 'string' && SAFE_ID.test(innerId)) noteId(innerId);
+    if (typeof cmd !== 'string' || typeof sig !== 'string' || typeof kid !== 'string') throw new Rejection('unsigned', 'commands must be signed: {"cmd","kid","sig"} (use `vgw send`)');
+    const operator = this.keys.get(kid);
+    if (!operator) throw new Rejection('unknown-key', `key id "${kid.slice(0, 64)}" is not trusted by this gateway (commands.operators)`);
+    if (!verifyCommand({ cmd, kid, sig }, operator.key)) throw new Rejection('bad-signature', 'signature does not match the command bytes and key');
+    const parsed = commandSchema.safeParse(inner);
+    if (!parsed.success) throw new Rejection('invalid', `command fields: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const c = parsed.data;
+    const definition = this.definitions.get(c.name);
+    if (!definition) throw new Rejection('invalid', `unknown command "${c.name}"; this gateway handles: ${[...this.definitions.keys()].join(', ')}`);
+    if (definition.role && !operator.roles.includes(definition.role) && !operator.roles.includes('admin')) {
+      throw new Rejection('forbidden', `key "${kid}" lacks the role "${definition.role}" that ${c.name} needs`);
+    }
+    const where = parseCommandTopic(topic);
+    const { township, id: gatewayId } = this.deps.config.gateway;
+    if (!where || where.name !== c.name || where.township !== c.township || where.target !== c.target || c.township !== township || (c.target !== gatewayId && c.target !== 'all')) {
+      throw new Rejection('misdirected', `signed for ${c.township}/${c.target}/${c.name}, arrived on ${topic}`);
+    }
+    const now = this.deps.clock.now();
+    const issuedAt = Date.parse(c.issuedAt);
+    const expiresAt = Date.parse(c.expiresAt);
+    if (expiresAt <= now) throw new Rejection('expired', `expired at ${c.expiresAt}`);
+    if (expiresAt - issuedAt > this.deps.config.commands.maxLifetimeSec * 1000) throw new Rejection('invalid', `lifetime longer than commands.maxLifetimeSec (${this.deps.config.commands.maxLifetimeSec} s)`);
+    const extra = Object.fromEntries(Object.entries(c).filter(([k]) => !COMMON.has(k)));
+    const params = definition.params.safeParse(extra);
+    if (!params.success) throw new Rejection('invalid', `parameters: ${params.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    // Claimed last: a command refused for any other reason may be sent again, corrected, with its id.
+    if (!this.deps.ids.claim(c.id, c.name, now, expiresAt)) throw new Rejection('replayed', `command ${c.id} was already received`);
+    const command: Command = { id: c.id, name: c.name, by: c.by, issuedAt, expiresAt, params: params.data };
+    return { command, kid, definition };
+  }
+
+  private async reply(id: string, status: 'rejected' | 'done' | 'failed' | 'accepted', error: { code: string; message: string } | undefined, properties?: { responseTopic?: string; correlationData?: Buffer }): Promise<void> {
+    const { topics, clock, outbox, respond } = this.deps;
+    const payload = Buffer.from(JSON.stringify({ id, status, ts: isoLocal(clock.now()), ...(error ? { error } : {}) }));
+    await outbox.add({ kind: 'reply', prio: 0, topic: topics.reply(id), payload, qos: 1, retain: false });
+    const rt = properties?.responseTopic;
+    // The response topic is not signed: never let it point into the contract tree, where a reply could pose as an event.
+    if (rt && !rt.startsWith('pingan/') && !rt.includes('#') && !rt.includes('+')) respond(rt, payload, properties?.correlationData);
+  }
+}
+
+function parseJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The one config schema (style rule 9): validated once at start, frozen, types derived from it.
+ * Every field has a one-line doc; `vgw init` and README examples follow this file.
+ */
+import { z } from 'zod';
+
+const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
+export const severitySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severitySchema>;
+
+export const CATEGORIES = ['alarm', 'access', 'door', 'broadcast', 'camera', 'device', 'patrol', 'system'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const ROLES = ['broadcast', 'door', 'arm', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const GATEWAY_ID = /^[a-z0-9-]{3,64}$/;
+const DEVICE_ID = /^[a-z0-9-]{1,64}$/;
+const EVENT_TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+/** `scrypt$N$r$p$saltB64$hashB64`, as written by `vgw passwd`. */
+export const PASSWORD_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
+
+const severityMap = z
+  .object({
+    /** Severity of a type not listed in `types`. */
+    default: severitySchema.optional(),
+    /** Map from event `type` to severity, e.g. `panic.pressed: critical`. */
+    types: z.record(z.string().regex(EVENT_TYPE, 'an event type like "panic.pressed"'), severitySchema).default({}),
+  })
+  .strict();
+
+const tlsFiles = z
+  .object({
+    /** PEM file of the CA that signed the server's certificate (township) or the clients' (local). */
+    ca: z.string().optional(),
+    /** PEM certificate file. */
+    cert: z.string().optional(),
+    /** PEM private key file. */
+    key: z.string().optional(),
+  })
+  .strict();
+
+const deviceSchema = z
+  .object({
+    /** Device id, used as its MQTT username and in topics: `[a-z0-9-]{1,64}`. */
+    id: z.string().regex(DEVICE_ID, 'lowercase letters, digits and "-", 1 to 64 characters'),
+    /** Which driver mounts it. */
+    driver: z.literal('mqtt'),
+    /** Salted hash of the device's MQTT password, from `vgw passwd`. Never the password itself. */
+    passwordHash: z.string().regex(PASSWORD_HASH, 'a hash from `vgw passwd` (scrypt$...), never a plain password'),
+    /** Category of this device's events in the township contract. */
+    category: z.enum(CATEGORIES).default('device'),
+    /** Event type used when the device's payload has no `type`. */
+    defaultType: z.string().regex(EVENT_TYPE).default('device.event'),
+    /** Per-device severity overrides, consulted before the gateway-wide map. */
+    severity: severityMap.optional(),
+    /** Grid cell / zone the device belongs to (网格). */
+    zone: z.string().max(64).optional(),
+    /** Where it is, for people: "east gate, left pillar". */
+    location: z.string().max(200).optional(),
+  })
+  .strict();
+export type DeviceConfig = z.infer<typeof deviceSchema>;
+
+const operatorSchema = z
+  .object({
+    /** Key id the operator's tool puts in `kid`. */
+    kid: z.string().min(1).max(64),
+    /** Ed25519 public key: PEM, or base64 of the 32 raw bytes (`vgw keygen` prints both). */
+    publicKey: z.string().min(40),
+    /** What this key may do. */
+    roles: z.array(z.enum(ROLES)).min(1),
+  })
+  .strict();
+export type OperatorConfig = z.infer<typeof operatorSchema>;
+
+export const configSchema = z
+  .object({
+    gateway: z
+      .object({
+        /** Gateway id given at provisioning, e.g. `370283104-xiejiayu-01`; also its MQTT client id and username. */
+        id: z.string().regex(GATEWAY_ID, 'lowercase letters, digits and "-", 3 to 64 characters'),
+        /** Township code, e.g. `370283104`. */
+        township: z.string().regex(/^[0-9a-z-]{1,32}$/, 'the township code, digits like "370283104"'),
+        /** Directory for the SQLite database; must be on persistent storage. */
+        dataDir: z.string().min(1),
+        /** File whose existence means the system clock is NTP-synced (systemd-timesyncd writes this one). */
+        clockSyncedFile: z.string().default('/run/systemd/timesync/synchronized'),
+      })
+      .strict(),
+    localBroker: z
+      .object({
+        /** Address to listen on; the village LAN interface or 0.0.0.0. */
+        host: z.string().default('0.0.0.0'),
+        /** TCP port (1883 plain, 8883 with TLS). 0 picks a free port (tests). */
+        port: z.number().int().min(0).max(65535).default(1883),
+        /** Largest accepted device payload in bytes; larger ones are rejected and reported. */
+        maxPayloadBytes: z.number().int().min(64).max(1_048_576).default(16_384),
+        /** Serve MQTT over TLS with this certificate and key. */
+        tls: tlsFiles.optional(),
+      })
+      .strict()
+      .default({ host: '0.0.0.0', port: 1883, maxPayloadBytes: 16_384 }),
+    uplink: z
+      .object({
+        /** Township broker URL: `mqtts://host:8883` (or `mqtt://` on a trusted network only). */
+        url: z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'a URL like mqtts://township.example:8883'),
+        /** MQTT protocol version: 5 (preferred, Mosquitto) or 4 (= 3.1.1). */
+        protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+        /** Username; the contract expects the gateway id. */
+        username: z.string().optional(),
+        /** File holding the password (keeps the secret out of this file). */
+        passwordFile: z.string().optional(),
+        /** TLS material for the township connection. */
+        tls: tlsFiles.optional(),
+        /** MQTT keepalive in seconds; the township sees us offline within 1.5× this. */
+        keepaliveSec: z.number().int().min(5).max(3600).default(30),
+        /** First reconnect delay; doubles up to `backoffMaxMs`, with jitter. */
+        backoffInitialMs: z.number().int().min(50).default(1000),
+        /** Largest reconnect delay. */
+        backoffMaxMs: z.number().int().min(100).default(60_000),
+        /** Messages in flight (sent, not yet PUBACKed). */
+        inflightWindow: z.number().int().min(1).max(65_535).default(1000),
+        /** Seconds between `metrics` messages; 0 turns them off. */
+        metricsIntervalSec: z.number().min(0).default(60),
+      })
+      .strict(),
+    outbox: z
+      .object({
+        /** Most events kept while the uplink is down. */
+        maxRows: z.number().int().min(100).default(500_000),
+        /** Most payload bytes kept while the uplink is down. */
+        maxBytes: z.number().int().min(65_536).default(512 * 1024 * 1024),
+      })
+      .strict()
+      .default({ maxRows: 500_000, maxBytes: 512 * 1024 * 1024 }),
+    commands: z
+      .object({
+        /** Operators' public keys and what each may do. */
+        operators: z.array(operatorSchema).default([]),
+        /** Longest accepted `expiresAt - issuedAt`; bounds how long command ids must be remembered. */
+        maxLifetimeSec: z.number().int().min(10).default(7 * 24 * 3600),
+      })
+      .strict()
+      .default({ operators: [], maxLifetimeSec: 7 * 24 * 3600 }),
+    /** Gateway-wide map from event type to severity. */
+    severity: severityMap.default({ types: {} }),
+    /** Devices mounted by this gateway. */
+    devices: z.array(deviceSchema).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.devices.forEach((d, i) => {
+      const first = seen.get(d.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `device id "${d.id}" is used twice (also devices[${first}]); give each device its own id` });
+      }
+      if (d.id === cfg.gateway.id) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `device id "${d.id}" equals the gateway id, which system events use; rename the device` });
+      }
+      seen.set(d.id, i);
+    });
+    const kids = new Set<string>();
+    cfg.commands.operators.forEach((o, i) => {
+      if (kids.has(o.kid)) ctx.addIssue({ code: 'custom', path: ['commands', 'operators', i, 'kid'], message: `key id "${o.kid}" is listed twice; merge the entries` });
+      kids.add(o.kid);
+    });
+    if (cfg.uplink.backoffMaxMs < cfg.uplink.backoffInitialMs) {
+      ctx.addIssue({ code: 'custom', path: ['uplink', 'backoffMaxMs'], message: 'must be at least uplink.backoffInitialMs' });
+    }
+    if (cfg.uplink.url.startsWith('mqtt://') && cfg.uplink.tls) {
+      ctx.addIssue({ code: 'custom', path: ['uplink', 'url'], message: 'uplink.tls is set but the URL is mqtt:// (plain); use mqtts://' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;

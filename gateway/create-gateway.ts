@@ -1,0 +1,175 @@
+/**
+ * The composition root (style rule 1): wires every part of the gateway from a validated config and the
+ * hardware seams. The daemon's `main` and the tests both call this; only the seams differ.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { CommandIds } from '../cloud-bridge/command-ids.js';
+import { openDb, type Db } from '../cloud-bridge/db.js';
+import { Outbox } from '../cloud-bridge/outbox.js';
+import { townshipTopics } from '../cloud-bridge/topics.js';
+import { Uplink } from '../cloud-bridge/uplink.js';
+import type { Driver } from '../device-drivers/driver.js';
+import { createDriver } from '../device-drivers/registry.js';
+import { systemClock, type Clock } from './clock.js';
+import { CommandRouter } from './commands/router.js';
+import type { Config } from './config/schema.js';
+import { DeviceStates } from './device-states.js';
+import { step } from './lifecycle.js';
+import { LocalBroker } from './local-broker.js';
+import { buildMetrics } from './metrics.js';
+import { Pipeline } from './pipeline.js';
+import { RejectionReports } from './reports.js';
+import { VERSION } from './version.js';
+
+export interface GatewayDeps {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+}
+
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+export function createGateway({ config, log, clock = systemClock(config.gateway.clockSyncedFile) }: GatewayDeps) {
+  const topics = townshipTopics({ township: config.gateway.township, gateway: config.gateway.id });
+  const bootId = randomUUID();
+  const startedAt = clock.now();
+  let db: Db | null = null;
+  let parts: ReturnType<typeof build> | null = null;
+  let metricsTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  function build(database: Db) {
+    let pipeline: Pipeline | null = null;
+    const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }));
+    pipeline = new Pipeline({ config, outbox, clock, topics, log });
+    const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }));
+    const states = new DeviceStates(outbox, topics, clock);
+    let uplink: Uplink | null = null;
+    const router = new CommandRouter({
+      config,
+      ids: new CommandIds(database),
+      outbox,
+      topics,
+      clock,
+      reports,
+      log: log.child({ component: 'commands' }),
+      respond: (topic, payload, correlationData) => uplink?.publishVolatile(topic, payload, 1, { correlationData }),
+    });
+    router.register('ping', { role: null, params: z.object({}).strict(), run: async () => {} });
+    uplink = new Uplink({ config: config.uplink, gatewayId: config.gateway.id, version: VERSION, bootId, outbox, topics, clock, log: log.child({ component: 'uplink' }), onCommand: (t, p, props) => router.handle(t, p, props) });
+    const broker = new LocalBroker({ config: config.localBroker, devices: config.devices, reports, log: log.child({ component: 'local-broker' }) });
+    const drivers = new Map<string, Driver>();
+    for (const device of config.devices) {
+      const dlog = log.child({ component: 'driver', device: device.id });
+      drivers.set(device.id, createDriver(device, {
+        device,
+        log: dlog,
+        clock,
+        emit: async (e) => void (await pipeline.emit({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data: e.data })),
+        reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
+        setState: (update) => states.update(device.id, update),
+        seams: { bus: broker },
+      }));
+    }
+    return { outbox, pipeline, reports, states, router, uplink, broker, drivers };
+  }
+
+  let lastDelivered = 0;
+  let lastSample = startedAt;
+  let drainRate = 0;
+  const sampleDrainRate = (p: NonNullable<typeof parts>): number => {
+    const now = clock.now();
+    if (now - lastSample >= 1000) {
+      drainRate = ((p.uplink.delivered - lastDelivered) * 1000) / (now - lastSample);
+      lastDelivered = p.uplink.delivered;
+      lastSample = now;
+    }
+    return drainRate;
+  };
+
+  const gateway = {
+    config,
+    topics,
+    bootId,
+    get db(): Db {
+      if (!db) throw new Error('gateway not started');
+      return db;
+    },
+    get parts() {
+      if (!parts) throw new Error('gateway not started');
+      return parts;
+    },
+    get localPort(): number {
+      return parts?.broker.port ?? 0;
+    },
+
+    metrics() {
+      const p = gateway.parts;
+      return buildMetrics({
+        clock,
+        startedAt,
+        dataDir: config.gateway.dataDir,
+        uplink: p.uplink,
+        outbox: p.outbox,
+        accepted: () => p.pipeline.acceptedTotal,
+        rejected: () => p.reports.total,
+        commands: p.router,
+        devices: { online: p.states.onlineCount, total: config.devices.length },
+        drainRate: () => sampleDrainRate(p),
+      });
+    },
+
+    async start(): Promise<void> {
+      db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+      const p = (parts = build(db));
+      p.outbox.start();
+      p.outbox.on('error', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
+      await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
+      p.uplink.start();
+      await step(log, 'start local broker', 10_000, () => p.broker.start());
+      for (const [id, driver] of p.drivers) {
+        try {
+          await step(log, `start driver ${id}`, 10_000, () => driver.start());
+        } catch (err) {
+          // Style rule 3: one broken device must not take the gateway down with it.
+          log.error({ device: id, err }, 'driver failed to start; device degraded');
+        }
+      }
+      const every = config.uplink.metricsIntervalSec * 1000;
+      if (every > 0) {
+        metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), every);
+        metricsTimer.unref();
+      }
+      log.info({ gateway: config.gateway.id, version: VERSION, bootId, backlog: p.outbox.depth, localPort: p.broker.port }, 'gateway started');
+    },
+
+    /** Graceful stop: intake first, then flush, offline status, database; bounded in time. */
+    async stop(reason = 'shutdown'): Promise<void> {
+      if (stopped || !parts || !db) return;
+      stopped = true;
+      const p = parts;
+      log.info({ reason, backlog: p.outbox.depth }, 'gateway stopping');
+      if (metricsTimer) clearInterval(metricsTimer);
+      const guarded = async (name: string, ms: number, run: () => Promise<unknown> | unknown): Promise<void> => {
+        try {
+          await step(log, name, ms, run);
+        } catch (err) {
+          log.error({ err, step: name }, 'stop step failed');
+        }
+      };
+      // Drivers first: once detached, their devices' publishes are refused (no PUBACK, so they resend
+      // after restart) instead of reading as "device offline" when only the gateway stops.
+      for (const [id, driver] of p.drivers) await guarded(`stop driver ${id}`, 2000, () => driver.stop());
+      await guarded('stop local broker', 3000, () => p.broker.stop());
+      p.reports.flush();
+      await guarded('flush outbox', 2000, () => new Promise<void>((r) => setImmediate(() => { p.outbox.flush(); r(); })));
+      await guarded('stop uplink', 5000, () => p.uplink.stop());
+      p.outbox.flushAcks();
+      db.close();
+      log.info({ backlog: p.outbox.depth }, 'gateway stopped');
+    },
+  };
+  return gateway;
+}

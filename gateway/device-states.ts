@@ -1,0 +1,37 @@
+/**
+ * The latest state and online flag of every device, mirrored retained to `devices/{device}/state`.
+ * Only the newest mirror of a device waits in the outbox (older ones are replaced there).
+ */
+import type { Outbox } from '../cloud-bridge/outbox.js';
+import type { TownshipTopics } from '../cloud-bridge/topics.js';
+import { isoLocal, type Clock } from './clock.js';
+import { PRIO_BY_SEVERITY } from './severity.js';
+
+interface DeviceState {
+  online: boolean;
+  state: Record<string, unknown>;
+}
+
+export class DeviceStates {
+  private readonly states = new Map<string, DeviceState>();
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly topics: TownshipTopics,
+    private readonly clock: Clock,
+  ) {}
+
+  async update(device: string, change: { online?: boolean; state?: Record<string, unknown> }): Promise<void> {
+    const prev = this.states.get(device) ?? { online: false, state: {} };
+    const next = { online: change.online ?? prev.online, state: change.state ?? prev.state };
+    this.states.set(device, next);
+    const payload = Buffer.from(JSON.stringify({ ts: isoLocal(this.clock.now()), online: next.online, state: next.state }));
+    await this.outbox.add({ kind: 'state', prio: PRIO_BY_SEVERITY.info, topic: this.topics.deviceState(device), payload, qos: 1, retain: true });
+  }
+
+  get onlineCount(): number {
+    let n = 0;
+    for (const s of this.states.values()) if (s.online) n++;
+    return n;
+  }
+}

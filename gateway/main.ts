@@ -1,0 +1,34 @@
+/**
+ * The daemon entry (style rule 1): load config, build the gateway, handle signals. Nothing else.
+ */
+import type { Logger } from 'pino';
+import { loadConfigFile } from './config/load.js';
+import { createGateway } from './create-gateway.js';
+
+/** Longest a stop may take before the process exits anyway (systemd's default stop timeout is 90 s). */
+const STOP_LIMIT_MS = 15_000;
+
+export async function runDaemon(configFile: string, log: Logger): Promise<void> {
+  const config = loadConfigFile(configFile);
+  const gateway = createGateway({ config, log });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => {
+      log.error({ limitMs: STOP_LIMIT_MS }, 'stop took too long; exiting');
+      process.exit(1);
+    }, STOP_LIMIT_MS);
+    force.unref();
+    gateway.stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  await gateway.start();
+}

@@ -1,0 +1,57 @@
+/** The periodic `metrics` message (contract: backlog depth and age, disk, uptime, temperature, uplink). */
+import { readFileSync, statfsSync } from 'node:fs';
+import { isoLocal, type Clock } from './clock.js';
+
+export interface MetricsSources {
+  clock: Clock;
+  startedAt: number;
+  dataDir: string;
+  uplink: { state: string; reconnects: number; connectedSince: number | null; delivered: number };
+  outbox: { depth: number; bytes: number; evicted: number; oldestAgeMs(): number | null };
+  accepted: () => number;
+  rejected: () => number;
+  commands: { executed: number; rejected: number };
+  devices: { online: number; total: number };
+  /** Delivered per second recently, for the drain-time estimate. */
+  drainRate: () => number;
+}
+
+export function diskFreeBytes(dir: string): number | null {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/** SoC temperature from the kernel's thermal zone (millidegrees); null where there is none. */
+export function cpuTempC(file = '/sys/class/thermal/thermal_zone0/temp'): number | null {
+  try {
+    return Math.round(Number(readFileSync(file, 'utf8')) / 100) / 10;
+  } catch {
+    return null;
+  }
+}
+
+export function buildMetrics(s: MetricsSources) {
+  const now = s.clock.now();
+  const age = s.outbox.oldestAgeMs();
+  const rate = s.drainRate();
+  return {
+    ts: isoLocal(now),
+    uptimeSec: Math.round((now - s.startedAt) / 1000),
+    uplink: { state: s.uplink.state, reconnects: s.uplink.reconnects, connectedSince: s.uplink.connectedSince === null ? null : isoLocal(s.uplink.connectedSince) },
+    backlog: {
+      depth: s.outbox.depth,
+      bytes: s.outbox.bytes,
+      oldestAgeSec: age === null ? null : Math.round(age / 100) / 10,
+      estDrainSec: s.outbox.depth === 0 ? 0 : rate > 0 ? Math.round((s.outbox.depth / rate) * 10) / 10 : null,
+    },
+    diskFreeBytes: diskFreeBytes(s.dataDir),
+    cpuTempC: cpuTempC(),
+    events: { accepted: s.accepted(), rejected: s.rejected(), evicted: s.outbox.evicted, delivered: s.uplink.delivered },
+    commands: { executed: s.commands.executed, rejected: s.commands.rejected },
+    devices: s.devices,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The event pipeline: turns a driver's draft into the contract's envelope (UUIDv7 id, persistent seq,
+ * local ts with offset, clock state, severity from the type) and hands it to the outbox. `emit`
+ * resolves when the event is committed to disk — the moment a device may be acknowledged.
+ */
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { Outbox } from '../cloud-bridge/outbox.js';
+import type { TownshipTopics } from '../cloud-bridge/topics.js';
+import type { Clock } from './clock.js';
+import { isoLocal } from './clock.js';
+import type { Category, Config, Severity } from './config/schema.js';
+import { PRIO_BY_SEVERITY, severityOf } from './severity.js';
+
+export interface EventDraft {
+  device: string;
+  category: Category;
+  type: string;
+  data: Record<string, unknown>;
+  /** Overrides the configured type → severity map (system events choose their own). */
+  severity?: Severity;
+}
+
+export interface AcceptedEvent {
+  id: string;
+  seq: number;
+}
+
+export interface Envelope extends AcceptedEvent {
+  ts: string;
+  clock: 'synced' | 'unsynced';
+  gateway: string;
+  device: string;
+  category: Category;
+  type: string;
+  severity: Severity;
+  data: Record<string, unknown>;
+}
+
+export interface PipelineDeps {
+  config: Config;
+  outbox: Outbox;
+  clock: Clock;
+  topics: TownshipTopics;
+  log: Logger;
+}
+
+export class Pipeline {
+  private readonly devices;
+  acceptedTotal = 0;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.devices = new Map(deps.config.devices.map((d) => [d.id, d]));
+  }
+
+  /** Builds the envelope and commits it; resolves once it is on disk. */
+  async emit(draft: EventDraft): Promise<AcceptedEvent> {
+    const { config, clock, topics } = this.deps;
+    const severity = draft.severity ?? severityOf(draft.type, this.devices.get(draft.device), config.severity);
+    const id = uuidv7();
+    const now = clock.now();
+    let seq = 0;
+    await this.deps.outbox.add({
+      kind: 'event',
+      prio: PRIO_BY_SEVERITY[severity],
+      topic: topics.event(draft.category),
+      qos: 1,
+      retain: false,
+      payload: (s) => {
+        seq = s;
+        return this.render({ id, seq: s, ts: isoLocal(now), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: draft.device, category: draft.category, type: draft.type, severity, data: draft.data });
+      },
+    });
+    this.acceptedTotal++;
+    return { id, seq };
+  }
+
+  /** A gateway-originated `system` event (device = the gateway id). */
+  system(type: string, severity: Severity, data: Record<string, unknown>): Promise<AcceptedEvent> {
+    return this.emit({ device: this.deps.config.gateway.id, category: 'system', type, severity, data });
+  }
+
+  /** Envelope for an eviction report, built inside the outbox's own transaction. */
+  evictionReport(seq: number, data: object): { topic: string; payload: Buffer } {
+    const { config, clock, topics } = this.deps;
+    const payload = this.render({ id: uuidv7(), seq, ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type: 'system.outbox.evicted', severity: 'major', data: { ...data } });
+    return { topic: topics.event('system'), payload };
+  }
+
+  private render(env: Envelope): Buffer {
+    // Field order as in contract.md, so people reading raw messages find them where documented.
+    return Buffer.from(JSON.stringify(env));
+  }
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx's loader, so the installed box needs no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../cli.ts');
