@@ -53,7 +53,7 @@ const EVICT_TO = 0.95;
 /** info; critical (0) is evicted last, only when nothing else is left. */
 const LOWEST_PRIO = 3;
 
-export class Outbox extends EventEmitter<{ added: [minPrio: number]; error: [err: Error] }> {
+export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFailed: [err: Error] }> {
   private pending: Pending[] = [];
   private flushScheduled = false;
   /** Acknowledged rows not yet deleted: never handed out again. */
@@ -141,7 +141,7 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; error: [err
       if (firstSeq !== null) this.nextSeq = firstSeq;
       this.restoreTotals();
       for (const p of batch) p.reject(err as Error);
-      this.emit('error', err as Error);
+      this.emit('commitFailed', err as Error);
       return;
     }
     for (const p of batch) p.resolve(p.seq);

@@ -125,7 +125,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
       const p = (parts = build(db));
       p.outbox.start();
-      p.outbox.on('error', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
+      p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
       await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
       p.uplink.start();
       await step(log, 'start local broker', 10_000, () => p.broker.start());

@@ -46,7 +46,7 @@ describe('local broker: authentication, ACL and payload validation', () => {
     // mqtt.js turns any refused topic into an error that carries the SUBACK.
     const suback = await door.subscribeAsync(['dev/panic-east-gate/cmd', 'dev/door-west/cmd', '#']).catch((err: { packet: { granted: number[] } }) => err.packet);
     expect('granted' in suback ? suback.granted : null).toEqual([128, 0, 128]);
-    const closed = new Promise((r) => door.once('close', r));
+    const closed = new Promise<void>((r) => door.once('close', () => r()));
     door.publish('dev/panic-east-gate/event', JSON.stringify({ type: 'panic.pressed' }), { qos: 1 });
     await closed;
     await probe.waitFor(() => systemEvents('system.acl.denied').length >= 3, 5000, 'ACL reports');
