@@ -33,6 +33,7 @@ export class TownshipProbe {
   }
 
   private receive(topic: string, payload: Buffer, retain: boolean): void {
+    if (topic.split('/')[4] === 'cmd') return; // downlink (operators' commands), not the gateway's output
     this.messages.push({ topic, payload, retain });
     const result = validateUplink(topic, payload);
     if (!result.ok) this.invalid.push(`${topic}: ${result.errors}`);
