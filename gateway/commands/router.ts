@@ -38,9 +38,11 @@ export interface CommandDefinition {
 /** Best-effort copy of a reply to an MQTT 5 response topic. */
 export type ResponseCopy = (topic: string, payload: Buffer, correlationData: Buffer | undefined) => void;
 
+/** Command ids are UUIDs (contract); only such an id is ever used in a reply topic. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const commandSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+    id: z.string().regex(UUID, 'a lowercase UUID'),
     name: z.string().min(1).max(64),
     township: z.string().min(1),
     target: z.string().min(1),
@@ -50,7 +52,6 @@ const commandSchema = z
   })
   .loose();
 const COMMON = new Set(['id', 'name', 'township', 'target', 'issuedAt', 'expiresAt', 'by']);
-const SAFE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 class Rejection extends Error {
   constructor(
@@ -118,7 +119,7 @@ export class CommandRouter {
     const { cmd, kid, sig } = envelope as Record<string, unknown>;
     const inner = typeof cmd === 'string' ? parseJson(Buffer.from(cmd)) : envelope;
     const innerId = (inner as { id?: unknown } | undefined)?.id;
-    if (typeof innerId === 'string' && SAFE_ID.test(innerId)) noteId(innerId);
+    if (typeof innerId === 'string' && UUID.test(innerId)) noteId(innerId);
     if (typeof cmd !== 'string' || typeof sig !== 'string' || typeof kid !== 'string') throw new Rejection('unsigned', 'commands must be signed: {"cmd","kid","sig"} (use `vgw send`)');
     const operator = this.keys.get(kid);
     if (!operator) throw new Rejection('unknown-key', `key id "${kid.slice(0, 64)}" is not trusted by this gateway (commands.operators)`);

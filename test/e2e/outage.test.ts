@@ -57,4 +57,18 @@ describe.runIf(requireTools('mosquitto'))('uplink outage with a real Mosquitto',
     expect(drained.slice(0, criticals).every((e) => e.severity === 'critical')).toBe(true);
     expect(probe.invalid).toEqual([]);
   });
+
+  it('loses nothing when the township broker goes down in the middle of a drain', async () => {
+    const clients = await Promise.all(DEVICES.map((d) => deviceClient(fx.gateway.localPort, d.id, d.password)));
+    const bursts = clients.map((c, k) => publishBurst(c, DEVICES[k]!.id, 1000, (i) => ({ type: 'door.forced', n: i }), 50));
+    await new Promise((r) => setTimeout(r, 150));
+    await broker.stop(); // mid-stream: messages are in flight on the uplink
+    await new Promise((r) => setTimeout(r, 300));
+    await broker.start();
+    const acked = await Promise.all(bursts);
+    expect(acked.flat()).toHaveLength(4000);
+    await probe.waitFor(() => new Set(probe.events.filter((e) => e.type === 'door.forced').map((e) => `${e.device}/${e.data.n}`)).size === 4000, 30_000, 'all 4000 events');
+    await Promise.all(clients.map((c) => c.endAsync()));
+    expect(probe.invalid).toEqual([]);
+  });
 });

@@ -39,6 +39,8 @@ export class Mosquitto {
     const conf = join(this.dir, 'mosquitto.conf');
     writeFileSync(conf, [
       'per_listener_settings false',
+      // As root, Mosquitto drops to user "mosquitto", who cannot read our private temp files.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
       `allow_anonymous ${this.options.allowAnonymous === false ? 'false' : 'true'}`,
       ...(this.options.persistence ? ['persistence true', `persistence_location ${this.dir}/`] : ['persistence false']),
       'max_queued_messages 0',

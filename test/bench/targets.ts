@@ -1,0 +1,153 @@
+/**
+ * What the devices publish to: our gateway (`vgw run` as its own process) or a village Mosquitto that
+ * bridges to the township. Plus the township Mosquitto itself. All on loopback.
+ */
+import { rmSync } from 'node:fs';
+import { GatewayProcess } from '../support/gateway-process.js';
+import { Mosquitto } from '../support/mosquitto.js';
+import { removeDir, trackDir, trackProcess, untrackProcess } from './cleanup.js';
+import { VillageMosquitto } from './village-mosquitto.js';
+
+export type TargetName = 'ours' | 'bridge-default' | 'bridge-unlimited';
+export const ALL_TARGETS: TargetName[] = ['ours', 'bridge-default', 'bridge-unlimited'];
+
+export interface DeviceLogin {
+  index: number;
+  id: string;
+  username?: string;
+  password?: string;
+}
+
+export interface Target {
+  readonly name: TargetName;
+  readonly port: number;
+  /** The village-side process whose CPU and memory we measure. */
+  readonly pid: number;
+  readonly devices: DeviceLogin[];
+  start(): Promise<void>;
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+  /** Everything the process logged, across restarts. */
+  logs(): string;
+  dispose(): void;
+}
+
+const DEVICE_IDS = [0, 1, 2, 3].map((i) => `bench-${i}`);
+
+/** The township Mosquitto (persistence on, so a subscriber's session survives SIGTERM + start). */
+export class Township {
+  readonly broker = new Mosquitto({ persistence: true });
+  constructor() {
+    trackDir(this.broker.dir);
+  }
+  get port(): number {
+    return this.broker.port;
+  }
+  get url(): string {
+    return this.broker.url;
+  }
+  async start(): Promise<void> {
+    await this.broker.start();
+    const proc = this.broker['proc'];
+    trackProcess(proc?.pid, () => proc?.kill('SIGKILL'));
+  }
+  async stop(): Promise<void> {
+    const pid = this.broker['proc']?.pid;
+    await this.broker.stop('SIGTERM');
+    untrackProcess(pid);
+  }
+  dispose(): void {
+    removeDir(this.broker.dir);
+  }
+}
+
+class OursTarget implements Target {
+  readonly name = 'ours' as const;
+  private history = '';
+  constructor(private readonly gw: GatewayProcess, readonly devices: DeviceLogin[]) {
+    trackDir(gw.dataDir);
+  }
+  static async create(townshipUrl: string): Promise<OursTarget> {
+    const devices = DEVICE_IDS.map((id, index) => ({ index, id, username: id, password: `bench-secret-${index}` }));
+    const gw = await GatewayProcess.prepare({
+      uplinkUrl: townshipUrl,
+      gatewayId: '370283104-bench-01',
+      devices: devices.map((d) => ({ id: d.id, password: d.password, category: 'door' })),
+    });
+    return new OursTarget(gw, devices);
+  }
+  get port(): number {
+    return this.gw.localPort;
+  }
+  get pid(): number {
+    return this.gw.pid;
+  }
+  async start(): Promise<void> {
+    this.history += this.gw.output;
+    try {
+      await this.gw.start();
+    } finally {
+      const proc = this.gw.proc;
+      trackProcess(proc?.pid, () => proc?.kill('SIGKILL'));
+    }
+  }
+  async kill9(): Promise<void> {
+    const pid = this.gw.pid;
+    await this.gw.kill9();
+    untrackProcess(pid);
+  }
+  async stop(): Promise<void> {
+    const proc = this.gw.proc;
+    if (!proc) return;
+    const timer = setTimeout(() => {
+      this.history += '\n[bench] gateway did not exit within 15 s of SIGTERM: SIGKILL\n';
+      proc.kill('SIGKILL');
+    }, 15_000);
+    try {
+      const code = await this.gw.stop();
+      if (code !== 0) this.history += `\n[bench] gateway exited with code ${code} after SIGTERM\n`;
+    } finally {
+      clearTimeout(timer);
+      untrackProcess(proc.pid);
+    }
+  }
+  logs(): string {
+    return this.history + this.gw.output;
+  }
+  dispose(): void {
+    removeDir(this.gw.dataDir);
+  }
+}
+
+class BridgeTarget implements Target {
+  readonly devices: DeviceLogin[] = DEVICE_IDS.map((id, index) => ({ index, id }));
+  private readonly village: VillageMosquitto;
+  constructor(readonly name: 'bridge-default' | 'bridge-unlimited', townshipPort: number) {
+    this.village = new VillageMosquitto({ townshipPort, unlimitedQueue: name === 'bridge-unlimited' });
+  }
+  get port(): number {
+    return this.village.port;
+  }
+  get pid(): number {
+    return this.village.pid;
+  }
+  start(): Promise<void> {
+    return this.village.start();
+  }
+  kill9(): Promise<void> {
+    return this.village.stop('SIGKILL');
+  }
+  stop(): Promise<void> {
+    return this.village.stop('SIGTERM');
+  }
+  logs(): string {
+    return this.village.log;
+  }
+  dispose(): void {
+    rmSync(this.village.dir, { recursive: true, force: true });
+  }
+}
+
+export async function createTarget(name: TargetName, township: Township): Promise<Target> {
+  return name === 'ours' ? OursTarget.create(township.url) : new BridgeTarget(name, township.port);
+}
