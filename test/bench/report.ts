@@ -43,7 +43,7 @@ export function summarize(raw: Raw) {
       outageKill9Duplicates: sum(raw.outageKill9[name], (r) => r.duplicates),
     };
   };
-  const targets = Object.fromEntries(ALL_TARGETS.map((n) => [n, per(n)])) as Record<TargetName, ReturnType<typeof per>>;
+  const systems = Object.fromEntries(ALL_TARGETS.map((n) => [n, per(n)])) as Record<TargetName, ReturnType<typeof per>>;
   const d = raw.drain;
   const drain = {
     events: d[0]?.events ?? NaN,
@@ -55,9 +55,9 @@ export function summarize(raw: Raw) {
     lost: sum(d, (r) => r.lost),
     peakRssMiB: r2(max(d, (r) => r.hwmMiB)),
   };
-  const ours = targets.ours;
-  const bu = targets['bridge-unlimited'];
-  const bd = targets['bridge-default'];
+  const ours = systems.ours;
+  const bu = systems['bridge-unlimited'];
+  const bd = systems['bridge-default'];
   const ratios = {
     throughputVsBridgeUnlimited: r2(ours.throughputEventsPerSec / bu.throughputEventsPerSec),
     throughputVsBridgeDefault: r2(ours.throughputEventsPerSec / bd.throughputEventsPerSec),
@@ -79,11 +79,11 @@ export function summarize(raw: Raw) {
     check(`RSS under full load <= ${TARGETS.rssMiB} MiB`, `${r2(peakRss)} MiB (VmHWM)`, peakRss <= TARGETS.rssMiB),
     check(`backlog drain >= ${TARGETS.drainPerSec}/s, critical first`, `${drain.drainEventsPerSec}/s, critical first: ${drain.criticalFirst}`, drain.drainEventsPerSec >= TARGETS.drainPerSec && drain.criticalFirst),
   ];
-  return { targets, drain, ratios, checks };
+  return { systems, drain, ratios, checks };
 }
 
 export function renderTable(s: ReturnType<typeof summarize>): string {
-  const t = s.targets;
+  const t = s.systems;
   const row = (label: string, f: (x: (typeof t)['ours']) => number | string, ratio = '') =>
     `| ${label} | ${ALL_TARGETS.map((n) => fmt(f(t[n]))).join(' | ')} | ${ratio} |`;
   const lines = [

@@ -34,7 +34,10 @@ export class Subscriber {
       counters: new SharedArrayBuffer(16 * 4),
       times: new SharedArrayBuffer(8 * 8),
     };
-    const worker = new Worker(new URL('./subscriber-worker.ts', import.meta.url), { workerData: init });
+    // Workers do not inherit tsx's loader: register it in the thread, then load the TypeScript module.
+    const file = new URL('./subscriber-worker.ts', import.meta.url).href;
+    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(file)}); })`;
+    const worker = new Worker(boot, { eval: true, workerData: init });
     const sub = new Subscriber(worker, init);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('township subscriber did not subscribe within 15 s')), 15_000);
