@@ -16,6 +16,7 @@ FROM node:22-bookworm-slim
 WORKDIR /app
 COPY --from=build /app /app
 # The outbox database must outlive the container: mount a volume here and set gateway.dataDir to it.
+RUN mkdir -p /var/lib/vgw && chown node:node /var/lib/vgw
 VOLUME /var/lib/vgw
 USER node
 EXPOSE 1883
