@@ -28,8 +28,8 @@ export interface DeviceAction {
 }
 
 /** The narrow context every driver gets (style rule 4); `S` is the hardware seams it uses. */
-export interface DriverContext<S = object> {
-  device: Readonly<DeviceConfig>;
+export interface DriverContext<S = object, D extends DeviceConfig = DeviceConfig> {
+  device: Readonly<D>;
   log: Logger;
   clock: Clock;
   /** Commits an event; resolves once it is on disk (only then acknowledge the device). */
@@ -48,4 +48,4 @@ export interface Driver {
   handleAction?(action: DeviceAction): Promise<void>;
 }
 
-export type DriverFactory<S = object> = (ctx: DriverContext<S>) => Driver;
+export type DriverFactory<S = object, D extends DeviceConfig = DeviceConfig> = (ctx: DriverContext<S, D>) => Driver;

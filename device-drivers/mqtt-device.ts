@@ -4,6 +4,7 @@
  * township, `dev/{id}/status` and the connection give online/offline.
  */
 import type { LocalBus, DisconnectReason } from '../gateway/local-bus.js';
+import type { MqttDeviceConfig } from '../gateway/config/schema.js';
 import type { DeviceAction, Driver, DriverContext, DriverHealth } from './driver.js';
 
 const TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
@@ -25,7 +26,7 @@ function parseObject(payload: Buffer): Parsed {
   return { ok: true, value: value as Record<string, unknown> };
 }
 
-export function createMqttDevice(ctx: DriverContext<MqttDeviceSeams>): Driver {
+export function createMqttDevice(ctx: DriverContext<MqttDeviceSeams, MqttDeviceConfig>): Driver {
   const { device, seams } = ctx;
   let online = false;
   let running = false;

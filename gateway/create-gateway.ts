@@ -11,7 +11,7 @@ import { Outbox } from '../cloud-bridge/outbox.js';
 import { townshipTopics } from '../cloud-bridge/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
-import { createDriver } from '../device-drivers/registry.js';
+import { createDriver, type HardwareSeams } from '../device-drivers/registry.js';
 import { systemClock, type Clock } from './clock.js';
 import { CommandRouter } from './commands/router.js';
 import type { Config } from './config/schema.js';
@@ -27,11 +27,13 @@ export interface GatewayDeps {
   config: Config;
   log: Logger;
   clock?: Clock;
+  /** Hardware seams to use instead of the real ones (simulated GPIO, audio, ... in tests and the demo). */
+  hardware?: Partial<Omit<HardwareSeams, 'bus'>>;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
-export function createGateway({ config, log, clock = systemClock(config.gateway.clockSyncedFile) }: GatewayDeps) {
+export function createGateway({ config, log, clock = systemClock(config.gateway.clockSyncedFile), hardware = {} }: GatewayDeps) {
   const topics = townshipTopics({ township: config.gateway.township, gateway: config.gateway.id });
   const bootId = randomUUID();
   const startedAt = clock.now();
@@ -64,14 +66,12 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     for (const device of config.devices) {
       const dlog = log.child({ component: 'driver', device: device.id });
       drivers.set(device.id, createDriver(device, {
-        device,
         log: dlog,
         clock,
         emit: async (e) => void (await pipeline.emit({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data: e.data })),
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),
-        seams: { bus: broker },
-      }));
+      }, { ...hardware, bus: broker }));
     }
     return { outbox, pipeline, reports, states, router, uplink, broker, drivers };
   }

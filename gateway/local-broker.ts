@@ -10,7 +10,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import { localTopic, parseLocalTopic } from '../cloud-bridge/topics.js';
-import type { Config, DeviceConfig } from './config/schema.js';
+import type { Config, DeviceConfig, MqttDeviceConfig } from './config/schema.js';
 import { GatewayError } from './errors.js';
 import type { LocalBus, LocalDeviceHandler } from './local-bus.js';
 import { verifyPassword } from './passwords.js';
@@ -33,12 +33,13 @@ export class LocalBroker implements LocalBus {
   private aedes: Aedes | null = null;
   private server: Server | null = null;
   private readonly handlers = new Map<string, LocalDeviceHandler>();
-  private readonly devices: Map<string, DeviceConfig>;
+  /** Devices that log in to this broker (those with a password). */
+  private readonly devices: Map<string, MqttDeviceConfig>;
   /** Open connections per device: a device is offline when its last one closes. */
   private readonly connections = new Map<string, number>();
 
   constructor(private readonly deps: LocalBrokerDeps) {
-    this.devices = new Map(deps.devices.map((d) => [d.id, d]));
+    this.devices = new Map(deps.devices.flatMap((d) => (d.driver === 'mqtt' ? [[d.id, d] as const] : [])));
   }
 
   attach(device: string, handler: LocalDeviceHandler): void {

@@ -40,27 +40,37 @@ const tlsFiles = z
   })
   .strict();
 
-const deviceSchema = z
+/** Fields every device has, whatever its driver; each driver's schema spreads these in. */
+export const deviceCommon = {
+  /** Device id, used in topics (and as the MQTT username of LAN devices): `[a-z0-9-]{1,64}`. */
+  id: z.string().regex(DEVICE_ID, 'lowercase letters, digits and "-", 1 to 64 characters'),
+  /** Category of this device's events in the township contract. */
+  category: z.enum(CATEGORIES).default('device'),
+  /** Per-device severity overrides, consulted before the gateway-wide map. */
+  severity: severityMap.optional(),
+  /** Grid cell / zone the device belongs to (网格). */
+  zone: z.string().max(64).optional(),
+  /** Where it is, for people: "east gate, left pillar". */
+  location: z.string().max(200).optional(),
+};
+
+/** A device on the village LAN broker speaking the contract's `dev/{id}/...` topics. */
+export const mqttDeviceSchema = z
   .object({
-    /** Device id, used as its MQTT username and in topics: `[a-z0-9-]{1,64}`. */
-    id: z.string().regex(DEVICE_ID, 'lowercase letters, digits and "-", 1 to 64 characters'),
+    ...deviceCommon,
     /** Which driver mounts it. */
     driver: z.literal('mqtt'),
     /** Salted hash of the device's MQTT password, from `vgw passwd`. Never the password itself. */
     passwordHash: z.string().regex(PASSWORD_HASH, 'a hash from `vgw passwd` (scrypt$...), never a plain password'),
-    /** Category of this device's events in the township contract. */
-    category: z.enum(CATEGORIES).default('device'),
     /** Event type used when the device's payload has no `type`. */
     defaultType: z.string().regex(EVENT_TYPE).default('device.event'),
-    /** Per-device severity overrides, consulted before the gateway-wide map. */
-    severity: severityMap.optional(),
-    /** Grid cell / zone the device belongs to (网格). */
-    zone: z.string().max(64).optional(),
-    /** Where it is, for people: "east gate, left pillar". */
-    location: z.string().max(200).optional(),
   })
   .strict();
+
+/** One entry per driver kind; new drivers add their schema here. */
+const deviceSchema = z.discriminatedUnion('driver', [mqttDeviceSchema]);
 export type DeviceConfig = z.infer<typeof deviceSchema>;
+export type MqttDeviceConfig = z.infer<typeof mqttDeviceSchema>;
 
 const operatorSchema = z
   .object({
