@@ -23,9 +23,12 @@ program
 
 program
   .command('check')
-  .description('validate a config file and say what to fix')
+  .description('validate a config file, then try the township connection, and say what to fix')
   .requiredOption('-c, --config <file>', 'YAML config file')
-  .action((o: { config: string }) => checkConfig(o.config));
+  .option('--offline', 'only validate, do not connect to the township')
+  .action(async (o: { config: string; offline?: boolean }) => {
+    process.exitCode = await checkConfig(o.config, o);
+  });
 
 program
   .command('demo')

@@ -1,9 +1,84 @@
-/** `vgw check`: validates the config and prints what to fix. */
-import { loadConfigFile } from '../../gateway/config/load.js';
+/**
+ * `vgw check`: validates the config, the files it names and the operator keys, then (unless
+ * `--offline`) connects to the township broker once, exactly as the gateway would, and says what to fix.
+ */
+import { accessSync, constants } from 'node:fs';
+import { connectAsync } from 'mqtt';
 import { loadPublicKey } from '../../gateway/commands/signing.js';
+import { loadConfigFile } from '../../gateway/config/load.js';
+import type { Config } from '../../gateway/config/schema.js';
 
-export function checkConfig(file: string): void {
+type Print = (line: string) => void;
+
+function unreadable(config: Config): string[] {
+  const files: [string, string | undefined][] = [
+    ['uplink.passwordFile', config.uplink.passwordFile],
+    ['uplink.tls.ca', config.uplink.tls?.ca],
+    ['uplink.tls.cert', config.uplink.tls?.cert],
+    ['uplink.tls.key', config.uplink.tls?.key],
+    ['localBroker.tls.cert', config.localBroker.tls?.cert],
+    ['localBroker.tls.key', config.localBroker.tls?.key],
+  ];
+  const problems: string[] = [];
+  for (const [key, file] of files) {
+    if (!file) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      problems.push(`${key}: cannot read "${file}" (${(err as NodeJS.ErrnoException).code}); check the path and that the gateway's user may read it`);
+    }
+  }
+  return problems;
+}
+
+/** What an installer should try for a failed township connection. */
+function hint(err: Error): string {
+  const text = `${err.message} ${(err as { code?: unknown }).code ?? ''}`;
+  if (/Not authorized|Bad user/i.test(text)) return 'the township refused the username/password: check uplink.username and uplink.passwordFile with the township';
+  if (/certificate|self.signed|unable to verify|CERT/i.test(text)) return "the township's certificate is not trusted: set uplink.tls.ca to the township CA file";
+  if (/ECONNREFUSED/.test(text)) return 'nothing listens at that address: check uplink.url (host and port)';
+  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return 'the host name does not resolve: check uplink.url and the box\'s DNS';
+  if (/timeout|ETIMEDOUT/i.test(text)) return 'no answer: check the network route to the township (4G router, firewall)';
+  return 'see the error above';
+}
+
+export async function checkConfig(file: string, o: { offline?: boolean } = {}, print: Print = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const config = loadConfigFile(file);
-  for (const op of config.commands.operators) loadPublicKey(op.publicKey);
-  process.stdout.write(`config OK: gateway ${config.gateway.id}, township ${config.gateway.township}, ${config.devices.length} devices, ${config.commands.operators.length} operator keys\n配置正确\n`);
+  const problems = unreadable(config);
+  for (const op of config.commands.operators) {
+    try {
+      loadPublicKey(op.publicKey);
+    } catch (err) {
+      problems.push(`commands.operators (kid ${op.kid}).publicKey: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length > 0) {
+    for (const p of problems) print(`PROBLEM ${p}`);
+    return 2;
+  }
+  print(`config OK: gateway ${config.gateway.id}, township ${config.gateway.township}, ${config.devices.length} devices, ${config.commands.operators.length} operator keys (配置正确)`);
+  if (o.offline) return 0;
+  const { readFileSync } = await import('node:fs');
+  const tls = config.uplink.tls;
+  try {
+    const client = await connectAsync(config.uplink.url, {
+      // A different client id, so the check does not kick a running gateway off the township broker.
+      clientId: `${config.gateway.id}-check`,
+      username: config.uplink.username,
+      password: config.uplink.passwordFile ? readFileSync(config.uplink.passwordFile, 'utf8').trim() : undefined,
+      protocolVersion: config.uplink.protocolVersion,
+      ca: tls?.ca ? readFileSync(tls.ca) : undefined,
+      cert: tls?.cert ? readFileSync(tls.cert) : undefined,
+      key: tls?.key ? readFileSync(tls.key) : undefined,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    });
+    await client.endAsync();
+    print(`township broker OK: connected to ${config.uplink.url} (乡镇平台连接正常)`);
+    return 0;
+  } catch (err) {
+    print(`PROBLEM uplink: cannot connect to ${config.uplink.url}: ${(err as Error).message}`);
+    print(`  fix: ${hint(err as Error)}`);
+    return 1;
+  }
 }

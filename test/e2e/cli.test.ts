@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../gateway/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
-import { startFixture, type Fixture } from '../support/gateway-fixture.js';
+import { stringify } from 'yaml';
+import { buildConfig, startFixture, type Fixture } from '../support/gateway-fixture.js';
+import { freePort } from '../support/ports.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'vgw-cli-'));
@@ -49,6 +51,30 @@ describe('vgw CLI', () => {
       expect(r.stderr).toMatch(/gateway\.id is "Bad Id": lowercase letters/);
       expect(r.stderr).toMatch(/uplink: unknown key "keepalive"/);
       expect(r.stderr).toContain('VGW_CONFIG_INVALID');
+    }
+  });
+
+  it('check connects to the township like the gateway would, and names the fix when it cannot', async () => {
+    const township = new EmbeddedBroker();
+    await township.start();
+    try {
+      const write = async (name: string, url: string) => {
+        const file = join(dir, name);
+        writeFileSync(file, stringify(await buildConfig({ uplinkUrl: url, dataDir: join(dir, 'data'), gatewayId: '370283104-check-01', devices: [], uplink: { protocolVersion: 4 } })));
+        return file;
+      };
+      const ok = await vgw(['check', '--config', await write('ok.yaml', township.url)]);
+      expect(ok.stdout).toMatch(/config OK/);
+      expect(ok.stdout).toMatch(/township broker OK/);
+      expect(ok.code).toBe(0);
+      const refused = await vgw(['check', '--config', await write('refused.yaml', `mqtt://127.0.0.1:${await freePort()}`)]);
+      expect(refused.stdout).toMatch(/PROBLEM uplink: cannot connect/);
+      expect(refused.stdout).toMatch(/fix: nothing listens at that address/);
+      expect(refused.code).toBe(1);
+      const offline = await vgw(['check', '--offline', '--config', join(dir, 'refused.yaml')]);
+      expect(offline.code).toBe(0);
+    } finally {
+      await township.stop();
     }
   });
 
