@@ -13,6 +13,8 @@ COPY docs ./docs
 COPY tsconfig.json ./
 
 FROM node:22-bookworm-slim
+# The loudspeaker's real backend: espeak-ng renders speech, aplay/amixer (alsa-utils) and mpg123 play.
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng alsa-utils mpg123 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app
 # The outbox database must outlive the container: mount a volume here and set gateway.dataDir to it.
