@@ -26,4 +26,35 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX executed_commands_expires ON executed_commands (expires);
   `,
+  // The broadcast queue (gateway/broadcast/store.ts): notices outlive a reboot until they end.
+  `
+  CREATE TABLE broadcasts (
+    id          TEXT    PRIMARY KEY,        -- the broadcast command's id: a notice is queued once
+    priority    INTEGER NOT NULL,           -- 0 emergency, 1 normal
+    content     TEXT    NOT NULL,           -- JSON: {"text"} | {"sound"} | {"url","sha256","maxBytes"}
+    volume      INTEGER,                    -- percent; NULL: each loudspeaker's own
+    speakers    TEXT,                       -- JSON array of device ids; NULL: every loudspeaker
+    plays       INTEGER NOT NULL,           -- how many times it is to be heard
+    played      INTEGER NOT NULL DEFAULT 0, -- plays heard to the end
+    interval_ms INTEGER NOT NULL,           -- from the end of one play to the start of the next
+    due         INTEGER NOT NULL,           -- ms since epoch: the next play not before
+    expires     INTEGER NOT NULL,           -- ms since epoch: dropped when not finished by then
+    received    INTEGER NOT NULL,
+    issued_by   TEXT    NOT NULL,
+    state       TEXT    NOT NULL DEFAULT 'queued', -- queued | done | failed | expired | cancelled
+    error_code  TEXT,
+    error_msg   TEXT,
+    reported    INTEGER NOT NULL DEFAULT 0  -- 1 once the final reply and event are in the outbox
+  );
+  CREATE INDEX broadcasts_queued ON broadcasts (state, priority, due);
+  `,
+  // Zone arming (gateway/arming/store.ts): what operators and schedules decided survives a restart.
+  `
+  CREATE TABLE zone_arming (
+    zone     TEXT    PRIMARY KEY,
+    armed    INTEGER NOT NULL,             -- 1 armed, 0 disarmed
+    source   TEXT    NOT NULL,             -- command | schedule
+    changed  INTEGER NOT NULL              -- ms since epoch of that decision; a later schedule boundary wins
+  );
+  `,
 ];

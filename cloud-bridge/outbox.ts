@@ -53,12 +53,20 @@ const EVICT_TO = 0.95;
 /** info; critical (0) is evicted last, only when nothing else is left. */
 const LOWEST_PRIO = 3;
 
-export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFailed: [err: Error] }> {
+/** Acknowledged rows are deleted in batches this often (or sooner when this many wait). */
+const ACK_FLUSH_MS = 100;
+const ACK_FLUSH_ROWS = 1024;
+
+/**
+ * `added` carries the committed rows so a caught-up uplink can send them without reading them back;
+ * it is empty when an eviction ran in the same commit (the uplink then pages from SQLite).
+ */
+export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: number]; commitFailed: [err: Error] }> {
   private pending: Pending[] = [];
   private flushScheduled = false;
   /** Acknowledged rows not yet deleted: never handed out again. */
   private acked = new Set<number>();
-  private ackScheduled = false;
+  private ackTimer: NodeJS.Timeout | null = null;
   private nextSeq = 0;
   private rowCount = 0;
   private byteCount = 0;
@@ -81,6 +89,8 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFaile
       // Reports of earlier evictions (kind 'report') are never evicted: they explain the gaps.
       victims: db.prepare("SELECT id, prio, seq, length(payload) AS bytes FROM outbox WHERE prio = ? AND kind = 'event' ORDER BY id LIMIT ?"),
       oldest: db.prepare('SELECT created FROM outbox ORDER BY id LIMIT 1'),
+      syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+      syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
   }
 
@@ -114,6 +124,7 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFaile
     this.pending = [];
     const firstSeq = batch.find((p) => p.seq !== null)?.seq ?? null;
     let minPrio = Number.MAX_SAFE_INTEGER;
+    let committed: OutboxRow[] = [];
     try {
       this.db.transaction(() => {
         const now = Date.now();
@@ -123,7 +134,8 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFaile
           if (item.kind === 'state') {
             for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
           }
-          this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
+          const { lastInsertRowid } = this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
+          committed.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
           this.rowCount++;
           this.byteCount += p.payload.length;
           if (p.seq !== null) lastSeq = p.seq;
@@ -131,6 +143,7 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFaile
         }
         const evictionPrio = this.evictIfOver(now);
         if (evictionPrio !== null) {
+          committed = [];
           lastSeq = this.nextSeq - 1;
           minPrio = Math.min(minPrio, evictionPrio);
         }
@@ -145,7 +158,7 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFaile
       return;
     }
     for (const p of batch) p.resolve(p.seq);
-    this.emit('added', minPrio);
+    this.emit('added', committed, minPrio);
   }
 
   /** Up to `limit` rows in drain order strictly after the cursor (prio, id). */
@@ -159,21 +172,20 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFaile
   /** The township acknowledged row `id`: delete it (batched; losing a delete only duplicates). */
   ack(id: number): void {
     this.acked.add(id);
-    if (!this.ackScheduled) {
-      this.ackScheduled = true;
-      setImmediate(() => this.flushAcks());
-    }
+    if (this.acked.size >= ACK_FLUSH_ROWS) this.flushAcks();
+    else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
   }
 
   flushAcks(): void {
-    this.ackScheduled = false;
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     const ids = this.acked;
     if (ids.size === 0) return;
     this.acked = new Set();
     try {
       // A lost delete only re-sends a row (ids make that harmless), so deletes skip the fsync; the next
       // FULL commit syncs the WAL, and these frames with it.
-      this.db.pragma('synchronous = NORMAL');
+      this.stmts.syncNormal.run();
       this.db.transaction(() => {
         for (const id of ids) {
           const r = this.stmts.del.get(id) as { bytes: number } | undefined;
@@ -183,7 +195,7 @@ export class Outbox extends EventEmitter<{ added: [minPrio: number]; commitFaile
     } catch (err) {
       this.log.warn({ err, rows: ids.size }, 'outbox delete failed; rows will be sent again');
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.stmts.syncFull.run();
     }
   }
 

@@ -36,6 +36,48 @@ export function parseCommandTopic(topic: string): { township: string; target: st
   return { township: parts[2] as string, target: parts[3] as string, name: parts.slice(5).join('/') };
 }
 
+export type UplinkTopic =
+  | { kind: 'status' | 'metrics'; township: string; gateway: string }
+  | { kind: 'event'; township: string; gateway: string; category: string }
+  | { kind: 'device-state'; township: string; gateway: string; device: string }
+  | { kind: 'reply'; township: string; gateway: string; commandId: string }
+  | { kind: 'snapshot'; township: string; gateway: string; eventId: string };
+
+/** What a gateway published, from the topic alone (for the township's tools); null for anything else. */
+export function parseUplinkTopic(topic: string): UplinkTopic | null {
+  const [root, version, township, gateway, kind, key, last, ...rest] = topic.split('/');
+  if (`${root}/${version}` !== CONTRACT_ROOT || !township || !gateway || gateway === 'all' || rest.length > 0) return null;
+  const id = { township, gateway };
+  if (key === undefined) return kind === 'status' || kind === 'metrics' ? { kind, ...id } : null;
+  if (kind === 'devices') return last === 'state' && key ? { kind: 'device-state', ...id, device: key } : null;
+  if (last !== undefined || !key) return null;
+  if (kind === 'events') return { kind: 'event', ...id, category: key };
+  if (kind === 'replies') return { kind: 'reply', ...id, commandId: key };
+  if (kind === 'snapshots') return { kind: 'snapshot', ...id, eventId: key };
+  return null;
+}
+
+export interface MonitorScope {
+  township?: string | undefined;
+  gateways?: readonly string[] | undefined;
+  /** MQTT 5 shared-subscription group: members of a group split the events between them. */
+  share?: string | undefined;
+}
+
+/**
+ * Subscriptions of a monitoring console or archiver: every category, so seq gaps stay meaningful.
+ * Events may be shared (`$share/{group}/…`), but presence and metrics never are: a broker sends no
+ * retained messages to a new shared subscription (MQTT 5 §4.8.2), and every console needs every
+ * gateway's status for its table.
+ */
+export function monitorFilters({ township, gateways, share }: MonitorScope): { presence: string[]; events: string[] } {
+  const bases = (gateways?.length ? gateways : ['+']).map((g) => `${CONTRACT_ROOT}/${township ?? '+'}/${g}`);
+  return {
+    presence: bases.flatMap((b) => [`${b}/status`, `${b}/metrics`]),
+    events: bases.map((b) => `${share ? `$share/${share}/` : ''}${b}/events/+`),
+  };
+}
+
 /** Local broker (village LAN): every device lives under `dev/{device}/`. */
 export const LOCAL_KINDS = ['event', 'state', 'status', 'cmd'] as const;
 export type LocalKind = (typeof LOCAL_KINDS)[number];

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { isoLocal, type Clock } from '../gateway/clock.js';
 import type { Config } from '../gateway/config/schema.js';
 import { Backoff } from './backoff.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox, OutboxRow } from './outbox.js';
 import type { TownshipTopics } from './topics.js';
 
 export type UplinkState = 'connected' | 'connecting' | 'disconnected';
@@ -46,7 +46,22 @@ export class Uplink {
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
-  private readonly onAdded = (minPrio: number): void => {
+  /**
+   * True when every row in the outbox has been handed to the client: new rows can then go out as they
+   * are committed, without being read back from SQLite.
+   */
+  private caughtUp = false;
+  private readonly onAdded = (rows: OutboxRow[], minPrio: number): void => {
+    const window = this.deps.config.inflightWindow;
+    if (this.caughtUp && rows.length > 0 && this.state === 'connected' && this.inflight.size + rows.length <= window) {
+      for (const row of rows) {
+        this.send(row);
+        if (row.prio > this.cursor.prio || (row.prio === this.cursor.prio && row.id > this.cursor.id)) this.cursor = { prio: row.prio, id: row.id };
+      }
+      return;
+    }
+    // Not all of them can go now: page from SQLite, starting no later than the best new row.
+    this.caughtUp = false;
     if (minPrio < this.cursor.prio) this.cursor = { prio: minPrio, id: 0 };
     this.drain();
   };
@@ -146,6 +161,7 @@ export class Uplink {
         if (err) this.deps.log.error({ err }, 'command subscription failed');
       });
       this.cursor = { prio: 0, id: 0 };
+      this.caughtUp = false;
       this.drain();
     });
     client.on('error', (err) => {
@@ -190,39 +206,47 @@ export class Uplink {
 
   /** Sends rows in drain order until the window is full or the outbox is exhausted. */
   private drain(): void {
-    if (this.draining) return;
+    if (this.draining || this.caughtUp) return;
     this.draining = true;
     try {
-      const { outbox } = this.deps;
       const window = this.deps.config.inflightWindow;
-      const gen = this.generation;
-      const client = this.client;
-      while (client && this.state === 'connected' && !this.stopping && this.inflight.size < window) {
-        const rows = outbox.page(this.cursor.prio, this.cursor.id, Math.min(PAGE, window - this.inflight.size));
-        if (rows.length === 0) break;
+      while (this.client && this.state === 'connected' && !this.stopping && this.inflight.size < window) {
+        const want = Math.min(PAGE, window - this.inflight.size);
+        const rows = this.deps.outbox.page(this.cursor.prio, this.cursor.id, want);
         for (const row of rows) {
           this.cursor = { prio: row.prio, id: row.id };
-          if (this.inflight.has(row.id)) continue;
-          this.inflight.add(row.id);
-          client.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) => {
-            if (gen !== this.generation) return;
-            this.inflight.delete(row.id);
-            if (err) {
-              // A PUBACK reason code >= 0x80 (MQTT 5) is a refusal, e.g. the broker's ACL: the row stays
-              // and is tried again after the next reconnect; anything else means the link is going.
-              const code = (err as { code?: unknown }).code;
-              if (typeof code === 'number') this.deps.log.error({ topic: row.topic, reasonCode: code, err: err.message }, 'township broker refused a message; check its ACL');
-              return;
-            }
-            outbox.ack(row.id);
-            this.delivered++;
-            this.scheduleDrain();
-          });
+          if (!this.inflight.has(row.id)) this.send(row);
+        }
+        if (rows.length < want) {
+          this.caughtUp = true;
+          break;
         }
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /** Publishes one row; its PUBACK deletes it, anything else leaves it for the next connection. */
+  private send(row: OutboxRow): void {
+    const client = this.client;
+    if (!client) return;
+    const gen = this.generation;
+    this.inflight.add(row.id);
+    client.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) => {
+      if (gen !== this.generation) return;
+      this.inflight.delete(row.id);
+      if (err) {
+        // A PUBACK reason code >= 0x80 (MQTT 5) is a refusal, e.g. the broker's ACL: the row stays
+        // and is tried again after the next reconnect; anything else means the link is going.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'number') this.deps.log.error({ topic: row.topic, reasonCode: code, err: err.message }, 'township broker refused a message; check its ACL');
+        return;
+      }
+      this.deps.outbox.ack(row.id);
+      this.delivered++;
+      if (!this.caughtUp) this.scheduleDrain();
+    });
   }
 
   /**

@@ -11,7 +11,12 @@ import { Outbox } from '../cloud-bridge/outbox.js';
 import { townshipTopics } from '../cloud-bridge/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
+import { unavailableGpio } from '../device-drivers/gpio/gpio.js';
+import { relayAmplifiers } from '../device-drivers/loudspeaker/amplifier.js';
+import { isSpeaker, type Speaker } from '../device-drivers/loudspeaker/speaker.js';
 import { createDriver, type HardwareSeams } from '../device-drivers/registry.js';
+import { registerBroadcastCommands } from './broadcast/commands.js';
+import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
 import { CommandRouter } from './commands/router.js';
 import type { Config } from './config/schema.js';
@@ -20,6 +25,7 @@ import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
 import { Pipeline } from './pipeline.js';
+import { buildLocalSafety } from './reactions/local-safety.js';
 import { RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 
@@ -28,7 +34,7 @@ export interface GatewayDeps {
   log: Logger;
   clock?: Clock;
   /** Hardware seams to use instead of the real ones (simulated GPIO, audio, ... in tests and the demo). */
-  hardware?: Partial<Omit<HardwareSeams, 'bus'>>;
+  hardware?: Partial<Omit<HardwareSeams, 'bus' | 'zones'>>;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
@@ -63,17 +69,32 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     uplink = new Uplink({ config: config.uplink, gatewayId: config.gateway.id, version: VERSION, bootId, outbox, topics, clock, log: log.child({ component: 'uplink' }), onCommand: (t, p, props) => router.handle(t, p, props) });
     const broker = new LocalBroker({ config: config.localBroker, devices: config.devices, reports, log: log.child({ component: 'local-broker' }) });
     const drivers = new Map<string, Driver>();
+    const { arming, reactions } = buildLocalSafety({ config, db: database, pipeline, router, drivers, clock, log });
+    const amplifierPower = hardware.amplifierPower ?? relayAmplifiers((id) => drivers.get(id));
     for (const device of config.devices) {
       const dlog = log.child({ component: 'driver', device: device.id });
       drivers.set(device.id, createDriver(device, {
         log: dlog,
         clock,
-        emit: async (e) => void (await pipeline.emit({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data: e.data })),
+        emit: async (e) => void (await reactions.observe({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data: e.data })),
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),
-      }, { ...hardware, bus: broker }));
+      }, { ...hardware, amplifierPower, bus: broker, gpio: hardware.gpio ?? unavailableGpio('no GPIO backend was given to this gateway (the daemon passes the system one)'), zones: arming }));
     }
-    return { outbox, pipeline, reports, states, router, uplink, broker, drivers };
+    const speakers = new Map<string, Speaker>();
+    for (const [id, driver] of drivers) if (isSpeaker(driver)) speakers.set(id, driver);
+    const broadcast = new BroadcastService({
+      config,
+      db: database,
+      clock,
+      log: log.child({ component: 'broadcast' }),
+      speech: hardware.speech,
+      speakers,
+      emit: (type, data) => pipeline.emit({ device: config.gateway.id, category: 'broadcast', type, data }),
+      settle: (id, outcome) => router.settle(id, outcome),
+    });
+    registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
+    return { outbox, pipeline, reports, states, router, uplink, broker, drivers, broadcast, arming, reactions };
   }
 
   let lastDelivered = 0;
@@ -129,6 +150,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
       p.uplink.start();
       await step(log, 'start local broker', 10_000, () => p.broker.start());
+      await step(log, 'load arming state', 10_000, () => p.arming.start());
       for (const [id, driver] of p.drivers) {
         try {
           await step(log, `start driver ${id}`, 10_000, () => driver.start());
@@ -136,6 +158,11 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
           // Style rule 3: one broken device must not take the gateway down with it.
           log.error({ device: id, err }, 'driver failed to start; device degraded');
         }
+      }
+      try {
+        await step(log, 'start broadcast queue', 10_000, () => p.broadcast.start());
+      } catch (err) {
+        log.error({ err }, 'broadcast queue failed to start; notices wait until the next start');
       }
       const every = config.uplink.metricsIntervalSec * 1000;
       if (every > 0) {
@@ -161,6 +188,10 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       };
       // Drivers first: once detached, their devices' publishes are refused (no PUBACK, so they resend
       // after restart) instead of reading as "device offline" when only the gateway stops.
+      // Before the drivers: a notice cut off here stays queued and plays again after the restart.
+      await guarded('stop broadcast queue', 3000, () => p.broadcast.stop());
+      p.arming.stop();
+      await guarded('finish reactions', 2000, () => p.reactions.stop());
       for (const [id, driver] of p.drivers) await guarded(`stop driver ${id}`, 2000, () => driver.stop());
       await guarded('stop local broker', 3000, () => p.broker.stop());
       p.reports.flush();

@@ -2,6 +2,9 @@
  * The daemon entry (style rule 1): load config, build the gateway, handle signals. Nothing else.
  */
 import type { Logger } from 'pino';
+import { systemGpio } from '../device-drivers/gpio/system-gpio.js';
+import { AlsaAudio } from '../device-drivers/loudspeaker/alsa-audio.js';
+import { EspeakSpeech } from '../device-drivers/loudspeaker/espeak.js';
 import { loadConfigFile } from './config/load.js';
 import { createGateway } from './create-gateway.js';
 
@@ -10,7 +13,8 @@ const STOP_LIMIT_MS = 15_000;
 
 export async function runDaemon(configFile: string, log: Logger): Promise<void> {
   const config = loadConfigFile(configFile);
-  const gateway = createGateway({ config, log });
+  const speech = new EspeakSpeech({ voice: config.broadcast.voice, log: log.child({ component: 'speech' }) });
+  const gateway = createGateway({ config, log, hardware: { audio: new AlsaAudio(), speech, gpio: systemGpio({ log }) } });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -31,8 +31,12 @@ export interface CommandDefinition {
   role: Role | null;
   /** Validates the command's own parameters (fields other than the common ones). */
   params: z.ZodType<Record<string, unknown>>;
-  /** Carries it out; resolve = `done`, throw = `failed` (message goes to the reply). */
-  run(command: Command): Promise<void>;
+  /**
+   * Carries it out; resolve = `done`, throw = `failed` (message goes to the reply). Resolve with
+   * `'accepted'` when the outcome comes later (a notice plays in minutes or days): the router replies
+   * `accepted` now, and the definition's owner sends `done` / `failed` through `settle`.
+   */
+  run(command: Command): Promise<void | 'accepted'>;
 }
 
 /** Best-effort copy of a reply to an MQTT 5 response topic. */
@@ -76,6 +80,8 @@ export interface RouterDeps {
 export class CommandRouter {
   private readonly definitions = new Map<string, CommandDefinition>();
   private readonly keys: Map<string, { key: KeyObject; roles: readonly Role[] }>;
+  /** Reply properties of commands answered `accepted`, until `settle`. */
+  private readonly later = new Map<string, { responseTopic?: string; correlationData?: Buffer } | undefined>();
   executed = 0;
   rejected = 0;
 
@@ -96,9 +102,10 @@ export class CommandRouter {
       kid = k;
       this.deps.log.info({ commandId: command.id, name: command.name, by: command.by, kid }, 'command accepted');
       try {
-        await definition.run(command);
+        const outcome = await definition.run(command);
         this.executed++;
-        await this.reply(command.id, 'done', undefined, properties);
+        if (outcome === 'accepted') this.later.set(command.id, properties);
+        await this.reply(command.id, outcome === 'accepted' ? 'accepted' : 'done', undefined, properties);
       } catch (err) {
         this.deps.log.warn({ commandId: command.id, err }, 'command failed');
         await this.reply(command.id, 'failed', { code: 'failed', message: (err as Error).message }, properties);
@@ -149,6 +156,16 @@ export class CommandRouter {
     if (!this.deps.ids.claim(c.id, c.name, now, expiresAt)) throw new Rejection('replayed', `command ${c.id} was already received`);
     const command: Command = { id: c.id, name: c.name, by: c.by, issuedAt, expiresAt, params: params.data };
     return { command, kid, definition };
+  }
+
+  /**
+   * The final reply of a command whose `run` resolved `'accepted'`, also after a restart (the MQTT 5
+   * response topic is then forgotten; `replies/{id}` is the durable answer).
+   */
+  async settle(id: string, outcome: { status: 'done' } | { status: 'failed'; error: { code: string; message: string } }): Promise<void> {
+    const properties = this.later.get(id);
+    this.later.delete(id);
+    await this.reply(id, outcome.status, outcome.status === 'failed' ? outcome.error : undefined, properties);
   }
 
   private async reply(id: string, status: 'rejected' | 'done' | 'failed' | 'accepted', error: { code: string; message: string } | undefined, properties?: { responseTopic?: string; correlationData?: Buffer }): Promise<void> {

@@ -3,6 +3,11 @@
  * Every field has a one-line doc; `vgw init` and README examples follow this file.
  */
 import { z } from 'zod';
+import { zonesSchema } from '../arming/config.js';
+import { checkLocalSafety } from '../reactions/config-checks.js';
+import { reactionsSchema } from '../reactions/config.js';
+import { alarmInputFields, withInputDefaults } from '../../device-drivers/alarm-input/config.js';
+import { relayFields, withRelayDefaults } from '../../device-drivers/relay/config.js';
 
 const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -67,10 +72,51 @@ export const mqttDeviceSchema = z
   })
   .strict();
 
+/** A loudspeaker on the box's own sound card (ALSA), its amplifier's power switched with a warm-up. */
+export const loudspeakerDeviceSchema = z
+  .object({
+    ...deviceCommon,
+    driver: z.literal('loudspeaker'),
+    /** ALSA PCM the players write to (`aplay -D`, `mpg123 -a`): `default`, `plughw:CARD=Headphones`, ... */
+    pcm: z.string().min(1).default('default'),
+    /** Mixer setting the volume (`amixer -c {card} sset {control} N%`); control names differ between cards; null: the card has none. */
+    mixer: z.object({ card: z.string().min(1).default('0'), control: z.string().min(1).default('PCM') }).strict().nullable().default({ card: '0', control: 'PCM' }),
+    /** Volume in percent of notices that do not set their own. */
+    volume: z.number().int().min(0).max(100).default(80),
+    /** Amplifier power through `relay` (a relay device id; none: always powered): on `warmUpMs` before the first sound, off after `idleOffSec` without sound. */
+    amplifier: z
+      .object({ relay: z.string().regex(DEVICE_ID).optional(), warmUpMs: z.number().int().min(0).max(30_000).default(1500), idleOffSec: z.number().min(0).max(3600).default(60) })
+      .strict()
+      .default({ warmUpMs: 1500, idleOffSec: 60 }),
+  })
+  .strict();
+
+/** An IP speaker module on the village LAN: it plays what the gateway publishes on `dev/{via}/cmd`. */
+export const ipSpeakerDeviceSchema = z
+  .object({
+    ...deviceCommon,
+    driver: z.literal('ip-speaker'),
+    /** Id of the `mqtt` device the module logs in as on the local broker. */
+    via: z.string().regex(DEVICE_ID, 'the id of an mqtt device in this config'),
+    /** Volume in percent of notices that do not set their own. */
+    volume: z.number().int().min(0).max(100).default(80),
+  })
+  .strict();
+
+/** A contact on a GPIO pin: panic button, door contact, PIR, alarm panel or camera output, UPS mains signal. */
+export const alarmInputSchema = z.object({ ...deviceCommon, category: z.enum(CATEGORIES).default('alarm'), ...alarmInputFields }).strict().transform(withInputDefaults);
+
+/** A relay on a GPIO pin: siren, strobe, amplifier power. */
+export const relaySchema = z.object({ ...deviceCommon, ...relayFields }).strict().transform(withRelayDefaults);
+
 /** One entry per driver kind; new drivers add their schema here. */
-const deviceSchema = z.discriminatedUnion('driver', [mqttDeviceSchema]);
+const deviceSchema = z.discriminatedUnion('driver', [mqttDeviceSchema, loudspeakerDeviceSchema, ipSpeakerDeviceSchema, alarmInputSchema, relaySchema]);
 export type DeviceConfig = z.infer<typeof deviceSchema>;
 export type MqttDeviceConfig = z.infer<typeof mqttDeviceSchema>;
+export type AlarmInputConfig = z.infer<typeof alarmInputSchema>;
+export type RelayConfig = z.infer<typeof relaySchema>;
+export type LoudspeakerDeviceConfig = z.infer<typeof loudspeakerDeviceSchema>;
+export type IpSpeakerDeviceConfig = z.infer<typeof ipSpeakerDeviceSchema>;
 
 const operatorSchema = z
   .object({
@@ -157,6 +203,26 @@ export const configSchema = z
     severity: severityMap.default({ types: {} }),
     /** Devices mounted by this gateway. */
     devices: z.array(deviceSchema).default([]),
+    /** Zones of alarm inputs, with their arming schedules. */
+    zones: zonesSchema,
+    /** Local reactions: what this box does at once on an event, uplink or not. */
+    reactions: reactionsSchema,
+    /** Notices on the loudspeakers (the `broadcast` command). */
+    broadcast: z
+      .object({
+        /** Named sounds, `{name}.wav` or `.mp3`; default `{dataDir}/sounds`, where the built-in `chime` and `alarm` are written when missing. */
+        soundsDir: z.string().min(1).optional(),
+        /** Sound played before every emergency notice. */
+        chime: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a sound name like "chime"').default('chime'),
+        /** espeak-ng voice; `auto` asks the installed espeak-ng which of its voices speaks Mandarin tones. */
+        voice: z.string().min(1).default('auto'),
+        /** Longest an audio URL's whole download may take. */
+        downloadTimeoutSec: z.number().min(1).max(600).default(60),
+        /** Largest audio file downloaded; a command may ask for less with `maxBytes`. */
+        downloadMaxBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
+      })
+      .strict()
+      .default({ chime: 'chime', voice: 'auto', downloadTimeoutSec: 60, downloadMaxBytes: 20 * 1024 * 1024 }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -176,6 +242,16 @@ export const configSchema = z
       if (kids.has(o.kid)) ctx.addIssue({ code: 'custom', path: ['commands', 'operators', i, 'kid'], message: `key id "${o.kid}" is listed twice; merge the entries` });
       kids.add(o.kid);
     });
+    cfg.devices.forEach((d, i) => {
+      if (d.driver === 'ip-speaker' && !cfg.devices.some((m) => m.id === d.via && m.driver === 'mqtt')) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'via'], message: `no mqtt device "${d.via}" in devices; add the IP speaker module's own login (driver: mqtt) and name it here` });
+      }
+      const relay = d.driver === 'loudspeaker' ? d.amplifier.relay : undefined;
+      if (relay !== undefined && !cfg.devices.some((m) => m.id === relay && m.driver === 'relay')) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'amplifier', 'relay'], message: `no relay device "${relay}" in devices; add the amplifier's relay (driver: relay) or remove the key` });
+      }
+    });
+    for (const issue of checkLocalSafety(cfg)) ctx.addIssue({ code: 'custom', ...issue });
     if (cfg.uplink.backoffMaxMs < cfg.uplink.backoffInitialMs) {
       ctx.addIssue({ code: 'custom', path: ['uplink', 'backoffMaxMs'], message: 'must be at least uplink.backoffInitialMs' });
     }

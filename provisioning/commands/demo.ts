@@ -15,6 +15,8 @@ import { hashPassword } from '../../gateway/passwords.js';
 import { EmbeddedBroker } from '../demo/township-broker.js';
 import { connectSimDevice, publishEvent, publishState, type SimDevice } from '../demo/sim-devices.js';
 import { describeUplinkMessage } from '../demo/console-view.js';
+import { panicScene } from '../demo/panic-scene.js';
+import { runBroadcastScene } from '../demo/broadcast-scene.js';
 import { sendCommand } from './send.js';
 
 const TOWNSHIP = '370283104';
@@ -34,16 +36,17 @@ export async function runDemo({ durationSec }: { durationSec?: number | undefine
   ] as const;
   const key = generateOperatorKey();
   writeFileSync(join(dir, 'operator.key'), key.privatePem, { mode: 0o600 });
-  const config = parseConfig({
+  const scene = panicScene(say);
+  const config = parseConfig(scene.extend({
     gateway: { id: GATEWAY, township: TOWNSHIP, dataDir: join(dir, 'data') },
     localBroker: { host: '127.0.0.1', port: 0 },
     uplink: { url: township.url, protocolVersion: 4, username: GATEWAY, keepaliveSec: 10, backoffInitialMs: 300, backoffMaxMs: 2000, metricsIntervalSec: 5 },
     commands: { operators: [{ kid: 'demo-operator', publicKey: key.publicRaw, roles: ['admin'] }] },
     severity: { default: 'info', types: { 'panic.pressed': 'critical', 'door.forced': 'major', 'motion.detected': 'minor' } },
     devices: await Promise.all(devices.map(async (d) => ({ id: d.id, driver: 'mqtt', category: d.category, passwordHash: await hashPassword(d.password) }))),
-  }, 'demo config');
+  }), 'demo config');
   const logFile = join(dir, 'gateway.log');
-  const gateway = createGateway({ config, log: pino({ level: 'info' }, pino.destination({ dest: logFile, sync: false })) });
+  const gateway = createGateway({ config, log: pino({ level: 'info' }, pino.destination({ dest: logFile, sync: false })), hardware: scene.hardware });
   await gateway.start();
 
   say(`village-gateway demo — 平安乡村 技防 demo`);
@@ -94,6 +97,7 @@ export async function runDemo({ durationSec }: { durationSec?: number | undefine
   await phase(1500);
   await publishEvent(panic, { type: 'panic.pressed', zone: 'east-gate', input: 'panic' });
   say(`  village ▶ panic button pressed at the east gate while the township is unreachable`);
+  await scene.press();
   for (let i = 0; i < 4 && Date.now() < deadline; i++) {
     await phase(1500);
     say(`  gateway backlog: ${gateway.parts.outbox.depth} messages waiting (oldest ${Math.round((gateway.parts.outbox.oldestAgeMs() ?? 0) / 1000)} s)`);
@@ -106,6 +110,7 @@ export async function runDemo({ durationSec }: { durationSec?: number | undefine
   if (Date.now() < deadline) {
     await sendCommand('ping', {}, { broker: township.url, township: TOWNSHIP, target: GATEWAY, key: join(dir, 'operator.key'), kid: 'demo-operator', by: 'demo', expires: 60, timeout: 5, protocol: '4' }, (l) => say(`  operator: ${l}`));
   }
+  await runBroadcastScene({ townshipUrl: township.url, township: TOWNSHIP, keyFile: join(dir, 'operator.key'), kid: 'demo-operator', publicKey: key.publicRaw, dir, others: [GATEWAY], deadline, say });
   if (Number.isFinite(deadline)) {
     await phase(deadline - Date.now());
     await stopAll();

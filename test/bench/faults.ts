@@ -31,8 +31,8 @@ export function outageRun(name: TargetName, kill: boolean, run: number): Promise
       await township.stop();
       log(`  ${label} ${name}: township down at ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       await sleepUntil(t0, PARAMS.outageAtMs + PARAMS.outageMs);
+      upAt = now(); // before start(): the uplink may be back before start() returns
       await township.start();
-      upAt = now();
       log(`  ${label} ${name}: township up at ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     })();
     const villageTimeline = (async () => {

@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Devices } from './load.js';
-import { PARAMS } from './params.js';
+import { PARAMS, log } from './params.js';
+import { cpuTicks, systemBusyTicks } from './proc-stats.js';
 import { Subscriber, now, waitUntil } from './subscriber.js';
 import { Township, createTarget, type Target, type TargetName } from './targets.js';
 
@@ -21,6 +22,7 @@ export interface RunCtx {
 }
 
 export async function withRun<T>(name: TargetName, label: string, perDevice: number, body: (ctx: RunCtx) => Promise<T>): Promise<T> {
+  await waitForQuiet();
   const runId = randomBytes(4).toString('hex');
   const township = new Township();
   let target: Target | undefined;
@@ -44,6 +46,26 @@ export async function withRun<T>(name: TargetName, label: string, perDevice: num
     if (target) saveLog(name, label, runId, target.logs());
     target?.dispose();
     township.dispose();
+  }
+}
+
+/** Waits (bounded) until other processes leave the machine alone; returns their CPU, % of a core. */
+export async function waitForQuiet(): Promise<number> {
+  if (PARAMS.quietWaitSec === 0) return 0;
+  const until = Date.now() + PARAMS.quietWaitSec * 1000;
+  let told = false;
+  for (;;) {
+    const busy0 = systemBusyTicks();
+    const own0 = cpuTicks(process.pid);
+    await sleep(1000);
+    const other = systemBusyTicks() - busy0 - (cpuTicks(process.pid) - own0);
+    if (other < PARAMS.quietBelowPct) return other;
+    if (Date.now() > until) {
+      log(`  other processes still use ${other} % of a core after ${PARAMS.quietWaitSec} s: measuring anyway`);
+      return other;
+    }
+    if (!told) log(`  other processes use ${other} % of a core: waiting up to ${PARAMS.quietWaitSec} s for them to finish`);
+    told = true;
   }
 }
 

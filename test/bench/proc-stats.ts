@@ -52,3 +52,41 @@ export class SelfCpuWindow {
     return ((u.user + u.system) / 1000 / (performance.now() - this.t0)) * 100;
   }
 }
+
+/** Busy clock ticks of the whole machine (all cores), from /proc/stat. */
+export function systemBusyTicks(): number {
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal
+  return (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+}
+
+const ticksOr0 = (pid: number): number => {
+  try {
+    return pid ? cpuTicks(pid) : 0;
+  } catch {
+    return 0; // exited
+  }
+};
+
+/**
+ * CPU used by everything except the bench and the given processes, in % of one core: on a 2-core box
+ * a concurrent compile or test run skews every figure, so each run reports how disturbed it was.
+ */
+export class ForeignCpu {
+  private busy0 = 0;
+  private own0 = 0;
+  private t0 = 0;
+  private pids: number[] = [];
+  constructor(private readonly ours: () => number[]) {}
+  start(): void {
+    this.pids = [process.pid, ...this.ours()];
+    this.busy0 = systemBusyTicks();
+    this.own0 = this.pids.reduce((a, p) => a + ticksOr0(p), 0);
+    this.t0 = performance.now();
+  }
+  stop(): number {
+    const own = this.pids.reduce((a, p) => a + ticksOr0(p), 0) - this.own0;
+    const busy = systemBusyTicks() - this.busy0;
+    return Math.max(0, (busy - own) / CLK_TCK / ((performance.now() - this.t0) / 1000)) * 100;
+  }
+}

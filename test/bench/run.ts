@@ -6,7 +6,7 @@
  * BENCH_WINDOW, BENCH_LATENCY_SECONDS, BENCH_DRAIN_N override the counts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { killAll, installSignalCleanup } from './cleanup.js';
 import { drainRun, outageRun } from './faults.js';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   if (!hasTool('mosquitto')) throw new Error('mosquitto is not installed (Debian: apt-get install -y mosquitto)');
   installSignalCleanup();
   const started = Date.now();
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
   const raw: Raw = { throughput: perTarget(), latency: perTarget(), outage: perTarget(), outageKill9: perTarget(), drain: [], errors: [] };
   log(`params: ${JSON.stringify(PARAMS)}`);
 
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     for (const name of ALL_TARGETS) await attempt(`latency ${name} #${run}`, raw.latency[name], raw.errors, () => latencyRun(name, run));
   }
   for (let run = 1; run <= PARAMS.outageRuns; run++) {
-    for (const kill of [false, true]) {
+    for (const kill of PARAMS.outageKills) {
       log(`outage${kill ? ' + kill -9' : ''} run ${run}/${PARAMS.outageRuns}: ${PARAMS.outageEvents} events at ${PARAMS.outageRate}/s, township down ${PARAMS.outageMs} ms`);
       for (const name of ALL_TARGETS) await attempt(`outage${kill ? '-kill9' : ''} ${name} #${run}`, (kill ? raw.outageKill9 : raw.outage)[name], raw.errors, () => outageRun(name, kill, run));
     }
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   }
 
   const summary = summarize(raw);
+  const disturbed = (['throughput', 'latency'] as const).flatMap((kind) =>
+    ALL_TARGETS.flatMap((n) => raw[kind][n].map((r, i) => ({ run: `${kind} ${n} #${i + 1}`, otherCpuPct: Math.round(r.otherCpuPct) }))),
+  ).filter((d) => d.otherCpuPct > 25);
   const result = {
     meta: {
       date: new Date().toISOString(),
@@ -64,12 +68,18 @@ async function main(): Promise<void> {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
       durationSec: Math.round((Date.now() - started) / 1000),
+      /** Other load on the machine skews every figure: compare these with the bench's own. */
+      loadavgBefore: loadBefore,
+      loadavgAfter: readFileSync('/proc/loadavg', 'utf8').trim(),
+      /** Runs during which other processes used more than 25 % of a core: their figures are suspect. */
+      disturbedRuns: disturbed,
       params: PARAMS,
       notes: [
         'Medians over runs; losses are summed over runs. Ratios are against the bridge with max_queued_messages 0 (unlimited).',
         'CPU: utime+stime from /proc/PID/stat of the village-side process (our gateway, or the village Mosquitto), % of one core.',
         'Peak RSS under full load: the largest VmHWM of the gateway at the end of a throughput run.',
         'Bench process CPU near 200 % would mean the load generator (devices + subscriber) limits the throughput figure.',
+        ...(PARAMS.quick ? ['QUICK smoke run: small counts, one run, outage only with kill -9. Not figures to compare.'] : []),
       ],
     },
     targets: TARGETS,
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
     raw,
   };
   console.log(renderTable(summary));
+  if (disturbed.length) console.log(`\nRuns disturbed by other processes (> 25 % of a core): ${disturbed.map((d) => `${d.run} (${d.otherCpuPct} %)`).join(', ')}`);
   if (raw.errors.length) console.log(`\nErrors:\n${raw.errors.map((e) => `- ${e}`).join('\n')}`);
   const { raw: _raw, ...printed } = result;
   console.log(`\n${JSON.stringify(printed, null, 2)}`);

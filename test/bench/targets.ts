@@ -2,7 +2,7 @@
  * What the devices publish to: our gateway (`vgw run` as its own process) or a village Mosquitto that
  * bridges to the township. Plus the township Mosquitto itself. All on loopback.
  */
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { removeDir, trackDir, trackProcess, untrackProcess } from './cleanup.js';
@@ -39,12 +39,18 @@ export class Township {
   readonly broker = new Mosquitto({ persistence: true });
   constructor() {
     trackDir(this.broker.dir);
+    // Mosquitto started as root runs as `mosquitto`: without this it cannot save its persistence file
+    // on SIGTERM, and the subscriber's session would not survive the outage.
+    chmodSync(this.broker.dir, 0o777);
   }
   get port(): number {
     return this.broker.port;
   }
   get url(): string {
     return this.broker.url;
+  }
+  get pid(): number {
+    return this.broker['proc']?.pid ?? 0;
   }
   async start(): Promise<void> {
     await this.broker.start();
@@ -85,7 +91,7 @@ class OursTarget implements Target {
   async start(): Promise<void> {
     this.history += this.gw.output;
     try {
-      await this.gw.start();
+      await this.gw.start({}, true); // compiled, as a box runs it (npm run bench builds first)
     } finally {
       const proc = this.gw.proc;
       trackProcess(proc?.pid, () => proc?.kill('SIGKILL'));

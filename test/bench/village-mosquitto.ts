@@ -3,7 +3,7 @@
  * township Mosquitto, with `persistence true`. Same port and persistence directory across restarts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,9 @@ export class VillageMosquitto {
 
   constructor(private readonly o: VillageOptions) {
     trackDir(this.dir);
+    // Started as root, Mosquitto drops to the `mosquitto` user: it must be able to write its
+    // persistence file here, or `persistence true` silently saves nothing ("Error: Permission denied").
+    chmodSync(this.dir, 0o777);
   }
 
   get pid(): number {

@@ -39,10 +39,14 @@ export class GatewayProcess {
     return new GatewayProcess(dataDir, localPort, o.devices, gatewayId, configFile);
   }
 
-  /** Starts `vgw run` and resolves once its log says it started. */
-  async start(env: Record<string, string> = {}): Promise<void> {
+  /**
+   * Starts `vgw run` and resolves once its log says it started. Tests run the sources (tsx); the
+   * benchmark sets `compiled` to measure what a box runs after `npm run build`.
+   */
+  async start(env: Record<string, string> = {}, compiled = false): Promise<void> {
     this.output = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts'), 'run', '--config', this.configFile], {
+    const entry = compiled ? [join(ROOT, 'dist/provisioning/cli.js')] : ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts')];
+    const proc = spawn(process.execPath, [...entry, 'run', '--config', this.configFile], {
       cwd: ROOT,
       env: { ...process.env, VGW_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

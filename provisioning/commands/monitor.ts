@@ -1,0 +1,111 @@
+/**
+ * `vgw monitor`: the township monitoring center's console (监控中心). A live table of gateways and the
+ * events by severity on a terminal; or, with `--headless`, no screen and pino logs, for an archiver
+ * running as a service. `--archive` stores every event in SQLite; `--share` joins an MQTT 5 shared
+ * subscription so several consoles or archivers split the events of a large broker.
+ */
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { pino } from 'pino';
+import { CATEGORIES } from '../../gateway/config/schema.js';
+import { createLogger } from '../../gateway/log.js';
+import { commaList, type MonitorFilter } from '../monitor/filter.js';
+import { createMonitor, type Monitor } from '../monitor/monitor.js';
+import { renderScreen } from '../monitor/render.js';
+import { TerminalScreen } from '../monitor/screen.js';
+import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
+import { brokerAuth, withBrokerOptions, type BrokerOptions } from './broker-options.js';
+
+interface MonitorOptions extends BrokerOptions {
+  township?: string;
+  gateway?: string[];
+  category?: string[];
+  severity?: Severity;
+  share?: string;
+  archive?: string;
+  clientId?: string;
+  headless?: boolean;
+  statsEvery: number;
+  settle: number;
+  log?: string;
+}
+
+/** A comma list of categories, checked against the contract's. */
+export function categoryList(value: string): string[] {
+  const list = commaList(value) ?? [];
+  const unknown = list.filter((c) => !(CATEGORIES as readonly string[]).includes(c));
+  if (unknown.length) throw new InvalidArgumentError(`unknown category ${unknown.join(', ')}; use ${CATEGORIES.join(', ')}`);
+  return list;
+}
+
+export const idList = (value: string): string[] => commaList(value) ?? [];
+
+export function addMonitorCommand(program: Command): void {
+  withBrokerOptions(program.command('monitor').description('live console for the township monitoring center (监控中心): gateways online/offline, events by severity, seq gaps'))
+    .option('--township <code>', 'only this township')
+    .option('--gateway <ids>', 'only these gateways (comma-separated)', idList)
+    .option('--category <list>', `only these categories in the list (${CATEGORIES.join(',')})`, categoryList)
+    .addOption(new Option('--severity <level>', 'only this severity and above in the list').choices(SEVERITIES))
+    .option('--share <group>', 'join MQTT 5 shared subscription $share/<group>/…: members split the events (seq gaps are then not checked)')
+    .option('--archive <file>', 'also store every event, once, in this SQLite file (search it with `vgw events query`)')
+    .option('--client-id <id>', 'MQTT client id (an archiver keeps its session under it)')
+    .option('--headless', 'no screen: pino JSON logs on stdout, for running an archiver as a service')
+    .option('--stats-every <seconds>', 'headless: seconds between stats lines', Number, 60)
+    .option('--settle <seconds>', 'how long a seq gap may stay open while its gateway is online before it counts as loss', Number, 30)
+    .option('--log <file>', 'screen mode: write logs to this file (default: none)')
+    .action(async (o: MonitorOptions, cmd: Command) => runMonitor(o).catch((err: unknown) => cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 })));
+}
+
+/** An archiver's client id must be the same at every start, or the broker keeps its queue for nobody. */
+function clientId(o: MonitorOptions): string {
+  if (o.clientId) return o.clientId;
+  const base = `vgw-monitor-${hostname()}`.replace(/[^A-Za-z0-9-]/g, '-');
+  return o.archive ? `${base}-${basename(o.archive).replace(/[^A-Za-z0-9-]/g, '-')}` : `${base}-${process.pid}`;
+}
+
+export async function runMonitor(o: MonitorOptions): Promise<void> {
+  const log = o.headless ? createLogger() : o.log ? createLogger('info', pino.destination({ dest: o.log, sync: false })) : createLogger('silent');
+  const filter: MonitorFilter = { township: o.township, gateways: o.gateway, categories: o.category, minSeverity: o.severity };
+  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.archive, settleMs: o.settle * 1000 }, log);
+  try {
+    await monitor.start();
+  } catch (err) {
+    await monitor.stop();
+    throw new Error(`cannot monitor ${o.broker}: ${(err as Error).message}`, { cause: err });
+  }
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const stopAll: (() => void)[] = [];
+  if (o.headless) {
+    const timer = setInterval(() => logStats(monitor, log), o.statsEvery * 1000);
+    stopAll.push(() => clearInterval(timer));
+  } else {
+    const frame = renderFrame(monitor, o, filter);
+    const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish);
+    screen.start();
+    stopAll.push(() => screen.stop());
+  }
+  process.once('SIGINT', finish);
+  process.once('SIGTERM', finish);
+  await finished;
+  for (const stop of stopAll) stop();
+  await monitor.stop();
+  logStats(monitor, log);
+  log.flush();
+}
+
+function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter) {
+  return (size: { width: number; height: number; colour: boolean }) => {
+    const now = Date.now();
+    const m = monitor.model;
+    return renderScreen({ broker: o.broker, link: m.link, filter, share: o.share ?? null, stats: m.stats, gateways: m.gateways(now), events: m.events(size.height), archive: monitor.archive, now }, size);
+  };
+}
+
+function logStats(monitor: Monitor, log: ReturnType<typeof createLogger>): void {
+  const gateways = monitor.model.gateways();
+  const count = (state: string) => gateways.filter((g) => g.state === state).length;
+  const lost = gateways.filter((g) => g.gaps?.unexplained).map((g) => ({ gateway: g.gateway, ranges: g.gaps?.unexplainedRanges }));
+  log.info({ ...monitor.model.stats, stored: monitor.archive?.stored, gateways: gateways.length, online: count('online'), offline: count('offline'), silent: count('silent'), lost }, 'monitor stats');
+}

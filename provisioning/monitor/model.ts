@@ -1,0 +1,176 @@
+/**
+ * The monitoring console's model: everything the screen shows, computed from township messages alone
+ * and testable without a terminal or a broker. It only listens — it acknowledges nothing on the
+ * gateways' behalf and sends nothing to them.
+ */
+import { matchesEvent, matchesGateway, type MonitorFilter } from './filter.js';
+import { GapTracker, summarize, type GapSummary } from './gaps.js';
+import { RecentIds } from './recent-ids.js';
+import type { Range } from './seq-ranges.js';
+import { SEVERITIES, type EventEnvelope, type Severity, type StatusPayload, type UplinkMessage } from './uplink-message.js';
+
+export interface ModelOptions {
+  filter?: MonitorFilter;
+  /** Events kept for the list, per severity, so a flood of `info` never pushes an alarm out. */
+  eventsPerSeverity?: number;
+  /** Event ids remembered for de-duplication. */
+  dedupCapacity?: number;
+  /** Off when this console gets only a share of the events (`$share`): its seqs have holes by design. */
+  trackGaps?: boolean;
+  /** How long a hole may stay open while its gateway is online before it counts as loss. */
+  settleMs?: number;
+  /** A gateway that sends metrics is `silent` after missing this many of its own intervals. */
+  silentAfterIntervals?: number;
+}
+
+/** The console's own link to the township broker. */
+export type LinkState = 'connecting' | 'connected' | 'disconnected';
+export type GatewayState = 'online' | 'offline' | 'silent' | 'unknown';
+export type IngestResult = 'event' | 'duplicate' | 'status' | 'metrics' | 'filtered';
+
+export interface GatewayRow {
+  township: string;
+  gateway: string;
+  state: GatewayState;
+  /** Why it is offline: the broker's last will (`lwt`) or a clean `shutdown`. */
+  reason: 'lwt' | 'shutdown' | null;
+  backlog: number | null;
+  backlogAgeSec: number | null;
+  lastEventAt: number | null;
+  events: number;
+  duplicates: number;
+  gaps: GapSummary | null;
+}
+
+export interface EventRow {
+  receivedAt: number;
+  event: EventEnvelope;
+}
+
+interface Entry {
+  township: string;
+  gateway: string;
+  status: StatusPayload | null;
+  onlineSince: number | null;
+  backlog: number | null;
+  backlogAgeSec: number | null;
+  lastEventAt: number | null;
+  lastHeardAt: number;
+  metricsAt: number | null;
+  metricsEveryMs: number | null;
+  events: number;
+  duplicates: number;
+  gaps: GapTracker;
+}
+
+const STATE_ORDER: Record<GatewayState, number> = { offline: 0, silent: 1, unknown: 2, online: 3 };
+
+export class MonitorModel {
+  private readonly entries = new Map<string, Entry>();
+  private readonly ids: RecentIds;
+  private readonly recent = new Map<Severity, EventRow[]>(SEVERITIES.map((s) => [s, []]));
+  private readonly o: Required<Omit<ModelOptions, 'filter'>> & { filter: MonitorFilter };
+  link: LinkState = 'connecting';
+  readonly stats = { events: 0, duplicates: 0, invalid: 0, lastInvalid: '' };
+
+  constructor(options: ModelOptions = {}) {
+    this.o = { filter: {}, eventsPerSeverity: 500, dedupCapacity: 200_000, trackGaps: true, settleMs: 30_000, silentAfterIntervals: 3, ...options };
+    this.ids = new RecentIds(this.o.dedupCapacity);
+  }
+
+  /** A message the console could not read (see parseUplink). */
+  invalid(reason: string): void {
+    this.stats.invalid++;
+    this.stats.lastInvalid = reason;
+  }
+
+  ingest(m: UplinkMessage, now = Date.now()): IngestResult {
+    if (!matchesGateway(this.o.filter, m.township, m.gateway)) return 'filtered';
+    const e = this.entry(m.township, m.gateway, now);
+    e.lastHeardAt = now;
+    switch (m.kind) {
+      case 'status':
+        e.status = m.status;
+        e.onlineSince = m.status.online ? now : null;
+        if (m.status.online) [e.backlog, e.backlogAgeSec] = [m.status.backlog, null];
+        return 'status';
+      case 'metrics':
+        if (e.metricsAt !== null) e.metricsEveryMs = now - e.metricsAt;
+        e.metricsAt = now;
+        [e.backlog, e.backlogAgeSec] = [m.metrics.backlog.depth, m.metrics.backlog.oldestAgeSec];
+        return 'metrics';
+      case 'event':
+        return this.event(e, m.event, now);
+    }
+  }
+
+  private event(e: Entry, ev: EventEnvelope, now: number): IngestResult {
+    if (!this.ids.add(ev.id)) {
+      e.duplicates++;
+      this.stats.duplicates++;
+      return 'duplicate';
+    }
+    this.stats.events++;
+    e.events++;
+    e.lastEventAt = now;
+    e.gaps.see(ev.seq, now);
+    if (ev.type === 'system.outbox.evicted') e.gaps.evict(evictedRanges(ev.data.ranges));
+    if (matchesEvent(this.o.filter, ev.category, ev.severity)) {
+      const list = this.recent.get(ev.severity) as EventRow[];
+      list.push({ receivedAt: now, event: ev });
+      // Trimmed in batches: amortised O(1) per event instead of a shift per event.
+      if (list.length >= 2 * this.o.eventsPerSeverity) list.splice(0, list.length - this.o.eventsPerSeverity);
+    }
+    return 'event';
+  }
+
+  /** The gateways table: offline and silent ones first, then by township and id. */
+  gateways(now = Date.now()): GatewayRow[] {
+    const rows = [...this.entries.values()].map((e) => this.row(e, now));
+    return rows.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.township.localeCompare(b.township) || a.gateway.localeCompare(b.gateway));
+  }
+
+  /** The latest events, most severe first, then newest first. */
+  events(limit: number): EventRow[] {
+    const out: EventRow[] = [];
+    for (const s of SEVERITIES) {
+      const list = this.recent.get(s) as EventRow[];
+      for (let i = list.length - 1; i >= 0 && out.length < limit && list.length - i <= this.o.eventsPerSeverity; i--) out.push(list[i] as EventRow);
+    }
+    return out;
+  }
+
+  private row(e: Entry, now: number): GatewayRow {
+    const s = e.status;
+    let state: GatewayState = !s ? 'unknown' : s.online ? 'online' : 'offline';
+    if (state === 'online' && e.metricsEveryMs !== null && now - e.lastHeardAt > this.o.silentAfterIntervals * e.metricsEveryMs) state = 'silent';
+    return {
+      township: e.township,
+      gateway: e.gateway,
+      state,
+      reason: s && !s.online ? s.reason : null,
+      backlog: e.backlog,
+      backlogAgeSec: e.backlogAgeSec,
+      lastEventAt: e.lastEventAt,
+      events: e.events,
+      duplicates: e.duplicates,
+      gaps: this.o.trackGaps ? summarize(e.gaps.report(now, e.onlineSince, this.o.settleMs)) : null,
+    };
+  }
+
+  private entry(township: string, gateway: string, now: number): Entry {
+    const key = `${township}/${gateway}`;
+    let e = this.entries.get(key);
+    if (!e) {
+      e = { township, gateway, status: null, onlineSince: null, backlog: null, backlogAgeSec: null, lastEventAt: null, lastHeardAt: now, metricsAt: null, metricsEveryMs: null, events: 0, duplicates: 0, gaps: new GapTracker() };
+      this.entries.set(key, e);
+    }
+    return e;
+  }
+}
+
+/** `data.ranges` of an eviction report, keeping only well-formed `[from, to]` pairs. */
+function evictedRanges(value: unknown): Range[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((r): r is [number, number] => Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]));
+}

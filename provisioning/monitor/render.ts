@@ -1,0 +1,95 @@
+/**
+ * The console screen as lines of text: a pure function of the model's view and the terminal size, so
+ * tests read exactly what an operator sees. Status words carry Chinese beside English (在线/离线) for
+ * duty staff who read Chinese first; colour follows severity and state, and NO_COLOR turns it off.
+ * Every cell is cut to its column width, so no line is longer than the terminal is wide.
+ */
+import { describeFilter, type MonitorFilter } from './filter.js';
+import type { GapSummary } from './gaps.js';
+import type { EventRow, GatewayRow, GatewayState, LinkState } from './model.js';
+import type { Severity } from './uplink-message.js';
+import { age, displayWidth, fit, sanitize } from './text-cells.js';
+
+export interface ScreenInput {
+  broker: string;
+  link: LinkState;
+  filter: MonitorFilter;
+  share: string | null;
+  stats: { events: number; duplicates: number; invalid: number };
+  gateways: GatewayRow[];
+  events: EventRow[];
+  /** Archive file and rows stored, when archiving. */
+  archive: { file: string; stored: number } | null;
+  now: number;
+}
+
+export interface ScreenSize {
+  width: number;
+  height: number;
+  colour: boolean;
+}
+
+const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', alarm: '1;97;41' } as const;
+type Style = keyof typeof SGR;
+
+const LINK: Record<LinkState, [string, Style]> = { connected: ['connected 已连接', 'green'], connecting: ['connecting 连接中', 'yellow'], disconnected: ['DISCONNECTED 已断开', 'alarm'] };
+const STATE: Record<GatewayState, [string, Style]> = { online: ['● online 在线', 'green'], offline: ['● OFFLINE 离线', 'red'], silent: ['● silent 无消息', 'yellow'], unknown: ['? unknown 未知', 'dim'] };
+const SEVERITY: Record<Severity, [string, Style]> = { critical: ['CRITICAL 紧急', 'alarm'], major: ['major 重要', 'red'], minor: ['minor 一般', 'yellow'], info: ['info 信息', 'dim'] };
+
+const hhmmss = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
+const range = ([a, b]: readonly [number, number]): string => (a === b ? `${a}` : `${a}-${b}`);
+
+export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
+  const paint = (style: Style, s: string): string => (size.colour ? `\x1b[${SGR[style]}m${s}\x1b[0m` : s);
+  const W = Math.max(60, size.width);
+  const out: string[] = [];
+
+  const [linkText, linkStyle] = LINK[input.link];
+  const head = `vgw monitor · 监控中心 · ${hhmmss(input.now)} · `;
+  out.push(paint('bold', head) + paint(linkStyle, linkText) + fit(` · ${sanitize(input.broker)}`, W - displayWidth(head) - displayWidth(linkText)));
+  const count = (s: GatewayState) => input.gateways.filter((g) => g.state === s).length;
+  const share = input.share ? ` · shared group "${input.share}": this console gets a share of the events` : '';
+  out.push(fit(`gateways 网关 ${input.gateways.length}: ${count('online')} online 在线 · ${count('offline')} offline 离线 · ${count('silent')} silent 无消息 · filter: ${describeFilter(input.filter)}${share}`, W));
+  const archive = input.archive ? ` · archive ${input.archive.file}: ${input.archive.stored} stored` : '';
+  out.push(fit(`events 事件 ${input.stats.events} · duplicates dropped ${input.stats.duplicates} · unreadable ${input.stats.invalid}${archive}`, W));
+  out.push('');
+
+  // The table takes at most half the screen; the rest is the event list.
+  const gw = Math.max(12, Math.min(28, W - 81));
+  const gapsWidth = W - (24 + gw + 12 + 10 + 8 + 5);
+  const tableRows = Math.max(1, Math.min(input.gateways.length, Math.floor((size.height - 9) / 2)));
+  out.push(paint('bold', `${fit('STATE 状态', 24)} ${fit('GATEWAY 网关', gw)} ${fit('BACKLOG', 12)} ${fit('LAST EVENT', 10)} ${fit('EVENTS', 8)} ${fit('SEQ GAPS 序号缺口', gapsWidth)}`));
+  const shown = input.gateways.slice(0, tableRows);
+  for (const g of shown) {
+    const [stateText, stateStyle] = STATE[g.state];
+    const backlog = g.backlog === null ? '-' : `${g.backlog}${g.backlogAgeSec ? ` ${age(g.backlogAgeSec * 1000)}` : ''}`;
+    const last = g.lastEventAt === null ? '-' : `${age(input.now - g.lastEventAt)} ago`;
+    const [gapText, gapStyle] = gaps(g.gaps);
+    out.push(`${paint(stateStyle, fit(`${stateText}${g.reason ? ` ${g.reason}` : ''}`, 24))} ${fit(sanitize(g.gateway), gw)} ${fit(backlog, 12)} ${fit(last, 10)} ${fit(String(g.events), 8)} ${paint(gapStyle, fit(gapText, gapsWidth))}`);
+  }
+  if (input.gateways.length > shown.length) out.push(paint('dim', fit(`… ${input.gateways.length - shown.length} more gateways (problems are listed first)`, W)));
+  out.push('');
+
+  // Event columns share what the time and severity leave, data getting the rest.
+  const flex = W - 8 - 13 - 5;
+  const [g2, dev, type] = [Math.min(24, Math.floor(flex * 0.25)), Math.min(18, Math.floor(flex * 0.18)), Math.min(24, Math.floor(flex * 0.22))];
+  const data = flex - g2 - dev - type;
+  out.push(paint('bold', `${fit('TIME', 8)} ${fit('SEVERITY 级别', 13)} ${fit('GATEWAY', g2)} ${fit('DEVICE', dev)} ${fit('TYPE', type)} ${fit('SEQ / DATA   most severe first 按级别', data)}`));
+  for (const { receivedAt, event: e } of input.events.slice(0, Math.max(0, size.height - out.length - 2))) {
+    const [sevText, sevStyle] = SEVERITY[e.severity];
+    out.push(`${hhmmss(receivedAt)} ${paint(sevStyle, fit(sevText, 13))} ${fit(sanitize(e.gateway), g2)} ${fit(sanitize(e.device), dev)} ${fit(sanitize(e.type), type)} ${fit(sanitize(`#${e.seq} ${JSON.stringify(e.data)}`), data)}`);
+  }
+  while (out.length < size.height - 1) out.push('');
+  out.push(paint('dim', fit("q quit 退出 · listens only: acknowledges nothing on the gateways' behalf 仅监听", W)));
+  return out.slice(0, size.height);
+}
+
+function gaps(g: GapSummary | null): [string, Style] {
+  if (!g) return ['n/a (shared subscription)', 'dim'];
+  const parts: string[] = [];
+  if (g.unexplained) parts.push(`LOST 丢失 ${g.unexplained}: ${g.unexplainedRanges.slice(0, 3).map(range).join(',')}${g.unexplainedRanges.length > 3 ? ',…' : ''}`);
+  if (g.explained) parts.push(`evicted 已淘汰 ${g.explained}`);
+  if (g.pending) parts.push(`in transit ${g.pending}`);
+  const style: Style = g.unexplained ? 'alarm' : g.explained ? 'yellow' : g.pending ? 'dim' : 'green';
+  return [parts.length ? parts.join(' · ') : 'none 无', style];
+}
