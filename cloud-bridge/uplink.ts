@@ -4,12 +4,12 @@
  * (its offline store is memory: mqttjs#398, #607, #2015): every connection is a new client with
  * automatic reconnect off, and after a drop the rows in flight are simply sent again from SQLite.
  */
-import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { isoLocal, type Clock } from '../gateway/clock.js';
 import type { Config } from '../gateway/config/schema.js';
 import { Backoff } from './backoff.js';
+import { uplinkCredentials } from './uplink-credentials.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 import type { TownshipTopics } from './topics.js';
 
@@ -66,6 +66,8 @@ export class Uplink {
     this.drain();
   };
   state: UplinkState = 'disconnected';
+  /** True once the township acknowledged this connection's command subscription (SUBACK). */
+  commandsReady = false;
   connectedSince: number | null = null;
   reconnects = 0;
   delivered = 0;
@@ -106,12 +108,9 @@ export class Uplink {
   private options(): IClientOptions {
     const { config, gatewayId, topics, clock } = this.deps;
     const will = JSON.stringify({ online: false, ts: isoLocal(clock.now()), reason: 'lwt' });
-    const tls = config.tls;
     return {
+      ...uplinkCredentials(config),
       clientId: gatewayId,
-      username: config.username,
-      password: config.passwordFile ? readFileSync(config.passwordFile, 'utf8').trim() : undefined,
-      protocolVersion: config.protocolVersion,
       keepalive: config.keepaliveSec,
       // A persistent session keeps commands queued at the township while the village is offline.
       clean: false,
@@ -119,10 +118,6 @@ export class Uplink {
       reconnectPeriod: 0,
       connectTimeout: 15_000,
       will: { topic: topics.status, payload: Buffer.from(will), qos: 1, retain: true },
-      ca: tls?.ca ? readFileSync(tls.ca) : undefined,
-      cert: tls?.cert ? readFileSync(tls.cert) : undefined,
-      key: tls?.key ? readFileSync(tls.key) : undefined,
-      rejectUnauthorized: true,
     };
   }
 
@@ -158,7 +153,9 @@ export class Uplink {
       this.deps.log.info({ url: this.deps.config.url, backlog: this.deps.outbox.depth }, 'uplink connected');
       this.announce(client);
       client.subscribe(this.deps.topics.commandFilters, { qos: 1 }, (err) => {
+        if (gen !== this.generation) return;
         if (err) this.deps.log.error({ err }, 'command subscription failed');
+        else this.commandsReady = true;
       });
       this.cursor = { prio: 0, id: 0 };
       this.caughtUp = false;
@@ -171,6 +168,7 @@ export class Uplink {
       if (gen !== this.generation || this.stopping) return;
       if (this.state === 'connected') this.deps.log.warn({ inflight: this.inflight.size, backlog: this.deps.outbox.depth }, 'uplink lost');
       this.state = 'disconnected';
+      this.commandsReady = false;
       this.connectedSince = null;
       this.inflight.clear();
       client.end(true);

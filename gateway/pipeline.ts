@@ -56,7 +56,7 @@ export class Pipeline {
   /** Builds the envelope and commits it; resolves once it is on disk. */
   async emit(draft: EventDraft): Promise<AcceptedEvent> {
     const { config, clock, topics } = this.deps;
-    const severity = draft.severity ?? severityOf(draft.type, this.devices.get(draft.device), config.severity);
+    const severity = this.severityOf(draft);
     const id = uuidv7();
     const now = clock.now();
     let seq = 0;
@@ -73,6 +73,11 @@ export class Pipeline {
     });
     this.acceptedTotal++;
     return { id, seq };
+  }
+
+  /** The severity `emit` gives a draft: its own, else the configured type → severity maps. */
+  severityOf(draft: EventDraft): Severity {
+    return draft.severity ?? severityOf(draft.type, this.devices.get(draft.device), this.deps.config.severity);
   }
 
   /** A gateway-originated `system` event (device = the gateway id). */

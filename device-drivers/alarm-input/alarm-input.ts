@@ -8,6 +8,7 @@
 import type { AlarmInputConfig } from '../../gateway/config/schema.js';
 import type { Driver, DriverContext, DriverHealth } from '../driver.js';
 import type { Gpio, GpioInput, Level, LevelChange } from '../gpio/gpio.js';
+import { pinUnavailable } from '../gpio/unavailable-pin.js';
 import { Chatter } from './chatter.js';
 
 /** Arming state as drivers see it (gateway/arming implements it). */
@@ -126,11 +127,7 @@ export function createAlarmInput(ctx: DriverContext<AlarmInputSeams, AlarmInputC
           },
         });
       } catch (err) {
-        // Style rule 3: this input is degraded and says why; the gateway runs on.
-        health = { status: 'degraded', online: false, detail: (err as Error).message };
-        log.error({ err, pin: d.pin, backend: seams.gpio.backend }, 'gpio input unavailable; device degraded');
-        await ctx.emit({ type: 'device.fault', data: { fault: 'gpio-unavailable', pin: d.pin, message: (err as Error).message } });
-        await ctx.setState({ online: false, state: { fault: 'gpio-unavailable' } });
+        await pinUnavailable(ctx, d.pin, seams.gpio.backend, 'input', err, (h) => (health = h));
         return;
       }
       health = { status: 'ok', online: true };

@@ -8,6 +8,7 @@ import { isoLocal } from '../../gateway/clock.js';
 import type { RelayConfig } from '../../gateway/config/schema.js';
 import type { DeviceAction, Driver, DriverContext, DriverHealth } from '../driver.js';
 import type { Gpio, GpioOutput, Level } from '../gpio/gpio.js';
+import { pinUnavailable } from '../gpio/unavailable-pin.js';
 
 export interface RelaySeams {
   gpio: Gpio;
@@ -84,10 +85,7 @@ export function createRelay(ctx: DriverContext<RelaySeams, RelayConfig>): Driver
           void ctx.emit({ type: 'device.fault', data: { fault: 'gpio-output', pin: d.pin, message: err.message } }).catch(() => {});
         });
       } catch (err) {
-        health = { status: 'degraded', online: false, detail: (err as Error).message };
-        log.error({ err, pin: d.pin, backend: seams.gpio.backend }, 'gpio output unavailable; device degraded');
-        await ctx.emit({ type: 'device.fault', data: { fault: 'gpio-unavailable', pin: d.pin, message: (err as Error).message } });
-        await ctx.setState({ online: false, state: { fault: 'gpio-unavailable' } });
+        await pinUnavailable(ctx, d.pin, seams.gpio.backend, 'output', err, (h) => (health = h));
         return;
       }
       health = { status: 'ok', online: true };

@@ -12,7 +12,6 @@ import type { Clock } from '../clock.js';
 import type { CommandRouter } from '../commands/router.js';
 import type { Config } from '../config/schema.js';
 import type { Pipeline } from '../pipeline.js';
-import { severityOf } from '../severity.js';
 import { Reactions } from './reactions.js';
 
 export interface LocalSafetyDeps {
@@ -35,7 +34,6 @@ export function buildLocalSafety({ config, db, pipeline, router, drivers, clock,
     log: log.child({ component: 'arming' }),
   });
   registerZoneCommands(router, arming);
-  const devices = new Map(config.devices.map((d) => [d.id, d]));
   const reactions = new Reactions({
     reactions: config.reactions,
     commit: (draft) => pipeline.emit(draft),
@@ -44,7 +42,7 @@ export function buildLocalSafety({ config, db, pipeline, router, drivers, clock,
       if (!driver?.handleAction) throw new Error(`device "${device}" takes no actions`);
       await driver.handleAction(action);
     },
-    severityOf: (draft) => draft.severity ?? severityOf(draft.type, devices.get(draft.device), config.severity),
+    severityOf: (draft) => pipeline.severityOf(draft),
     clock,
     log: log.child({ component: 'reactions' }),
   });

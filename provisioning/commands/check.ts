@@ -4,6 +4,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { connectAsync } from 'mqtt';
+import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
 import { loadPublicKey } from '../../gateway/commands/signing.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import type { Config } from '../../gateway/config/schema.js';
@@ -58,18 +59,11 @@ export async function checkConfig(file: string, o: { offline?: boolean } = {}, p
   }
   print(`config OK: gateway ${config.gateway.id}, township ${config.gateway.township}, ${config.devices.length} devices, ${config.commands.operators.length} operator keys (配置正确)`);
   if (o.offline) return 0;
-  const { readFileSync } = await import('node:fs');
-  const tls = config.uplink.tls;
   try {
     const client = await connectAsync(config.uplink.url, {
+      ...uplinkCredentials(config.uplink),
       // A different client id, so the check does not kick a running gateway off the township broker.
       clientId: `${config.gateway.id}-check`,
-      username: config.uplink.username,
-      password: config.uplink.passwordFile ? readFileSync(config.uplink.passwordFile, 'utf8').trim() : undefined,
-      protocolVersion: config.uplink.protocolVersion,
-      ca: tls?.ca ? readFileSync(tls.ca) : undefined,
-      cert: tls?.cert ? readFileSync(tls.cert) : undefined,
-      key: tls?.key ? readFileSync(tls.key) : undefined,
       reconnectPeriod: 0,
       connectTimeout: 10_000,
     });

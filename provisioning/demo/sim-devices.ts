@@ -3,6 +3,7 @@
  * own login, publishing the way field devices do (QoS 1 events, retained state, a last will).
  */
 import { connectAsync, type MqttClient } from 'mqtt';
+import { localTopic } from '../../cloud-bridge/topics.js';
 
 export interface SimDevice {
   id: string;
@@ -17,16 +18,16 @@ export async function connectSimDevice(port: number, id: string, password: strin
     password,
     protocolVersion: 4,
     reconnectPeriod: 500,
-    will: { topic: `dev/${id}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
+    will: { topic: localTopic(id, 'status'), payload: Buffer.from('offline'), qos: 1, retain: true },
   });
-  await client.publishAsync(`dev/${id}/status`, 'online', { qos: 1, retain: true });
+  await client.publishAsync(localTopic(id, 'status'), 'online', { qos: 1, retain: true });
   return { id, password, client };
 }
 
 export async function publishEvent(device: SimDevice, event: Record<string, unknown>): Promise<void> {
-  await device.client.publishAsync(`dev/${device.id}/event`, JSON.stringify(event), { qos: 1 });
+  await device.client.publishAsync(localTopic(device.id, 'event'), JSON.stringify(event), { qos: 1 });
 }
 
 export async function publishState(device: SimDevice, state: Record<string, unknown>): Promise<void> {
-  await device.client.publishAsync(`dev/${device.id}/state`, JSON.stringify(state), { qos: 1, retain: true });
+  await device.client.publishAsync(localTopic(device.id, 'state'), JSON.stringify(state), { qos: 1, retain: true });
 }

@@ -53,8 +53,7 @@ describe('audio URL notices', () => {
     probe = await TownshipProbe.connect(township.url, 'probe-dl', 4);
     op = await Operator.connect(township.url);
     v = await startVillage({ uplinkUrl: township.url, gatewayId: GW, broadcast: { downloadMaxBytes: LIMIT, downloadTimeoutSec: 5 } });
-    await probe.waitFor(() => v.gateway.parts.uplink.state === 'connected', 10_000, 'uplink');
-    await new Promise((r) => setTimeout(r, 200)); // let the command subscription settle
+    await probe.waitFor(() => v.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
   });
   afterAll(async () => {
     await v?.gateway.stop();

@@ -22,8 +22,7 @@ describe('loudspeakers beyond the sound card', () => {
   let v: Village | undefined;
 
   const ready = async (village: Village) => {
-    await probe.waitFor(() => village.gateway.parts.uplink.state === 'connected', 10_000, 'uplink');
-    await new Promise((r) => setTimeout(r, 200)); // let the command subscription settle
+    await probe.waitFor(() => village.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
   };
 
   beforeAll(async () => {

@@ -33,8 +33,7 @@ describe.runIf(requireTools('mosquitto'))('command authentication and replies', 
   const start = async (dataDir?: string) => {
     fx = await startFixture({ uplinkUrl: broker.url, gatewayId: GW, dataDir, override: { commands: { operators: [{ kid: 'ops-door', publicKey: door.publicRaw, roles: ['door'] }, { kid: 'ops-arm', publicKey: door.publicPem, roles: ['arm'] }] } } });
     fx.gateway.parts.router.register('zone.arm', { role: 'arm', params: z.object({ zones: z.array(z.string()).min(1) }).strict(), run: async (c) => void armed.push(...(c.params.zones as string[])) });
-    await probe.waitFor(() => fx.gateway.parts.uplink.state === 'connected', 10_000, 'uplink');
-    await new Promise((r) => setTimeout(r, 200)); // let the command subscription settle
+    await probe.waitFor(() => fx.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
   };
   const reply = async (id: string) => {
     await probe.waitFor(() => probe.json('replies').some((m) => m.body.id === id), 10_000, `reply to ${id}`);

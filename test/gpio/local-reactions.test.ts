@@ -52,8 +52,7 @@ describe('local reactions, zones and arming commands', () => {
         { name: 'panic-strobe', when: { input: 'panic' }, do: { device: 'strobe-east', action: 'on' } },
       ],
     });
-    await probe.waitFor(() => gw.gateway.parts.uplink.state === 'connected', 10_000, 'uplink');
-    await sleep(200); // the command subscription settles
+    await probe.waitFor(() => gw.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
   });
   afterAll(async () => {
     await gw?.gateway.stop();
