@@ -8,6 +8,11 @@
  * - unexplained: still open `settleMs` after it opened (counted from the gateway's latest birth, if
  *   later) while the gateway is online: loss that nobody reported.
  * Seqs below the first one seen are not holes: they were sent before this console was listening.
+ *
+ * An eviction report can also name seqs that did arrive: the gateway evicts rows it sent without getting
+ * the PUBACK (the link died with the acknowledgement on its way), and it cannot know that the broker had
+ * them. Those are counted apart (`evictedButArrived`), so that explained + evictedButArrived always adds
+ * up to what the gateway reported evicted (issue 17: counting only holes made the two disagree).
  */
 import { countOf, SeqRanges, type Range } from './seq-ranges.js';
 
@@ -15,6 +20,8 @@ export interface GapReport {
   explained: Range[];
   pending: Range[];
   unexplained: Range[];
+  /** Seqs an eviction report names that arrived all the same. */
+  evictedButArrived: Range[];
 }
 
 interface OpenHole {
@@ -49,7 +56,8 @@ export class GapTracker {
    * while it is offline or its status is unknown.
    */
   report(now: number, onlineSince: number | null, settleMs: number): GapReport {
-    const out: GapReport = { explained: [], pending: [], unexplained: [] };
+    const out: GapReport = { explained: [], pending: [], unexplained: [], evictedButArrived: [] };
+    for (const r of this.evicted.list()) out.evictedButArrived.push(...this.seen.split(r).inside);
     const next: OpenHole[] = [];
     for (const [from, to] of this.seen.holes()) {
       // A hole only shrinks or splits after it opens: its age is that of the oldest record it overlaps.
@@ -71,6 +79,8 @@ export interface GapSummary {
   unexplained: number;
   /** The unexplained ranges themselves, for the operator to look up. */
   unexplainedRanges: Range[];
+  /** Reported evicted, yet received: sent by the gateway, its PUBACK lost before the eviction. */
+  evictedButArrived: number;
 }
 
 export const summarize = (r: GapReport): GapSummary => ({
@@ -78,4 +88,5 @@ export const summarize = (r: GapReport): GapSummary => ({
   pending: countOf(r.pending),
   unexplained: countOf(r.unexplained),
   unexplainedRanges: r.unexplained,
+  evictedButArrived: countOf(r.evictedButArrived),
 });

@@ -96,8 +96,12 @@ describe.runIf(requireTools('mosquitto'))('monitor console model on Mosquitto', 
     await until('the backlog drained', () => a.gateway.parts.outbox.depth === 0);
     const evicted = a.gateway.parts.outbox.evicted;
     expect(evicted).toBeGreaterThan(150);
-    await until('the gap explained, nothing pending', () => row(A)?.gaps?.explained === evicted && row(A)?.gaps?.pending === 0);
+    // Every evicted seq is either an explained hole or arrived anyway (sent just before the link died,
+    // its PUBACK lost): the two counts add up to the gateway's own, whatever the interleaving.
+    const accounted = (): number => (row(A)?.gaps?.explained ?? 0) + (row(A)?.gaps?.evictedButArrived ?? 0);
+    await until('every evicted seq accounted for, nothing pending', () => accounted() === evicted && row(A)?.gaps?.pending === 0);
     expect(row(A)?.gaps).toMatchObject({ unexplained: 0 });
+    expect(row(A)?.gaps?.explained).toBeGreaterThanOrEqual(evicted - 5);
   });
 
   it('shows events a gateway sends twice (PUBACKs lost, sent again) once', async () => {
@@ -129,7 +133,7 @@ describe.runIf(requireTools('mosquitto'))('monitor console model on Mosquitto', 
     await forger.publishAsync(eventTopic(forged), JSON.stringify(forged), { qos: 1 });
     await forger.endAsync();
     await until('the artificial gap flagged', () => row(A)?.gaps?.unexplained === 2, 5000);
-    expect(row(A)?.gaps).toEqual({ explained, pending: 0, unexplained: 2, unexplainedRanges: [[highest + 1, highest + 2]] });
+    expect(row(A)?.gaps).toMatchObject({ explained, pending: 0, unexplained: 2, unexplainedRanges: [[highest + 1, highest + 2]] });
     expect(row(B)?.gaps).toMatchObject({ unexplained: 0 });
     expect(probe.invalid).toEqual([]);
     expect(monitor.model.stats.invalid).toBe(0);

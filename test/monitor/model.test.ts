@@ -80,9 +80,27 @@ describe('seq gaps', () => {
     for (const s of [1, 2, 3, 10, 11, 12, 15]) m.ingest(eventMsg(envelope(GW, s)), 100);
     m.ingest(eventMsg(evictionReport(GW, 16, [[4, 9]])), 100);
     expect(row(m, 500).gaps).toMatchObject({ explained: 6, pending: 2, unexplained: 0 });
-    expect(row(m, 1100).gaps).toEqual({ explained: 6, pending: 0, unexplained: 2, unexplainedRanges: [[13, 14]] });
+    expect(row(m, 1100).gaps).toEqual({ explained: 6, pending: 0, unexplained: 2, unexplainedRanges: [[13, 14]], evictedButArrived: 0 });
     m.ingest(eventMsg(envelope(GW, 13)), 1200);
-    expect(row(m, 1300).gaps).toEqual({ explained: 6, pending: 0, unexplained: 1, unexplainedRanges: [[14, 14]] });
+    expect(row(m, 1300).gaps).toEqual({ explained: 6, pending: 0, unexplained: 1, unexplainedRanges: [[14, 14]], evictedButArrived: 0 });
+  });
+
+  // The interleaving of issue 17's flake: seq 2 reached the broker, its PUBACK died with the link, and the
+  // gateway later evicted the row it still held. Both orders of arrival must add up to the report's count.
+  it.each([
+    ['before', false],
+    ['after', true],
+  ])('adds an evicted seq that arrived anyway (%s the report) to the count, not to the explained holes', (_when, seqAfterReport) => {
+    const m = new MonitorModel({ settleMs: 1000 });
+    m.ingest(birthMsg(GW), 0);
+    m.ingest(eventMsg(envelope(GW, 1)), 10);
+    if (!seqAfterReport) m.ingest(eventMsg(envelope(GW, 2)), 20);
+    m.ingest(eventMsg(evictionReport(GW, 9, [[2, 8]])), 30);
+    if (seqAfterReport) m.ingest(eventMsg(envelope(GW, 2)), 40);
+    for (const s of [10, 11]) m.ingest(eventMsg(envelope(GW, s)), 50);
+    const gaps = row(m, 2000).gaps;
+    expect(gaps).toEqual({ explained: 6, pending: 0, unexplained: 0, unexplainedRanges: [], evictedButArrived: 1 });
+    expect((gaps?.explained ?? 0) + (gaps?.evictedButArrived ?? 0)).toBe(7); // the report's count
   });
 
   it('keeps holes pending while a backlog drains critical first, and while the gateway is offline', () => {

@@ -36,7 +36,9 @@ describe.runIf(requireTools('mosquitto', 'tmux'))('vgw monitor in a terminal', (
   beforeAll(async () => {
     await broker.start();
     fx = await startFixture({ uplinkUrl: broker.url, gatewayId: GW });
-    const cli = `${process.execPath} --import tsx ${join(ROOT, 'provisioning/cli.ts')} monitor --broker ${broker.url} --township ${TOWNSHIP}`;
+    // The screen is checked for colour, so the console must not inherit the caller's colour settings
+    // (NO_COLOR and friends reach the pane through the tmux server's environment): unset them for it.
+    const cli = `env -u NO_COLOR -u NODE_DISABLE_COLORS -u FORCE_COLOR ${process.execPath} --import tsx ${join(ROOT, 'provisioning/cli.ts')} monitor --broker ${broker.url} --township ${TOWNSHIP}`;
     execFileSync('tmux', ['-u', '-L', SOCKET, '-f', '/dev/null', 'new-session', '-d', '-s', 'monitor', '-x', '150', '-y', '30', '-e', 'LANG=C.UTF-8', '-c', ROOT, cli]);
   });
 
