@@ -28,6 +28,7 @@ import { Pipeline } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
 import { RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
+import { delayMs } from './timers.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -166,7 +167,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       }
       const every = config.uplink.metricsIntervalSec * 1000;
       if (every > 0) {
-        metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), every);
+        metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), delayMs(every));
         metricsTimer.unref();
       }
       log.info({ gateway: config.gateway.id, version: VERSION, bootId, backlog: p.outbox.depth, localPort: p.broker.port }, 'gateway started');
