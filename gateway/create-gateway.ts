@@ -20,6 +20,7 @@ import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
 import { CommandRouter } from './commands/router.js';
 import type { Config } from './config/schema.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DeviceStates } from './device-states.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
@@ -47,6 +48,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
   let db: Db | null = null;
   let parts: ReturnType<typeof build> | null = null;
   let metricsTimer: NodeJS.Timeout | null = null;
+  let lock: DataDirLock | null = null;
   let stopped = false;
 
   function build(database: Db) {
@@ -144,13 +146,28 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     },
 
     async start(): Promise<void> {
-      db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+      // Before anything is written: a second gateway on this directory stops here (issue 8, finding 19).
+      lock = lockDataDir(config.gateway.dataDir);
+      try {
+        db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
       const p = (parts = build(db));
       p.outbox.start();
       p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
+      try {
+        // The port first: a start that fails on it (EADDRINUSE) must leave no `system.started` behind.
+        await step(log, 'start local broker', 10_000, () => p.broker.start());
+      } catch (err) {
+        stopped = true;
+        db.close();
+        lock.release();
+        throw err;
+      }
       await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
       p.uplink.start();
-      await step(log, 'start local broker', 10_000, () => p.broker.start());
       await step(log, 'load arming state', 10_000, () => p.arming.start());
       for (const [id, driver] of p.drivers) {
         try {
@@ -200,6 +217,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       await guarded('stop uplink', 5000, () => p.uplink.stop());
       p.outbox.flushAcks();
       db.close();
+      lock?.release();
       log.info({ backlog: p.outbox.depth }, 'gateway stopped');
     },
   };
