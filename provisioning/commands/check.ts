@@ -4,6 +4,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { connectAsync } from 'mqtt';
+import { connectHint } from '../../cloud-bridge/connect-hints.js';
 import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
 import { loadPublicKey } from '../../gateway/commands/signing.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
@@ -30,17 +31,6 @@ function unreadable(config: Config): string[] {
     }
   }
   return problems;
-}
-
-/** What an installer should try for a failed township connection. */
-function hint(err: Error): string {
-  const text = `${err.message} ${(err as { code?: unknown }).code ?? ''}`;
-  if (/Not authorized|Bad user/i.test(text)) return 'the township refused the username/password: check uplink.username and uplink.passwordFile with the township';
-  if (/certificate|self.signed|unable to verify|CERT/i.test(text)) return "the township's certificate is not trusted: set uplink.tls.ca to the township CA file";
-  if (/ECONNREFUSED/.test(text)) return 'nothing listens at that address: check uplink.url (host and port)';
-  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return 'the host name does not resolve: check uplink.url and the box\'s DNS';
-  if (/timeout|ETIMEDOUT/i.test(text)) return 'no answer: check the network route to the township (4G router, firewall)';
-  return 'see the error above';
 }
 
 export async function checkConfig(file: string, o: { offline?: boolean } = {}, print: Print = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
@@ -72,7 +62,7 @@ export async function checkConfig(file: string, o: { offline?: boolean } = {}, p
     return 0;
   } catch (err) {
     print(`PROBLEM uplink: cannot connect to ${config.uplink.url}: ${(err as Error).message}`);
-    print(`  fix: ${hint(err as Error)}`);
+    print(`  fix: ${await connectHint(err as Error, config.uplink)}`);
     return 1;
   }
 }
