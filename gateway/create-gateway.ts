@@ -18,6 +18,7 @@ import { createDriver, type HardwareSeams } from '../device-drivers/registry.js'
 import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
+import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
 import { CommandRouter } from './commands/router.js';
 import type { Config } from './config/schema.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -35,13 +36,18 @@ export interface GatewayDeps {
   config: Config;
   log: Logger;
   clock?: Clock;
+  /** Where the system clock's sync state is looked up (tests: stand-in tools on PATH); unused with `clock`. */
+  clockSync?: Partial<Omit<ClockSyncWatchOptions, 'markerFile' | 'log'>>;
   /** Hardware seams to use instead of the real ones (simulated GPIO, audio, ... in tests and the demo). */
   hardware?: Partial<Omit<HardwareSeams, 'bus' | 'zones'>>;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
-export function createGateway({ config, log, clock = systemClock(config.gateway.clockSyncedFile), hardware = {} }: GatewayDeps) {
+export function createGateway({ config, log, clock: given, clockSync, hardware = {} }: GatewayDeps) {
+  // A given clock (tests, the demo) knows its own sync state; the system clock's is watched (issue 8, finding 20).
+  const watch = given ? null : new ClockSyncWatch({ markerFile: config.gateway.clockSyncedFile, log: log.child({ component: 'clock' }), ...clockSync });
+  const clock = given ?? systemClock(watch as ClockSyncWatch);
   const topics = townshipTopics({ township: config.gateway.township, gateway: config.gateway.id });
   const bootId = randomUUID();
   const startedAt = clock.now();
@@ -166,7 +172,12 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
         lock.release();
         throw err;
       }
+      const clockState = (s: { synced: boolean; source: string }) =>
+        p.pipeline.system(s.synced ? 'system.clock.synced' : 'system.clock.unsynced', s.synced ? 'info' : 'minor', { source: s.source }).catch((err: unknown) => log.error({ err }, 'clock sync event not stored'));
+      if (watch) await step(log, 'detect clock sync', 10_000, () => watch.start((s) => void clockState(s)));
       await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
+      // Said once per start, not only in each event's `clock` field: the township sees why at once.
+      if (watch && !watch.state.synced) await clockState(watch.state);
       p.uplink.start();
       await step(log, 'load arming state', 10_000, () => p.arming.start());
       for (const [id, driver] of p.drivers) {
@@ -197,6 +208,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       const p = parts;
       log.info({ reason, backlog: p.outbox.depth }, 'gateway stopping');
       if (metricsTimer) clearInterval(metricsTimer);
+      watch?.stop();
       const guarded = async (name: string, ms: number, run: () => Promise<unknown> | unknown): Promise<void> => {
         try {
           await step(log, name, ms, run);

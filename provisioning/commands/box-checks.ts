@@ -1,12 +1,13 @@
 /**
  * What `vgw check` verifies on the box itself before `run` would trip over it (issue 8, finding 23):
  * the data directory, the local broker's port, GPIO for the configured pins, a sound card for the
- * loudspeaker. Each check is one entry of `BOX_CHECKS`; each gives a one-line verdict with its fix.
+ * loudspeaker, and (issue 8, finding 20) whether the clock is NTP-synced. Each check is one entry of `BOX_CHECKS`; each gives a one-line verdict with its fix.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { gpioProblem } from '../../device-drivers/gpio/system-gpio.js';
+import { clockFix, detectClockSync } from '../../gateway/clock-sync.js';
 import type { Config } from '../../gateway/config/schema.js';
 import { LOCK_FILE, lockDataDir } from '../../gateway/data-dir-lock.js';
 
@@ -112,8 +113,13 @@ const soundCheck: BoxCheck = (config, box) => {
   return ok(what, `sound card found for ${speakers.join(', ')}`);
 };
 
+const clockCheck: BoxCheck = async (config, box) => {
+  const s = await detectClockSync({ markerFile: config.gateway.clockSyncedFile, env: box.env });
+  return s.synced ? ok('clock', `synced (${s.detail})`) : problem('clock', `not NTP-synced (${s.detail}), so every event says clock: unsynced; fix: ${clockFix(s)}`);
+};
+
 /** Every box check, in order; add new ones here. */
-export const BOX_CHECKS: readonly BoxCheck[] = [dataDirCheck, portCheck, gpioCheck, soundCheck];
+export const BOX_CHECKS: readonly BoxCheck[] = [dataDirCheck, portCheck, gpioCheck, soundCheck, clockCheck];
 
 /** Runs `BOX_CHECKS` and returns their verdicts. */
 export async function checkBox(config: Config, box: BoxEnv = { env: process.env, asoundCards: '/proc/asound/cards' }): Promise<Verdict[]> {
