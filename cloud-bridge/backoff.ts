@@ -3,6 +3,8 @@
  * broker that comes back is not hit by every village at the same instant (MQTT.js's fixed
  * `reconnectPeriod` would do exactly that).
  */
+import { delayMs } from '../gateway/timers.js';
+
 export class Backoff {
   private attempt = 0;
 
@@ -15,7 +17,7 @@ export class Backoff {
   next(): number {
     const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(this.attempt, 30));
     this.attempt++;
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    return delayMs(Math.round(ceiling / 2 + (this.random() * ceiling) / 2));
   }
 
   reset(): void {

@@ -29,6 +29,24 @@ export function openDb(dataDir: string): Db {
   return db;
 }
 
+/**
+ * Opens `file` as a tiny SQLite database and takes its write lock for as long as the handle stays open
+ * (`locking_mode=EXCLUSIVE`: SQLite then never drops the lock after a transaction). The lock is a POSIX
+ * fcntl lock, which the kernel releases when the process dies, kill -9 included; a second opener gets
+ * SQLITE_BUSY at once (no busy timeout). Used by gateway/data-dir-lock.ts.
+ */
+export function openExclusive(file: string): Db {
+  const db = new Database(file, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS held (since INTEGER); COMMIT;');
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
 /** Applies numbered migrations once each; `user_version` records the last one applied. */
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;

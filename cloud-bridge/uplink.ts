@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { isoLocal, type Clock } from '../gateway/clock.js';
 import type { Config } from '../gateway/config/schema.js';
 import { Backoff } from './backoff.js';
+import { uplinkErrorLogger } from './connect-hints.js';
 import { uplinkCredentials } from './uplink-credentials.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 import type { TownshipTopics } from './topics.js';
@@ -46,6 +47,8 @@ export class Uplink {
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
+  /** Logs a connection error with what to fix (cloud-bridge/connect-hints.ts, shared with `vgw check`). */
+  private readonly logError: (err: Error) => void;
   /**
    * True when every row in the outbox has been handed to the client: new rows can then go out as they
    * are committed, without being read back from SQLite.
@@ -74,6 +77,7 @@ export class Uplink {
 
   constructor(private readonly deps: UplinkDeps) {
     this.backoff = new Backoff(deps.config.backoffInitialMs, deps.config.backoffMaxMs);
+    this.logError = uplinkErrorLogger(deps.log, deps.config);
   }
 
   start(): void {
@@ -162,7 +166,7 @@ export class Uplink {
       this.drain();
     });
     client.on('error', (err) => {
-      if (gen === this.generation) this.deps.log.warn({ err: err.message, code: (err as { code?: unknown }).code }, 'uplink error');
+      if (gen === this.generation) this.logError(err);
     });
     client.on('close', () => {
       if (gen !== this.generation || this.stopping) return;

@@ -2,30 +2,17 @@
  * Wall-clock time as the contract writes it, and whether it can be trusted. A Pi has no RTC: until NTP
  * has synced, `Date.now()` may be the last shutdown time or 1970, so events say `clock: unsynced`.
  */
-import { existsSync } from 'node:fs';
-
 export interface Clock {
   now(): number;
   /** True once the system clock is known good. */
   synced(): boolean;
 }
 
-/** `synced` when `markerFile` exists (systemd-timesyncd creates /run/systemd/timesync/synchronized). */
-export function systemClock(markerFile: string): Clock {
-  let known = false;
-  let checkedAt = -Infinity;
+/** The system clock; `synced` reads the state a `ClockSyncWatch` keeps (gateway/clock-sync.ts), never the disk. */
+export function systemClock(sync: { readonly state: { synced: boolean } }): Clock {
   return {
     now: () => Date.now(),
-    synced() {
-      // Once synced stays synced for this process; before that, look again at most every 5 s.
-      if (known) return true;
-      const t = Date.now();
-      if (t - checkedAt > 5000) {
-        checkedAt = t;
-        known = existsSync(markerFile);
-      }
-      return known;
-    },
+    synced: () => sync.state.synced,
   };
 }
 

@@ -18,8 +18,10 @@ import { createDriver, type HardwareSeams } from '../device-drivers/registry.js'
 import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
+import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
 import { CommandRouter } from './commands/router.js';
 import type { Config } from './config/schema.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DeviceStates } from './device-states.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
@@ -28,24 +30,31 @@ import { Pipeline } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
 import { RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
+import { delayMs } from './timers.js';
 
 export interface GatewayDeps {
   config: Config;
   log: Logger;
   clock?: Clock;
+  /** Where the system clock's sync state is looked up (tests: stand-in tools on PATH); unused with `clock`. */
+  clockSync?: Partial<Omit<ClockSyncWatchOptions, 'markerFile' | 'log'>>;
   /** Hardware seams to use instead of the real ones (simulated GPIO, audio, ... in tests and the demo). */
   hardware?: Partial<Omit<HardwareSeams, 'bus' | 'zones'>>;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
-export function createGateway({ config, log, clock = systemClock(config.gateway.clockSyncedFile), hardware = {} }: GatewayDeps) {
+export function createGateway({ config, log, clock: given, clockSync, hardware = {} }: GatewayDeps) {
+  // A given clock (tests, the demo) knows its own sync state; the system clock's is watched (issue 8, finding 20).
+  const watch = given ? null : new ClockSyncWatch({ markerFile: config.gateway.clockSyncedFile, log: log.child({ component: 'clock' }), ...clockSync });
+  const clock = given ?? systemClock(watch as ClockSyncWatch);
   const topics = townshipTopics({ township: config.gateway.township, gateway: config.gateway.id });
   const bootId = randomUUID();
   const startedAt = clock.now();
   let db: Db | null = null;
   let parts: ReturnType<typeof build> | null = null;
   let metricsTimer: NodeJS.Timeout | null = null;
+  let lock: DataDirLock | null = null;
   let stopped = false;
 
   function build(database: Db) {
@@ -143,13 +152,33 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     },
 
     async start(): Promise<void> {
-      db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+      // Before anything is written: a second gateway on this directory stops here (issue 8, finding 19).
+      lock = lockDataDir(config.gateway.dataDir);
+      try {
+        db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
       const p = (parts = build(db));
       p.outbox.start();
       p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
+      try {
+        // The port first: a start that fails on it (EADDRINUSE) must leave no `system.started` behind.
+        await step(log, 'start local broker', 10_000, () => p.broker.start());
+      } catch (err) {
+        stopped = true;
+        db.close();
+        lock.release();
+        throw err;
+      }
+      const clockState = (s: { synced: boolean; source: string }) =>
+        p.pipeline.system(s.synced ? 'system.clock.synced' : 'system.clock.unsynced', s.synced ? 'info' : 'minor', { source: s.source }).catch((err: unknown) => log.error({ err }, 'clock sync event not stored'));
+      if (watch) await step(log, 'detect clock sync', 10_000, () => watch.start((s) => void clockState(s)));
       await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
+      // Said once per start, not only in each event's `clock` field: the township sees why at once.
+      if (watch && !watch.state.synced) await clockState(watch.state);
       p.uplink.start();
-      await step(log, 'start local broker', 10_000, () => p.broker.start());
       await step(log, 'load arming state', 10_000, () => p.arming.start());
       for (const [id, driver] of p.drivers) {
         try {
@@ -166,7 +195,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       }
       const every = config.uplink.metricsIntervalSec * 1000;
       if (every > 0) {
-        metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), every);
+        metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), delayMs(every));
         metricsTimer.unref();
       }
       log.info({ gateway: config.gateway.id, version: VERSION, bootId, backlog: p.outbox.depth, localPort: p.broker.port }, 'gateway started');
@@ -179,6 +208,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       const p = parts;
       log.info({ reason, backlog: p.outbox.depth }, 'gateway stopping');
       if (metricsTimer) clearInterval(metricsTimer);
+      watch?.stop();
       const guarded = async (name: string, ms: number, run: () => Promise<unknown> | unknown): Promise<void> => {
         try {
           await step(log, name, ms, run);
@@ -199,6 +229,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       await guarded('stop uplink', 5000, () => p.uplink.stop());
       p.outbox.flushAcks();
       db.close();
+      lock?.release();
       log.info({ backlog: p.outbox.depth }, 'gateway stopped');
     },
   };

@@ -10,6 +10,7 @@ import type { Driver, DriverContext, DriverHealth } from '../driver.js';
 import type { Gpio, GpioInput, Level, LevelChange } from '../gpio/gpio.js';
 import { pinUnavailable } from '../gpio/unavailable-pin.js';
 import { Chatter } from './chatter.js';
+import { secMs } from '../../gateway/timers.js';
 
 /** Arming state as drivers see it (gateway/arming implements it). */
 export interface ZoneView {
@@ -71,7 +72,7 @@ export function createAlarmInput(ctx: DriverContext<AlarmInputSeams, AlarmInputC
   const activated = (): void => {
     if (d.cutAfterSec !== null) {
       const sec = d.cutAfterSec;
-      cutTimer = setTimeout(() => raise('tamper', { reason: 'nc-loop-open', openSec: sec }), sec * 1000);
+      cutTimer = setTimeout(() => raise('tamper', { reason: 'nc-loop-open', openSec: sec }), secMs(sec));
     }
     if (d.mode === '24h') return raise('alarm');
     if (!seams.zones.isArmed(d.zone) || entryTimer) return;
@@ -83,7 +84,7 @@ export function createAlarmInput(ctx: DriverContext<AlarmInputSeams, AlarmInputC
       if (!seams.zones.isArmed(d.zone)) return;
       raise('alarm', { entryDelaySec: delay });
       if (!active) restore();
-    }, delay * 1000);
+    }, secMs(delay));
   };
 
   const apply = (next: boolean): void => {

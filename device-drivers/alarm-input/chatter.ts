@@ -3,6 +3,8 @@
  * with alarms. `transitions` changes within `windowSec` make the input faulty until it has been quiet for
  * `windowSec`; the driver reports one `device.fault` per episode instead of every change.
  */
+import { secMs } from '../../gateway/timers.js';
+
 export class Chatter {
   private readonly times: bigint[] = [];
   private quietTimer: NodeJS.Timeout | null = null;
@@ -41,6 +43,6 @@ export class Chatter {
       this.faulted = false;
       this.times.length = 0;
       this.onQuiet();
-    }, this.windowSec * 1000);
+    }, secMs(this.windowSec));
   }
 }

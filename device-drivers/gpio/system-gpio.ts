@@ -51,6 +51,13 @@ function chardevProblem(devDir: string, env: NodeJS.ProcessEnv): string | null {
   return chips.some((c) => writable(join(devDir, c))) ? null : `${join(devDir, chips[0] as string)} is not accessible: ${GROUP_FIX}`;
 }
 
+/** Why no backend can reach the pins (the reasons and fixes of both), or null when one can; `vgw check` asks this. */
+export function gpioProblem({ sysfsRoot = SYSFS_GPIO, devDir = '/dev', env = process.env }: Omit<SystemGpioOptions, 'log'> = {}): string | null {
+  const sysfs = sysfsProblem(sysfsRoot);
+  const chardev = sysfs ? chardevProblem(devDir, env) : null;
+  return sysfs && chardev ? `sysfs (onoff): ${sysfs}. character device (gpiod): ${chardev}` : null;
+}
+
 export function systemGpio({ log, sysfsRoot = SYSFS_GPIO, devDir = '/dev', env = process.env }: SystemGpioOptions): Gpio {
   let chosen: Gpio | null = null;
   const choose = (): Gpio => {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoudspeakerDeviceConfig } from '../../gateway/config/schema.js';
 import type { Driver } from '../driver.js';
+import { delayMs } from '../../gateway/timers.js';
 
 /** Switches the amplifier's power; `on` while on changes nothing. */
 export interface AmplifierPower {
@@ -90,7 +91,7 @@ export class Amplifier {
   /** The sound has ended: power off after the idle time unless another sound comes first. */
   release(): void {
     if (this.idle) clearTimeout(this.idle);
-    this.idle = setTimeout(() => void this.shutdown(), this.timing.idleOffMs);
+    this.idle = setTimeout(() => void this.shutdown(), delayMs(this.timing.idleOffMs));
     this.idle.unref();
   }
 

@@ -9,6 +9,7 @@ import type { RelayConfig } from '../../gateway/config/schema.js';
 import type { DeviceAction, Driver, DriverContext, DriverHealth } from '../driver.js';
 import type { Gpio, GpioOutput, Level } from '../gpio/gpio.js';
 import { pinUnavailable } from '../gpio/unavailable-pin.js';
+import { delayMs, secMs } from '../../gateway/timers.js';
 
 export interface RelaySeams {
   gpio: Gpio;
@@ -69,11 +70,11 @@ export function createRelay(ctx: DriverContext<RelaySeams, RelayConfig>): Driver
       await out.write(level(true));
       onSince = now;
       offAt = ms === null ? null : now + ms;
-      maxTimer = setTimeout(() => void forceOff(), d.maxOnSec * 1000);
+      maxTimer = setTimeout(() => void forceOff(), secMs(d.maxOnSec));
     } else if (ms === null) offAt = null;
     else if (offAt !== null) offAt = Math.max(offAt, now + ms);
     if (offTimer) clearTimeout(offTimer);
-    offTimer = offAt === null ? null : setTimeout(() => void serial(switchOff).catch((err: unknown) => log.error({ err }, 'relay could not end a pulse')), offAt - now);
+    offTimer = offAt === null ? null : setTimeout(() => void serial(switchOff).catch((err: unknown) => log.error({ err }, 'relay could not end a pulse')), delayMs(offAt - now));
     await mirror();
   };
 

@@ -7,13 +7,14 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
+import { allowedKeys, closest } from './suggest.js';
 
 export function loadConfigFile(file: string): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new GatewayError('VGW_CONFIG_UNREADABLE', `cannot read config file "${file}": ${(err as Error).message}; create one with \`vgw init\``, false, { cause: err });
+    throw new GatewayError('VGW_CONFIG_UNREADABLE', `cannot read config file "${file}": ${(err as Error).message}; check the path given with --config (README.md has an example config)`, false, { cause: err });
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -31,8 +32,18 @@ export function parseConfig(raw: unknown, source = 'config'): Config {
   return deepFreeze(result.data);
 }
 
-function keyPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(top level)';
+/** `devices[2] (id "pir-market").pin`: devices are named by their id as well as their place in the list. */
+function keyPath(path: readonly PropertyKey[], raw: unknown): string {
+  let text = '';
+  path.forEach((p, i) => {
+    if (typeof p !== 'number') text = text ? `${text}.${String(p)}` : String(p);
+    else {
+      text += `[${p}]`;
+      const id = i === 1 && path[0] === 'devices' ? valueAt(raw, [...path.slice(0, 2), 'id']) : undefined;
+      if (typeof id === 'string') text += ` (id ${JSON.stringify(id)})`;
+    }
+  });
+  return text || '(top level)';
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -47,14 +58,66 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const path = issue.path as PropertyKey[];
-  if (issue.code === 'unrecognized_keys') {
-    return `${keyPath(path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against \`vgw init\`'s template or remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
+/** What YAML made of a value, in an installer's words. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map of keys';
+  return `a ${typeof value}`;
+}
+
+const EXPECTED: Record<string, string> = { number: 'a number', string: 'text', boolean: 'true or false', array: 'a list ("- item" lines)', object: 'a map of keys ("key: value" lines)' };
+
+/** zod's own texts ("Too big: expected number to be <=65535") are replaced; messages the schema wrote itself are kept. */
+const isZodDefault = (message: string): boolean => /^(Invalid|Too (big|small)|Unrecognized)/.test(message);
+
+function unknownKeys(issue: z.core.$ZodIssueUnrecognizedKeys, raw: unknown): string {
+  const allowed = allowedKeys(configSchema, issue.path as PropertyKey[], raw) ?? [];
+  const each = issue.keys.map((k) => {
+    const near = closest(k, allowed);
+    return `"${k}"${near ? ` (did you mean "${near}"?)` : ''}`;
+  });
+  const list = allowed.length > 0 ? `; keys allowed here: ${allowed.join(', ')}` : '';
+  return `${keyPath(issue.path as PropertyKey[], raw)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${each.join(', ')}; fix the spelling or remove ${issue.keys.length > 1 ? 'them' : 'it'}${list}`;
+}
+
+function fixFor(issue: z.core.$ZodIssue, value: unknown): string {
+  const custom = isZodDefault(issue.message) ? null : issue.message;
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (value === undefined) return `required (${expected})`;
+      const unquote = issue.expected === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? '; write it without quotes' : '';
+      return `expected ${expected}, not ${kindOf(value)}${unquote}`;
+    }
+    case 'too_big':
+    case 'too_small': {
+      if (custom) return custom;
+      const limit = issue.code === 'too_big' ? issue.maximum : issue.minimum;
+      const word = issue.code === 'too_big' ? (issue.inclusive ? 'at most' : 'less than') : issue.inclusive ? 'at least' : 'more than';
+      const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' entries' : '';
+      return `must be ${word} ${String(limit)}${unit}`;
+    }
+    case 'invalid_value':
+      return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options ?? issue.errors.flat().flatMap((e) => (e.code === 'invalid_value' ? e.values : []));
+      if (options.length === 0) return custom ?? 'not one of the forms this key takes; see the README config example';
+      const near = typeof value === 'string' ? closest(value, options.map(String)) : null;
+      return `${value === undefined ? 'required, ' : ''}use one of ${options.map((v) => JSON.stringify(v)).join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`;
+    }
+    case 'invalid_format':
+      return custom ?? `not in the expected format (${issue.format === 'regex' ? `must match ${String((issue as { pattern?: unknown }).pattern)}` : issue.format})`;
+    default:
+      return custom ?? issue.message;
   }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  if (issue.code === 'unrecognized_keys') return unknownKeys(issue, raw);
+  const path = issue.path as PropertyKey[];
   const value = valueAt(raw, path);
-  const fix = issue.code === 'invalid_value' ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : issue.message;
-  return `${keyPath(path)} is ${show(value)}: ${value === undefined && issue.code === 'invalid_type' ? `required (${issue.expected})` : fix}`;
+  return `${keyPath(path, raw)} is ${show(value)}: ${fixFor(issue, value)}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -8,6 +8,7 @@ import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
 import { alarmInputFields, withInputDefaults } from '../../device-drivers/alarm-input/config.js';
 import { relayFields, withRelayDefaults } from '../../device-drivers/relay/config.js';
+import { timerMs } from '../timers.js';
 
 const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -172,13 +173,13 @@ export const configSchema = z
         /** MQTT keepalive in seconds; the township sees us offline within 1.5× this. */
         keepaliveSec: z.number().int().min(5).max(3600).default(30),
         /** First reconnect delay; doubles up to `backoffMaxMs`, with jitter. */
-        backoffInitialMs: z.number().int().min(50).default(1000),
+        backoffInitialMs: timerMs(z.number().int().min(50)).default(1000),
         /** Largest reconnect delay. */
-        backoffMaxMs: z.number().int().min(100).default(60_000),
+        backoffMaxMs: timerMs(z.number().int().min(100)).default(60_000),
         /** Messages in flight (sent, not yet PUBACKed). */
         inflightWindow: z.number().int().min(1).max(65_535).default(1000),
-        /** Seconds between `metrics` messages; 0 turns them off. */
-        metricsIntervalSec: z.number().min(0).default(60),
+        /** Seconds between `metrics` messages (at most a day); 0 turns them off. */
+        metricsIntervalSec: z.number().min(0).max(86_400).default(60),
       })
       .strict(),
     outbox: z
@@ -194,8 +195,8 @@ export const configSchema = z
       .object({
         /** Operators' public keys and what each may do. */
         operators: z.array(operatorSchema).default([]),
-        /** Longest accepted `expiresAt - issuedAt`; bounds how long command ids must be remembered. */
-        maxLifetimeSec: z.number().int().min(10).default(7 * 24 * 3600),
+        /** Longest accepted `expiresAt - issuedAt` (at most 30 days); bounds how long command ids must be remembered. */
+        maxLifetimeSec: z.number().int().min(10).max(30 * 24 * 3600).default(7 * 24 * 3600),
       })
       .strict()
       .default({ operators: [], maxLifetimeSec: 7 * 24 * 3600 }),

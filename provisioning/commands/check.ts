@@ -1,13 +1,16 @@
 /**
- * `vgw check`: validates the config, the files it names and the operator keys, then (unless
- * `--offline`) connects to the township broker once, exactly as the gateway would, and says what to fix.
+ * `vgw check`: validates the config, the files it names and the operator keys, checks the box (data
+ * directory, local port, GPIO, sound card, clock: box-checks.ts), then (unless `--offline`) connects
+ * to the township broker once, exactly as the gateway would, and says what to fix.
  */
 import { accessSync, constants } from 'node:fs';
 import { connectAsync } from 'mqtt';
+import { connectHint } from '../../cloud-bridge/connect-hints.js';
 import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
 import { loadPublicKey } from '../../gateway/commands/signing.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import type { Config } from '../../gateway/config/schema.js';
+import { checkBox, type BoxEnv } from './box-checks.js';
 
 type Print = (line: string) => void;
 
@@ -32,20 +35,8 @@ function unreadable(config: Config): string[] {
   return problems;
 }
 
-/** What an installer should try for a failed township connection. */
-function hint(err: Error): string {
-  const text = `${err.message} ${(err as { code?: unknown }).code ?? ''}`;
-  if (/Not authorized|Bad user/i.test(text)) return 'the township refused the username/password: check uplink.username and uplink.passwordFile with the township';
-  if (/certificate|self.signed|unable to verify|CERT/i.test(text)) return "the township's certificate is not trusted: set uplink.tls.ca to the township CA file";
-  if (/ECONNREFUSED/.test(text)) return 'nothing listens at that address: check uplink.url (host and port)';
-  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return 'the host name does not resolve: check uplink.url and the box\'s DNS';
-  if (/timeout|ETIMEDOUT/i.test(text)) return 'no answer: check the network route to the township (4G router, firewall)';
-  return 'see the error above';
-}
-
-export async function checkConfig(file: string, o: { offline?: boolean } = {}, print: Print = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const config = loadConfigFile(file);
-  const problems = unreadable(config);
+function badOperatorKeys(config: Config): string[] {
+  const problems: string[] = [];
   for (const op of config.commands.operators) {
     try {
       loadPublicKey(op.publicKey);
@@ -53,12 +44,31 @@ export async function checkConfig(file: string, o: { offline?: boolean } = {}, p
       problems.push(`commands.operators (kid ${op.kid}).publicKey: ${(err as Error).message}`);
     }
   }
+  return problems;
+}
+
+/** Checks of what the config file names; each returns its problems (exit 2). Add new ones here. */
+const CONFIG_CHECKS: readonly ((config: Config) => string[])[] = [unreadable, badOperatorKeys];
+
+export async function checkConfig(file: string, o: { offline?: boolean } = {}, print: Print = (l) => process.stdout.write(`${l}\n`), box?: BoxEnv): Promise<number> {
+  const config = loadConfigFile(file);
+  const problems = CONFIG_CHECKS.flatMap((check) => check(config));
   if (problems.length > 0) {
     for (const p of problems) print(`PROBLEM ${p}`);
     return 2;
   }
   print(`config OK: gateway ${config.gateway.id}, township ${config.gateway.township}, ${config.devices.length} devices, ${config.commands.operators.length} operator keys (配置正确)`);
-  if (o.offline) return 0;
+  let failed = false;
+  for (const v of await checkBox(config, box)) {
+    print(v.ok ? `${v.what} OK: ${v.line}` : `PROBLEM ${v.what}: ${v.line}`);
+    failed ||= !v.ok;
+  }
+  if (!o.offline && !(await checkUplink(config, print))) failed = true;
+  return failed ? 1 : 0;
+}
+
+/** Connects to the township broker once, exactly as the gateway would; false (with the fix printed) when it cannot. */
+async function checkUplink(config: Config, print: Print): Promise<boolean> {
   try {
     const client = await connectAsync(config.uplink.url, {
       ...uplinkCredentials(config.uplink),
@@ -69,10 +79,10 @@ export async function checkConfig(file: string, o: { offline?: boolean } = {}, p
     });
     await client.endAsync();
     print(`township broker OK: connected to ${config.uplink.url} (乡镇平台连接正常)`);
-    return 0;
+    return true;
   } catch (err) {
     print(`PROBLEM uplink: cannot connect to ${config.uplink.url}: ${(err as Error).message}`);
-    print(`  fix: ${hint(err as Error)}`);
-    return 1;
+    print(`  fix: ${await connectHint(err as Error, config.uplink)}`);
+    return false;
   }
 }

@@ -26,10 +26,10 @@ describe('loudspeaker config', () => {
   });
 
   it.each([
-    ['volume out of range', config([{ id: 'speaker-main', driver: 'loudspeaker', volume: 150 }]), /devices\[0\]\.volume is 150/],
-    ['a misspelt mixer key', config([{ id: 'speaker-main', driver: 'loudspeaker', mixer: { card: '1', contol: 'Headphone' } }]), /devices\[0\]\.mixer: unknown key "contol"/],
-    ['an amplifier relay that is not a relay device', config([{ id: 'speaker-main', driver: 'loudspeaker', amplifier: { relay: 'amp-power' } }]), /devices\[0\]\.amplifier\.relay .*no relay device "amp-power"/],
-    ['an IP speaker without its LAN login', config([{ id: 'speaker-square', driver: 'ip-speaker', via: 'ipspk-square' }]), /devices\[0\]\.via .*no mqtt device "ipspk-square"/],
+    ['volume out of range', config([{ id: 'speaker-main', driver: 'loudspeaker', volume: 150 }]), /devices\[0\] \(id "[^"]+"\)\.volume is 150/],
+    ['a misspelt mixer key', config([{ id: 'speaker-main', driver: 'loudspeaker', mixer: { card: '1', contol: 'Headphone' } }]), /devices\[0\] \(id "[^"]+"\)\.mixer: unknown key "contol"/],
+    ['an amplifier relay that is not a relay device', config([{ id: 'speaker-main', driver: 'loudspeaker', amplifier: { relay: 'amp-power' } }]), /devices\[0\] \(id "[^"]+"\)\.amplifier\.relay .*no relay device "amp-power"/],
+    ['an IP speaker without its LAN login', config([{ id: 'speaker-square', driver: 'ip-speaker', via: 'ipspk-square' }]), /devices\[0\] \(id "[^"]+"\)\.via .*no mqtt device "ipspk-square"/],
     ['a download cap below 1 KiB', config([], { broadcast: { downloadMaxBytes: 10 } }), /broadcast\.downloadMaxBytes is 10/],
     ['an unknown broadcast key', config([], { broadcast: { chimes: 'ding' } }), /broadcast: unknown key "chimes"/],
   ])('refuses %s, naming the key', (_what, raw, message) => {

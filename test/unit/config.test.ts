@@ -41,9 +41,9 @@ describe('config validation', () => {
     ['unknown key (typo)', (c: Record<string, unknown>) => ((c.uplink as Record<string, unknown>).keepalive = 30), /uplink: unknown key "keepalive"/],
     ['wrong type', (c: Record<string, unknown>) => (c.localBroker = { port: '1883' }), /localBroker\.port is "1883"/],
     ['out of range', (c: Record<string, unknown>) => (c.localBroker = { port: 70000 }), /localBroker\.port is 70000/],
-    ['plain password instead of hash', (c: Record<string, unknown>) => (((c.devices as Record<string, unknown>[])[0]!).passwordHash = 'hunter2'), /devices\[0\]\.passwordHash is "hunter2": a hash from `vgw passwd`/],
-    ['bad enum', (c: Record<string, unknown>) => (((c.devices as Record<string, unknown>[])[0]!).category = 'alarms'), /devices\[0\]\.category is "alarms": use one of "alarm"/],
-    ['duplicate device id', (c: Record<string, unknown>) => (c.devices as unknown[]).push({ ...(c.devices as object[])[0] }), /devices\[1\]\.id .*used twice/],
+    ['plain password instead of hash', (c: Record<string, unknown>) => (((c.devices as Record<string, unknown>[])[0]!).passwordHash = 'hunter2'), /devices\[0\] \(id "[^"]+"\)\.passwordHash is "hunter2": a hash from `vgw passwd`/],
+    ['bad enum', (c: Record<string, unknown>) => (((c.devices as Record<string, unknown>[])[0]!).category = 'alarms'), /devices\[0\] \(id "[^"]+"\)\.category is "alarms": use one of "alarm"/],
+    ['duplicate device id', (c: Record<string, unknown>) => (c.devices as unknown[]).push({ ...(c.devices as object[])[0] }), /devices\[1\] \(id "[^"]+"\)\.id .*used twice/],
     ['bad severity', (c: Record<string, unknown>) => (c.severity = { types: { 'panic.pressed': 'urgent' } }), /severity\.types\.panic\.pressed is "urgent": use one of "critical"/],
     ['bad uplink URL', (c: Record<string, unknown>) => ((c.uplink as Record<string, unknown>).url = 'township.example'), /uplink\.url is "township\.example": a URL like mqtts:/],
     ['TLS on a plain URL', (c: Record<string, unknown>) => Object.assign(c.uplink as object, { url: 'mqtt://t:1883', tls: { ca: '/etc/ca.pem' } }), /uplink\.url .*use mqtts/],
@@ -62,7 +62,7 @@ describe('config validation', () => {
 
   it('names the file on unreadable or malformed YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vgw-cfg-'));
-    expect(() => loadConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read config file .*missing\.yaml.*vgw init/);
+    expect(() => loadConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read config file .*missing\.yaml.*check the path given with --config/);
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'gateway:\n  id: [unclosed\n');
     expect(() => loadConfigFile(file)).toThrow(/broken\.yaml" is not valid YAML/);

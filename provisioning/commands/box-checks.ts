@@ -1,0 +1,133 @@
+/**
+ * What `vgw check` verifies on the box itself before `run` would trip over it (issue 8, finding 23):
+ * the data directory, the local broker's port, GPIO for the configured pins, a sound card for the
+ * loudspeaker, and (issue 8, finding 20) whether the clock is NTP-synced. Each check is one entry of `BOX_CHECKS`; each gives a one-line verdict with its fix.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, dirname, join } from 'node:path';
+import { gpioProblem } from '../../device-drivers/gpio/system-gpio.js';
+import { clockFix, detectClockSync } from '../../gateway/clock-sync.js';
+import type { Config } from '../../gateway/config/schema.js';
+import { LOCK_FILE, lockDataDir } from '../../gateway/data-dir-lock.js';
+
+/** A check's one-line verdict: `ok` with what was found, or a problem with its fix. */
+export interface Verdict {
+  /** The config key or part checked: `gateway.dataDir`, `gpio`, ... */
+  what: string;
+  ok: boolean;
+  /** One line: what was found and, for a problem, how to fix it. */
+  line: string;
+}
+
+/** Where the checks look; tests and other boxes may point elsewhere. */
+export interface BoxEnv {
+  env: NodeJS.ProcessEnv;
+  asoundCards: string;
+  sysfsRoot?: string;
+  devDir?: string;
+}
+
+/** Facts one check hands to a later one (a running gateway explains a taken port). */
+interface Shared {
+  runningPid: number | null;
+}
+
+/** One check of the box; returns null when it does not apply to this config. */
+export type BoxCheck = (config: Config, box: BoxEnv, shared: Shared) => Promise<Verdict | null> | Verdict | null;
+
+const ok = (what: string, line: string): Verdict => ({ what, ok: true, line });
+const problem = (what: string, line: string): Verdict => ({ what, ok: false, line });
+
+/** A temp file created and removed in `dir`; the error code when that fails. */
+function tryWrite(dir: string): string | null {
+  try {
+    rmSync(mkdtempSync(join(dir, '.vgw-check-')), { recursive: true });
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  }
+}
+
+const dataDirCheck: BoxCheck = (config, _box, shared) => {
+  const what = 'gateway.dataDir';
+  const dir = config.gateway.dataDir;
+  const fix = 'fix: create it on persistent storage and give the gateway user write access (install -d -o <user> DIR), or set gateway.dataDir';
+  if (!existsSync(dir)) {
+    let parent = dirname(dir);
+    while (!existsSync(parent) && parent !== dirname(parent)) parent = dirname(parent);
+    if (!statSync(parent).isDirectory()) return problem(what, `"${dir}" cannot be created: "${parent}" is not a directory; ${fix}`);
+    const code = tryWrite(parent);
+    return code ? problem(what, `"${dir}" does not exist and cannot be created in "${parent}" (${code}); ${fix}`) : ok(what, `"${dir}" does not exist yet; the gateway will create it`);
+  }
+  if (!statSync(dir).isDirectory()) return problem(what, `"${dir}" is not a directory; ${fix}`);
+  const code = tryWrite(dir);
+  if (code) return problem(what, `cannot write in "${dir}" (${code}); ${fix}`);
+  if (existsSync(join(dir, LOCK_FILE))) {
+    try {
+      lockDataDir(dir).release();
+    } catch (err) {
+      shared.runningPid = Number(/pid (\d+)/.exec((err as Error).message)?.[1]) || -1;
+      return ok(what, `"${dir}" is writable; a gateway is running on it (${shared.runningPid > 0 ? `pid ${shared.runningPid}` : 'pid unknown'})`);
+    }
+  }
+  return ok(what, `"${dir}" is writable`);
+};
+
+const portCheck: BoxCheck = async (config, _box, shared) => {
+  const { host, port } = config.localBroker;
+  if (port === 0) return null;
+  const what = 'localBroker.port';
+  const err = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    const server = createServer();
+    server.once('error', resolve);
+    server.listen(port, host, () => server.close(() => resolve(null)));
+  });
+  if (!err) return ok(what, `${host}:${port} is free`);
+  if (err.code === 'EADDRINUSE' && shared.runningPid !== null) return ok(what, `${host}:${port} is in use, by the running gateway`);
+  const fix = err.code === 'EADDRINUSE' ? 'fix: stop the other service on it (ss -ltnp | grep :PORT shows which) or set localBroker.port to a free one' : err.code === 'EACCES' ? 'fix: ports below 1024 need root or CAP_NET_BIND_SERVICE; use 1883/8883' : 'fix: set localBroker.host to an address of this box (or 0.0.0.0)';
+  return problem(what, `cannot listen on ${host}:${port} (${err.code ?? err.message}); ${fix.replace('PORT', String(port))}`);
+};
+
+const gpioCheck: BoxCheck = (config, box) => {
+  const pins = config.devices.flatMap((d) => (d.driver === 'alarm-input' || d.driver === 'relay' ? [`${d.pin} (${d.id})`] : []));
+  if (pins.length === 0) return null;
+  const why = gpioProblem({ env: box.env, ...(box.sysfsRoot ? { sysfsRoot: box.sysfsRoot } : {}), ...(box.devDir ? { devDir: box.devDir } : {}) });
+  return why ? problem('gpio', `GPIO ${pins.join(', ')} cannot be reached: ${why}`) : ok('gpio', `GPIO reachable for ${pins.join(', ')}`);
+};
+
+const onPath = (env: NodeJS.ProcessEnv, tool: string): boolean => (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, tool)));
+
+const soundCheck: BoxCheck = (config, box) => {
+  const speakers = config.devices.filter((d) => d.driver === 'loudspeaker').map((d) => d.id);
+  if (speakers.length === 0) return null;
+  const what = 'sound';
+  let cards = '';
+  try {
+    cards = readFileSync(box.asoundCards, 'utf8');
+  } catch {
+    // No ALSA in this kernel: reported below like an empty card list.
+  }
+  if (!/^\s*\d+ \[/m.test(cards)) return problem(what, `loudspeaker ${speakers.join(', ')}: no sound card (${box.asoundCards} ${cards ? 'lists none' : 'is missing'}); fix: connect a USB sound card or enable the onboard one (dtparam=audio=on in config.txt), then reboot`);
+  if (!onPath(box.env, 'aplay')) return problem(what, `loudspeaker ${speakers.join(', ')}: aplay is not installed; fix: sudo apt-get install alsa-utils`);
+  return ok(what, `sound card found for ${speakers.join(', ')}`);
+};
+
+const clockCheck: BoxCheck = async (config, box) => {
+  const s = await detectClockSync({ markerFile: config.gateway.clockSyncedFile, env: box.env });
+  return s.synced ? ok('clock', `synced (${s.detail})`) : problem('clock', `not NTP-synced (${s.detail}), so every event says clock: unsynced; fix: ${clockFix(s)}`);
+};
+
+/** Every box check, in order; add new ones here. */
+export const BOX_CHECKS: readonly BoxCheck[] = [dataDirCheck, portCheck, gpioCheck, soundCheck, clockCheck];
+
+/** Runs `BOX_CHECKS` and returns their verdicts. */
+export async function checkBox(config: Config, box: BoxEnv = { env: process.env, asoundCards: '/proc/asound/cards' }): Promise<Verdict[]> {
+  const shared: Shared = { runningPid: null };
+  const verdicts: Verdict[] = [];
+  for (const check of BOX_CHECKS) {
+    const v = await check(config, box, shared);
+    if (v) verdicts.push(v);
+  }
+  return verdicts;
+}
