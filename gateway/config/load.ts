@@ -47,14 +47,20 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** Keys whose values are secrets (or may hold one by mistake): their values are never printed. */
+const SECRET_KEYS = new Set(['passwordhash', 'password', 'secret', 'pin', 'card']);
+
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const path = issue.path as PropertyKey[];
   if (issue.code === 'unrecognized_keys') {
     return `${keyPath(path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against \`vgw init\`'s template or remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
   }
   const value = valueAt(raw, path);
+  const last = path.at(-1);
+  // A plain password pasted into `passwordHash` must not end up in a terminal or a log (issue 8, #14c).
+  const secret = typeof last === 'string' && SECRET_KEYS.has(last.toLowerCase()) && value !== undefined;
   const fix = issue.code === 'invalid_value' ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : issue.message;
-  return `${keyPath(path)} is ${show(value)}: ${value === undefined && issue.code === 'invalid_type' ? `required (${issue.expected})` : fix}`;
+  return `${keyPath(path)} is ${secret ? '(hidden)' : show(value)}: ${value === undefined && issue.code === 'invalid_type' ? `required (${issue.expected})` : fix}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { zonesSchema } from '../arming/config.js';
+import { loadPublicKey } from '../commands/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
 import { alarmInputFields, withInputDefaults } from '../../device-drivers/alarm-input/config.js';
@@ -123,7 +124,14 @@ const operatorSchema = z
     /** Key id the operator's tool puts in `kid`. */
     kid: z.string().min(1).max(64),
     /** Ed25519 public key: PEM, or base64 of the 32 raw bytes (`vgw keygen` prints both). */
-    publicKey: z.string().min(40),
+    publicKey: z.string().min(40).superRefine((text, ctx) => {
+      // Parsed here, not at the first command: a malformed key made every command fail `bad-signature` (issue 8, #18).
+      try {
+        loadPublicKey(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
     /** What this key may do. */
     roles: z.array(z.enum(ROLES)).min(1),
   })
