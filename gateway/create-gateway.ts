@@ -19,6 +19,7 @@ import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
 import { CommandRouter } from './commands/router.js';
+import { TimeFloor } from './commands/time-floor.js';
 import type { Config } from './config/schema.js';
 import { DeviceStates } from './device-states.js';
 import { step } from './lifecycle.js';
@@ -46,6 +47,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
   let db: Db | null = null;
   let parts: ReturnType<typeof build> | null = null;
   let metricsTimer: NodeJS.Timeout | null = null;
+  let floorTimer: NodeJS.Timeout | null = null;
   let stopped = false;
 
   function build(database: Db) {
@@ -55,12 +57,14 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }));
     const states = new DeviceStates(outbox, topics, clock);
     let uplink: Uplink | null = null;
+    const timeFloor = new TimeFloor(database);
     const router = new CommandRouter({
       config,
       ids: new CommandIds(database),
       outbox,
       topics,
       clock,
+      timeFloor,
       reports,
       log: log.child({ component: 'commands' }),
       respond: (topic, payload, correlationData) => uplink?.publishVolatile(topic, payload, 1, { correlationData }),
@@ -94,7 +98,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, uplink, broker, drivers, broadcast, arming, reactions };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions };
   }
 
   let lastDelivered = 0;
@@ -164,6 +168,10 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       } catch (err) {
         log.error({ err }, 'broadcast queue failed to start; notices wait until the next start');
       }
+      // A synced clock is written down now and hourly: after a reboot with the clock behind, expiry is judged by it.
+      p.timeFloor.observe(clock);
+      floorTimer = setInterval(() => p.timeFloor.observe(clock), 3600_000);
+      floorTimer.unref();
       const every = config.uplink.metricsIntervalSec * 1000;
       if (every > 0) {
         metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), every);
@@ -179,6 +187,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       const p = parts;
       log.info({ reason, backlog: p.outbox.depth }, 'gateway stopping');
       if (metricsTimer) clearInterval(metricsTimer);
+      if (floorTimer) clearInterval(floorTimer);
       const guarded = async (name: string, ms: number, run: () => Promise<unknown> | unknown): Promise<void> => {
         try {
           await step(log, name, ms, run);

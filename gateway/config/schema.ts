@@ -204,9 +204,11 @@ export const configSchema = z
         operators: z.array(operatorSchema).default([]),
         /** Longest accepted `expiresAt - issuedAt`; bounds how long command ids must be remembered. */
         maxLifetimeSec: z.number().int().min(10).default(7 * 24 * 3600),
+        /** Largest command payload read at all; larger ones are refused unparsed (raise it for big `access.sync` lists). */
+        maxPayloadBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
       })
       .strict()
-      .default({ operators: [], maxLifetimeSec: 7 * 24 * 3600 }),
+      .default({ operators: [], maxLifetimeSec: 7 * 24 * 3600, maxPayloadBytes: 64 * 1024 }),
     /** Gateway-wide map from event type to severity. */
     severity: severityMap.default({ types: {} }),
     /** Devices mounted by this gateway. */
