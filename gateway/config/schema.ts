@@ -70,6 +70,8 @@ export const mqttDeviceSchema = z
     passwordHash: z.string().regex(PASSWORD_HASH, 'a hash from `vgw passwd` (scrypt$...), never a plain password'),
     /** Event type used when the device's payload has no `type`. */
     defaultType: z.string().regex(EVENT_TYPE).default('device.event'),
+    /** The only event types this device may send (e.g. a door reader: `[door.opened, door.closed]`); others are rejected and reported. Unset: any but `system.*`. */
+    types: z.array(z.string().regex(EVENT_TYPE, 'an event type like "door.opened"').refine((t) => !t.startsWith('system.'), 'system.* types are the gateway\'s own; a device may not send them')).min(1).optional(),
   })
   .strict();
 
