@@ -27,7 +27,7 @@ import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
 import { Pipeline } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
-import { RejectionReports } from './reports.js';
+import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 
 export interface GatewayDeps {
@@ -54,7 +54,12 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     let pipeline: Pipeline | null = null;
     const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }));
     pipeline = new Pipeline({ config, outbox, clock, topics, log });
-    const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }));
+    const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }), {
+      intervalMs: config.reports.intervalSec * 1000,
+      maxPerMinute: config.reports.maxPerMinute,
+      backlog: outbox,
+      holdAtRows: holdAtRowsFor(config.outbox.maxRows),
+    });
     const states = new DeviceStates(outbox, topics, clock);
     let uplink: Uplink | null = null;
     const timeFloor = new TimeFloor(database);

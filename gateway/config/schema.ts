@@ -211,6 +211,16 @@ export const configSchema = z
       })
       .strict()
       .default({ operators: [], maxLifetimeSec: 7 * 24 * 3600, maxPayloadBytes: 64 * 1024 }),
+    /** `system` reports of rejected input, aggregated per type and reason (issue 8, #4). */
+    reports: z
+      .object({
+        /** A kind of rejection is reported at most once per this many seconds; repeats are counted into the next report. */
+        intervalSec: z.number().min(0.05).max(3600).default(2),
+        /** Reports stored per minute, all kinds together; the rest wait, counted, in memory. */
+        maxPerMinute: z.number().int().min(1).max(10_000).default(30),
+      })
+      .strict()
+      .default({ intervalSec: 2, maxPerMinute: 30 }),
     /** Gateway-wide map from event type to severity. */
     severity: severityMap.default({ types: {} }),
     /** Devices mounted by this gateway. */
