@@ -3,10 +3,11 @@
  * hardware seams. The daemon's `main` and the tests both call this; only the seams differ.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CommandIds } from '../cloud-bridge/command-ids.js';
-import { openDb, type Db } from '../cloud-bridge/db.js';
+import { DB_FILE, openDb, type Db } from '../cloud-bridge/db.js';
 import { Outbox } from '../cloud-bridge/outbox.js';
 import { townshipTopics } from '../cloud-bridge/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
@@ -22,6 +23,7 @@ import { CommandRouter } from './commands/router.js';
 import { TimeFloor } from './commands/time-floor.js';
 import type { Config } from './config/schema.js';
 import { DeviceStates } from './device-states.js';
+import { warnIfExposed } from './file-modes.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
@@ -153,6 +155,8 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
 
     async start(): Promise<void> {
       db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+      warnIfExposed(log, join(config.gateway.dataDir, DB_FILE), 'the database');
+      if (config.uplink.passwordFile) warnIfExposed(log, config.uplink.passwordFile, 'the uplink password');
       const p = (parts = build(db));
       p.outbox.start();
       p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));

@@ -242,9 +242,13 @@ export const configSchema = z
         downloadTimeoutSec: z.number().min(1).max(600).default(60),
         /** Largest audio file downloaded; a command may ask for less with `maxBytes`. */
         downloadMaxBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
+        /** Let audio URLs reach loopback, link-local and this box's own addresses (off by default: issue 8, #14a). */
+        allowLocalUrls: z.boolean().default(false),
+        /** Hosts (`name` or `name:port`, as in the URL) allowed although local, e.g. a sound server on the LAN box itself. */
+        localUrlHosts: z.array(z.string().min(1).max(255)).default([]),
       })
       .strict()
-      .default({ chime: 'chime', voice: 'auto', downloadTimeoutSec: 60, downloadMaxBytes: 20 * 1024 * 1024 }),
+      .default({ chime: 'chime', voice: 'auto', downloadTimeoutSec: 60, downloadMaxBytes: 20 * 1024 * 1024, allowLocalUrls: false, localUrlHosts: [] }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
