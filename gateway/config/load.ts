@@ -43,7 +43,8 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value);
+  // A whole entry shown (e.g. a device with a bad driver) must not show the secrets inside it either.
+  const text = JSON.stringify(value, (k, v: unknown) => (SECRET_KEYS.has(k.toLowerCase()) ? '(hidden)' : v));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -58,6 +58,12 @@ describe('config errors never echo secrets (finding 14c)', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('hides secrets inside an entry that is shown whole', () => {
+    const message = errorOf(base({ devices: { passwordHash: 'hunter2-Geheim', id: 'door-west', driver: 'mqtt' } })); // a map, not a list
+    expect(message).toMatch(/devices is \{"passwordHash":"\(hidden\)","id":"door-west"/);
+    expect(message).not.toContain('hunter2');
+  });
+
   it('hides the value of every key named like a secret', () => {
     const message = errorOf(base({ devices: [{ id: 'door-west', driver: 'mqtt', passwordHash: ['hunter2-Geheim'], category: 'door' }] }));
     expect(message).toMatch(/devices\[0\]\.passwordHash is \(hidden\)/);
