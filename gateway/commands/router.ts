@@ -176,8 +176,10 @@ export class CommandRouter {
     if (!params.success) throw refuse('invalid', `parameters: ${params.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     // Claimed last: a command refused for any other reason may be sent again, corrected, with its id.
     if (!this.deps.ids.claim(c.id, c.name, now, expiresAt)) throw refuse('replayed', `command ${c.id} was already received`);
-    // Signed by a trusted operator and valid: its issue time is a time this box may trust.
-    timeFloor.raise(issuedAt);
+    // Signed by a trusted operator and valid: without NTP its issue time is the best time this box knows.
+    // With a synced clock the clock wins, so one operator tool with a clock far ahead cannot push the
+    // floor (which never goes back) into the future and expire every later command.
+    if (!clock.synced()) timeFloor.raise(issuedAt);
     const command: Command = { id: c.id, name: c.name, by: c.by, issuedAt, expiresAt, params: params.data };
     return { command, kid, definition };
   }
