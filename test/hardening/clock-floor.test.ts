@@ -71,6 +71,14 @@ describe('expiry judged by a trusted time floor', () => {
     await stop();
   });
 
+  it('with a synced clock, a command from an operator tool whose clock is a year ahead does not expire later ones', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vgw-clock-'));
+    await start(dataDir, clockAt(0, true));
+    expect((await send(ping(Date.now() + 365 * DAY, Date.now() + 365 * DAY + 60_000))).status).toBe('done');
+    expect((await send(ping(Date.now(), Date.now() + 60_000))).status).toBe('done');
+    await stop();
+  });
+
   it('raises the floor from a verified command when the clock was never synced, and keeps it across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vgw-clock-'));
     await start(dataDir, clockAt(-30 * DAY, false));
