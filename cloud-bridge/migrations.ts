@@ -57,4 +57,11 @@ export const MIGRATIONS: readonly string[] = [
     changed  INTEGER NOT NULL              -- ms since epoch of that decision; a later schedule boundary wins
   );
   `,
+  // ---- issue 8 #13 (hard-cmds branch; the lead renumbers at merge) ----
+  // The trusted time floor (gateway/commands/time-floor.ts): the latest time this box knew to be true
+  // (its clock while NTP-synced, a verified command's issuedAt). Expiry is judged against it too, so a
+  // clock set back cannot revive an expired command.
+  `
+  INSERT OR IGNORE INTO counters (name, value) VALUES ('trusted_time_ms', 0);
+  `,
 ];

@@ -13,7 +13,8 @@ export interface DeviceEventInput {
   data: Record<string, unknown>;
 }
 
-export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'bad-type' | 'unknown-topic';
+/** `too-deep`: nesting over the limit; `forbidden-type`: a device may not send `system.*`; `unlisted-type`: not in the device's `types`. */
+export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'too-deep' | 'bad-type' | 'forbidden-type' | 'unlisted-type' | 'unknown-topic';
 
 export interface DriverHealth {
   status: 'ok' | 'degraded' | 'stopped';

@@ -6,16 +6,20 @@
 import type { LocalBus, DisconnectReason } from '../gateway/local-bus.js';
 import type { MqttDeviceConfig } from '../gateway/config/schema.js';
 import type { DeviceAction, Driver, DriverContext, DriverHealth } from './driver.js';
+import { nestsDeeperThan } from './json-depth.js';
 
 const TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+/** Deepest nesting of a device payload; real device payloads nest two or three levels. */
+export const MAX_JSON_DEPTH = 16;
 
 export interface MqttDeviceSeams {
   bus: LocalBus;
 }
 
-type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; reason: 'not-json' | 'not-object' };
+type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; reason: 'not-json' | 'not-object' | 'too-deep' };
 
 function parseObject(payload: Buffer): Parsed {
+  if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) return { ok: false, reason: 'too-deep' };
   let value: unknown;
   try {
     value = JSON.parse(payload.toString('utf8'));
@@ -28,6 +32,7 @@ function parseObject(payload: Buffer): Parsed {
 
 export function createMqttDevice(ctx: DriverContext<MqttDeviceSeams, MqttDeviceConfig>): Driver {
   const { device, seams } = ctx;
+  const allowed = device.types ? new Set(device.types) : null;
   let online = false;
   let running = false;
 
@@ -43,6 +48,10 @@ export function createMqttDevice(ctx: DriverContext<MqttDeviceSeams, MqttDeviceC
     if (!parsed.ok) return ctx.reject(parsed.reason, { bytes: payload.length });
     const { type = device.defaultType, ...data } = parsed.value;
     if (typeof type !== 'string' || !TYPE.test(type) || type.length > 64) return ctx.reject('bad-type', { bytes: payload.length });
+    // `system.*` events speak for the gateway itself (a forged `system.outbox.evicted` hid real losses
+    // from the monitor, issue 8 #9); and a device may be held to the types it is expected to send.
+    if (type === 'system' || type.startsWith('system.')) return ctx.reject('forbidden-type', { bytes: payload.length });
+    if (allowed && !allowed.has(type)) return ctx.reject('unlisted-type', { bytes: payload.length });
     await ctx.emit({ type, data });
   };
 

@@ -3,10 +3,11 @@
  * hardware seams. The daemon's `main` and the tests both call this; only the seams differ.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CommandIds } from '../cloud-bridge/command-ids.js';
-import { openDb, type Db } from '../cloud-bridge/db.js';
+import { DB_FILE, openDb, type Db } from '../cloud-bridge/db.js';
 import { Outbox } from '../cloud-bridge/outbox.js';
 import { townshipTopics } from '../cloud-bridge/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
@@ -20,15 +21,17 @@ import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
 import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
 import { CommandRouter } from './commands/router.js';
+import { TimeFloor } from './commands/time-floor.js';
 import type { Config } from './config/schema.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DeviceStates } from './device-states.js';
+import { warnIfExposed } from './file-modes.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
 import { Pipeline } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
-import { RejectionReports } from './reports.js';
+import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 import { delayMs } from './timers.js';
 
@@ -55,21 +58,29 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
   let parts: ReturnType<typeof build> | null = null;
   let metricsTimer: NodeJS.Timeout | null = null;
   let lock: DataDirLock | null = null;
+  let floorTimer: NodeJS.Timeout | null = null;
   let stopped = false;
 
   function build(database: Db) {
     let pipeline: Pipeline | null = null;
     const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }));
     pipeline = new Pipeline({ config, outbox, clock, topics, log });
-    const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }));
+    const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }), {
+      intervalMs: config.reports.intervalSec * 1000,
+      maxPerMinute: config.reports.maxPerMinute,
+      backlog: outbox,
+      holdAtRows: holdAtRowsFor(config.outbox.maxRows),
+    });
     const states = new DeviceStates(outbox, topics, clock);
     let uplink: Uplink | null = null;
+    const timeFloor = new TimeFloor(database);
     const router = new CommandRouter({
       config,
       ids: new CommandIds(database),
       outbox,
       topics,
       clock,
+      timeFloor,
       reports,
       log: log.child({ component: 'commands' }),
       respond: (topic, payload, correlationData) => uplink?.publishVolatile(topic, payload, 1, { correlationData }),
@@ -103,7 +114,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, uplink, broker, drivers, broadcast, arming, reactions };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions };
   }
 
   let lastDelivered = 0;
@@ -160,6 +171,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         lock.release();
         throw err;
       }
+      warnIfExposed(log, join(config.gateway.dataDir, DB_FILE), 'the database');
+      if (config.uplink.passwordFile) warnIfExposed(log, config.uplink.passwordFile, 'the uplink password');
       const p = (parts = build(db));
       p.outbox.start();
       p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
@@ -193,6 +206,10 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       } catch (err) {
         log.error({ err }, 'broadcast queue failed to start; notices wait until the next start');
       }
+      // A synced clock is written down now and hourly: after a reboot with the clock behind, expiry is judged by it.
+      p.timeFloor.observe(clock);
+      floorTimer = setInterval(() => p.timeFloor.observe(clock), 3600_000);
+      floorTimer.unref();
       const every = config.uplink.metricsIntervalSec * 1000;
       if (every > 0) {
         metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), delayMs(every));
@@ -209,6 +226,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       log.info({ reason, backlog: p.outbox.depth }, 'gateway stopping');
       if (metricsTimer) clearInterval(metricsTimer);
       watch?.stop();
+      if (floorTimer) clearInterval(floorTimer);
       const guarded = async (name: string, ms: number, run: () => Promise<unknown> | unknown): Promise<void> => {
         try {
           await step(log, name, ms, run);

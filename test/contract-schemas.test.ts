@@ -91,6 +91,7 @@ describe('valid uplink messages pass', () => {
     ['system.command.rejected, unsigned', `${BASE}/events/system`, json(sys('system.command.rejected', { code: 'unsigned', count: 1 })), 'event'],
     ['system.acl.denied', `${BASE}/events/system`, json(sys('system.acl.denied', { device: 'door-1', topic: 'dev/door-2/cmd', action: 'subscribe', count: 1 })), 'event'],
     ['system.auth.failed', `${BASE}/events/system`, json(sys('system.auth.failed', { username: '', reason: 'anonymous', count: 9 })), 'event'],
+    ['system.auth.failed, aggregated with samples', `${BASE}/events/system`, json(sys('system.auth.failed', { username: 'a', reason: 'unknown-device', count: 3000, samples: [{ username: 'a' }, { username: 'b' }] })), 'event'],
     ['system.started', `${BASE}/events/system`, json(sys('system.started', { version: '0.1.0', bootId: 'b7e1' }, { severity: 'info' })), 'event'],
     ['device.online', `${BASE}/events/device`, json(dev('device.online', { reason: 'connect' })), 'event'],
     ['device.offline', `${BASE}/events/device`, json(dev('device.offline', { reason: 'will' }, { severity: 'major' })), 'event'],

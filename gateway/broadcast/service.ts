@@ -50,7 +50,7 @@ export class BroadcastService {
     const dataDir = config.gateway.dataDir;
     this.store = new BroadcastStore(db);
     this.sounds = new SoundLibrary(config.broadcast.soundsDir ?? join(dataDir, 'sounds'));
-    this.downloads = new Downloader(join(dataDir, 'broadcast', 'downloads'), { timeoutMs: config.broadcast.downloadTimeoutSec * 1000, maxBytes: config.broadcast.downloadMaxBytes }, log);
+    this.downloads = new Downloader(join(dataDir, 'broadcast', 'downloads'), { timeoutMs: config.broadcast.downloadTimeoutSec * 1000, maxBytes: config.broadcast.downloadMaxBytes, allowLocal: config.broadcast.allowLocalUrls, localHosts: config.broadcast.localUrlHosts }, log);
     this.speechDir = join(dataDir, 'broadcast', 'speech');
     this.outcomes = new Outcomes({ store: this.store, emit: deps.emit, settle: deps.settle, log });
     const clips = new ClipMaker({ speech: deps.speech, sounds: this.sounds, downloads: this.downloads, speechDir: this.speechDir });

@@ -12,7 +12,9 @@ import { parseCommandTopic, type TownshipTopics } from '../../cloud-bridge/topic
 import { isoLocal, type Clock } from '../clock.js';
 import type { Config, Role } from '../config/schema.js';
 import type { RejectionReports } from '../reports.js';
+import { answerableResponseTopic } from './response-topic.js';
 import { loadPublicKey, verifyCommand } from './signing.js';
+import type { TimeFloor } from './time-floor.js';
 
 export const REJECT_CODES = ['unsigned', 'bad-signature', 'unknown-key', 'forbidden', 'misdirected', 'expired', 'replayed', 'invalid'] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
@@ -61,10 +63,14 @@ class Rejection extends Error {
   constructor(
     readonly code: RejectCode,
     message: string,
+    /** True once the signature was verified: only then is the MQTT 5 response topic answered. */
+    readonly verified = false,
   ) {
     super(message);
   }
 }
+
+type ReplyProperties = { responseTopic?: string; correlationData?: Buffer };
 
 export interface RouterDeps {
   config: Config;
@@ -72,6 +78,8 @@ export interface RouterDeps {
   outbox: Outbox;
   topics: TownshipTopics;
   clock: Clock;
+  /** The trusted time floor that expiry is also judged by. */
+  timeFloor: TimeFloor;
   reports: RejectionReports;
   log: Logger;
   respond: ResponseCopy;
@@ -81,7 +89,7 @@ export class CommandRouter {
   private readonly definitions = new Map<string, CommandDefinition>();
   private readonly keys: Map<string, { key: KeyObject; roles: readonly Role[] }>;
   /** Reply properties of commands answered `accepted`, until `settle`. */
-  private readonly later = new Map<string, { responseTopic?: string; correlationData?: Buffer } | undefined>();
+  private readonly later = new Map<string, ReplyProperties | undefined>();
   executed = 0;
   rejected = 0;
 
@@ -94,7 +102,16 @@ export class CommandRouter {
   }
 
   /** Handles one message from a `cmd` topic; resolves once its reply is stored. */
-  async handle(topic: string, payload: Buffer, properties?: { responseTopic?: string; correlationData?: Buffer }): Promise<void> {
+  async handle(topic: string, payload: Buffer, properties?: ReplyProperties): Promise<void> {
+    const limit = this.deps.config.commands.maxPayloadBytes;
+    if (payload.length > limit) {
+      // Refused unread (issue 8, #3): three unsigned 100 MB payloads, parsed before being verified, took
+      // the daemon to 769 MiB. No id is read from it, so there is nobody to reply to.
+      this.rejected++;
+      this.deps.log.warn({ bytes: payload.length, limit, topic: topic.slice(0, 200) }, 'command payload too large; refused unread');
+      this.deps.reports.reject('system.command.rejected', 'major', '(none)', { code: 'invalid', reason: 'too-large', bytes: payload.length });
+      return;
+    }
     let claimedId: string | undefined;
     let kid: string | undefined;
     try {
@@ -115,7 +132,7 @@ export class CommandRouter {
       this.rejected++;
       this.deps.log.warn({ commandId: claimedId, code: err.code, kid, reason: err.message }, 'command rejected');
       this.deps.reports.reject('system.command.rejected', 'major', kid ?? '(none)', { code: err.code, ...(claimedId ? { commandId: claimedId } : {}), ...(kid ? { kid } : {}) });
-      if (claimedId) await this.reply(claimedId, 'rejected', { code: err.code, message: err.message }, properties);
+      if (claimedId) await this.reply(claimedId, 'rejected', { code: err.code, message: err.message }, err.verified ? properties : undefined);
     }
   }
 
@@ -131,29 +148,38 @@ export class CommandRouter {
     const operator = this.keys.get(kid);
     if (!operator) throw new Rejection('unknown-key', `key id "${kid.slice(0, 64)}" is not trusted by this gateway (commands.operators)`);
     if (!verifyCommand({ cmd, kid, sig }, operator.key)) throw new Rejection('bad-signature', 'signature does not match the command bytes and key');
+    const refuse = (code: RejectCode, message: string) => new Rejection(code, message, true);
     const parsed = commandSchema.safeParse(inner);
-    if (!parsed.success) throw new Rejection('invalid', `command fields: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw refuse('invalid', `command fields: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const c = parsed.data;
     const definition = this.definitions.get(c.name);
-    if (!definition) throw new Rejection('invalid', `unknown command "${c.name}"; this gateway handles: ${[...this.definitions.keys()].join(', ')}`);
+    if (!definition) throw refuse('invalid', `unknown command "${c.name}"; this gateway handles: ${[...this.definitions.keys()].join(', ')}`);
     if (definition.role && !operator.roles.includes(definition.role) && !operator.roles.includes('admin')) {
-      throw new Rejection('forbidden', `key "${kid}" lacks the role "${definition.role}" that ${c.name} needs`);
+      throw refuse('forbidden', `key "${kid}" lacks the role "${definition.role}" that ${c.name} needs`);
     }
     const where = parseCommandTopic(topic);
     const { township, id: gatewayId } = this.deps.config.gateway;
     if (!where || where.name !== c.name || where.township !== c.township || where.target !== c.target || c.township !== township || (c.target !== gatewayId && c.target !== 'all')) {
-      throw new Rejection('misdirected', `signed for ${c.township}/${c.target}/${c.name}, arrived on ${topic}`);
+      throw refuse('misdirected', `signed for ${c.township}/${c.target}/${c.name}, arrived on ${topic}`);
     }
-    const now = this.deps.clock.now();
+    const { timeFloor, clock } = this.deps;
+    const { now, byFloor } = timeFloor.judge(clock);
     const issuedAt = Date.parse(c.issuedAt);
     const expiresAt = Date.parse(c.expiresAt);
-    if (expiresAt <= now) throw new Rejection('expired', `expired at ${c.expiresAt}`);
-    if (expiresAt - issuedAt > this.deps.config.commands.maxLifetimeSec * 1000) throw new Rejection('invalid', `lifetime longer than commands.maxLifetimeSec (${this.deps.config.commands.maxLifetimeSec} s)`);
+    if (expiresAt <= now) {
+      // Judged by the floor when the system clock alone would have let it run (issue 8, #13).
+      throw refuse('expired', byFloor ? `expired at ${c.expiresAt} (judged by the trusted time floor ${new Date(now).toISOString()}, the system clock is behind: ${new Date(clock.now()).toISOString()})` : `expired at ${c.expiresAt}`);
+    }
+    if (expiresAt - issuedAt > this.deps.config.commands.maxLifetimeSec * 1000) throw refuse('invalid', `lifetime longer than commands.maxLifetimeSec (${this.deps.config.commands.maxLifetimeSec} s)`);
     const extra = Object.fromEntries(Object.entries(c).filter(([k]) => !COMMON.has(k)));
     const params = definition.params.safeParse(extra);
-    if (!params.success) throw new Rejection('invalid', `parameters: ${params.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    if (!params.success) throw refuse('invalid', `parameters: ${params.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     // Claimed last: a command refused for any other reason may be sent again, corrected, with its id.
-    if (!this.deps.ids.claim(c.id, c.name, now, expiresAt)) throw new Rejection('replayed', `command ${c.id} was already received`);
+    if (!this.deps.ids.claim(c.id, c.name, now, expiresAt)) throw refuse('replayed', `command ${c.id} was already received`);
+    // Signed by a trusted operator and valid: without NTP its issue time is the best time this box knows.
+    // With a synced clock the clock wins, so one operator tool with a clock far ahead cannot push the
+    // floor (which never goes back) into the future and expire every later command.
+    if (!clock.synced()) timeFloor.raise(issuedAt);
     const command: Command = { id: c.id, name: c.name, by: c.by, issuedAt, expiresAt, params: params.data };
     return { command, kid, definition };
   }
@@ -168,13 +194,13 @@ export class CommandRouter {
     await this.reply(id, outcome.status, outcome.status === 'failed' ? outcome.error : undefined, properties);
   }
 
-  private async reply(id: string, status: 'rejected' | 'done' | 'failed' | 'accepted', error: { code: string; message: string } | undefined, properties?: { responseTopic?: string; correlationData?: Buffer }): Promise<void> {
+  /** Stores the reply; `properties` only of a verified command (the response topic is not signed). */
+  private async reply(id: string, status: 'rejected' | 'done' | 'failed' | 'accepted', error: { code: string; message: string } | undefined, properties?: ReplyProperties): Promise<void> {
     const { topics, clock, outbox, respond } = this.deps;
     const payload = Buffer.from(JSON.stringify({ id, status, ts: isoLocal(clock.now()), ...(error ? { error } : {}) }));
     await outbox.add({ kind: 'reply', prio: 0, topic: topics.reply(id), payload, qos: 1, retain: false });
     const rt = properties?.responseTopic;
-    // The response topic is not signed: never let it point into the contract tree, where a reply could pose as an event.
-    if (rt && !rt.startsWith('pingan/') && !rt.includes('#') && !rt.includes('+')) respond(rt, payload, properties?.correlationData);
+    if (answerableResponseTopic(rt)) respond(rt, payload, properties?.correlationData);
   }
 }
 

@@ -15,12 +15,18 @@ export interface SignedEnvelope {
   sig: string;
 }
 
+/** Base64 of exactly 32 bytes: Buffer.from(..., 'base64') skips stray characters, so check the text itself. */
+const RAW_KEY = /^[A-Za-z0-9+/]{43}=$/;
+
 /** Accepts PEM or base64 of the 32 raw bytes. */
 export function loadPublicKey(text: string): KeyObject {
   try {
+    const raw = text.trim();
+    if (!text.includes('BEGIN') && !RAW_KEY.test(raw)) throw new Error(`${raw.length} characters, not the 44 of base64 of 32 key bytes`);
+    if (text.includes('PRIVATE KEY')) throw new Error('a private key: never put it on the box');
     const key = text.includes('BEGIN')
       ? createPublicKey(text)
-      : createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(text.trim(), 'base64')]), format: 'der', type: 'spki' });
+      : createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(raw, 'base64')]), format: 'der', type: 'spki' });
     if (key.asymmetricKeyType !== 'ed25519') throw new Error(`a ${key.asymmetricKeyType ?? 'unknown'} key`);
     return key;
   } catch (err) {

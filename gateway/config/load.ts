@@ -54,9 +54,13 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value);
+  // A whole entry shown (e.g. a device with a bad driver) must not show the secrets inside it either.
+  const text = JSON.stringify(value, (k, v: unknown) => (SECRET_KEYS.has(k.toLowerCase()) ? '(hidden)' : v));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/** Keys whose values are secrets (or may hold one by mistake): their values are never printed. */
+const SECRET_KEYS = new Set(['passwordhash', 'password', 'secret', 'pin', 'card']);
 
 /** What YAML made of a value, in an installer's words. */
 function kindOf(value: unknown): string {
@@ -117,7 +121,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'unrecognized_keys') return unknownKeys(issue, raw);
   const path = issue.path as PropertyKey[];
   const value = valueAt(raw, path);
-  return `${keyPath(path, raw)} is ${show(value)}: ${fixFor(issue, value)}`;
+  const last = path.at(-1);
+  // A plain password pasted into `passwordHash` must not end up in a terminal or a log (issue 8, #14c).
+  const secret = typeof last === 'string' && SECRET_KEYS.has(last.toLowerCase()) && value !== undefined;
+  return `${keyPath(path, raw)} is ${secret ? '(hidden)' : show(value)}: ${fixFor(issue, value)}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { zonesSchema } from '../arming/config.js';
+import { loadPublicKey } from '../commands/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
 import { alarmInputFields, withInputDefaults } from '../../device-drivers/alarm-input/config.js';
@@ -70,6 +71,8 @@ export const mqttDeviceSchema = z
     passwordHash: z.string().regex(PASSWORD_HASH, 'a hash from `vgw passwd` (scrypt$...), never a plain password'),
     /** Event type used when the device's payload has no `type`. */
     defaultType: z.string().regex(EVENT_TYPE).default('device.event'),
+    /** The only event types this device may send (e.g. a door reader: `[door.opened, door.closed]`); others are rejected and reported. Unset: any but `system.*`. */
+    types: z.array(z.string().regex(EVENT_TYPE, 'an event type like "door.opened"').refine((t) => !t.startsWith('system.'), 'system.* types are the gateway\'s own; a device may not send them')).min(1).optional(),
   })
   .strict();
 
@@ -124,7 +127,14 @@ const operatorSchema = z
     /** Key id the operator's tool puts in `kid`. */
     kid: z.string().min(1).max(64),
     /** Ed25519 public key: PEM, or base64 of the 32 raw bytes (`vgw keygen` prints both). */
-    publicKey: z.string().min(40),
+    publicKey: z.string().min(40).superRefine((text, ctx) => {
+      // Parsed here, not at the first command: a malformed key made every command fail `bad-signature` (issue 8, #18).
+      try {
+        loadPublicKey(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
     /** What this key may do. */
     roles: z.array(z.enum(ROLES)).min(1),
   })
@@ -197,9 +207,21 @@ export const configSchema = z
         operators: z.array(operatorSchema).default([]),
         /** Longest accepted `expiresAt - issuedAt` (at most 30 days); bounds how long command ids must be remembered. */
         maxLifetimeSec: z.number().int().min(10).max(30 * 24 * 3600).default(7 * 24 * 3600),
+        /** Largest command payload read at all; larger ones are refused unparsed (raise it for big `access.sync` lists). */
+        maxPayloadBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
       })
       .strict()
-      .default({ operators: [], maxLifetimeSec: 7 * 24 * 3600 }),
+      .default({ operators: [], maxLifetimeSec: 7 * 24 * 3600, maxPayloadBytes: 64 * 1024 }),
+    /** `system` reports of rejected input, aggregated per type and reason (issue 8, #4). */
+    reports: z
+      .object({
+        /** A kind of rejection is reported at most once per this many seconds; repeats are counted into the next report. */
+        intervalSec: z.number().min(0.05).max(3600).default(2),
+        /** Reports stored per minute, all kinds together; the rest wait, counted, in memory. */
+        maxPerMinute: z.number().int().min(1).max(10_000).default(30),
+      })
+      .strict()
+      .default({ intervalSec: 2, maxPerMinute: 30 }),
     /** Gateway-wide map from event type to severity. */
     severity: severityMap.default({ types: {} }),
     /** Devices mounted by this gateway. */
@@ -221,9 +243,13 @@ export const configSchema = z
         downloadTimeoutSec: z.number().min(1).max(600).default(60),
         /** Largest audio file downloaded; a command may ask for less with `maxBytes`. */
         downloadMaxBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
+        /** Let audio URLs reach loopback, link-local and this box's own addresses (off by default: issue 8, #14a). */
+        allowLocalUrls: z.boolean().default(false),
+        /** Hosts (`name` or `name:port`, as in the URL) allowed although local, e.g. a sound server on the LAN box itself. */
+        localUrlHosts: z.array(z.string().min(1).max(255)).default([]),
       })
       .strict()
-      .default({ chime: 'chime', voice: 'auto', downloadTimeoutSec: 60, downloadMaxBytes: 20 * 1024 * 1024 }),
+      .default({ chime: 'chime', voice: 'auto', downloadTimeoutSec: 60, downloadMaxBytes: 20 * 1024 * 1024, allowLocalUrls: false, localUrlHosts: [] }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

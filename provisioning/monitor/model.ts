@@ -114,7 +114,8 @@ export class MonitorModel {
     e.events++;
     e.lastEventAt = now;
     e.gaps.see(ev.seq, now);
-    if (ev.type === 'system.outbox.evicted') e.gaps.evict(evictedRanges(ev.data.ranges));
+    // Only the gateway's own report explains gaps: a LAN device that sent this type hid real losses (issue 8, #9).
+    if (ev.type === 'system.outbox.evicted' && ev.device === ev.gateway && ev.category === 'system') e.gaps.evict(evictedRanges(ev.data.ranges));
     if (matchesEvent(this.o.filter, ev.category, ev.severity)) {
       const list = this.recent.get(ev.severity) as EventRow[];
       list.push({ receivedAt: now, event: ev });

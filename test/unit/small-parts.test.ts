@@ -19,21 +19,23 @@ describe('Backoff', () => {
 });
 
 describe('RejectionReports', () => {
-  it('reports the first at once and folds repeats into one counted report per window', async () => {
+  it('reports the first at once and folds repeats of the same type and reason into one counted report per window', async () => {
     const sent: { type: string; data: Record<string, unknown> }[] = [];
     const pipeline = { system: async (type: string, _s: string, data: Record<string, unknown>) => void sent.push({ type, data }) } as unknown as Pipeline;
-    const reports = new RejectionReports(pipeline, pino({ level: 'silent' }), 50);
+    const reports = new RejectionReports(pipeline, pino({ level: 'silent' }), { intervalMs: 50 });
     for (let i = 0; i < 50; i++) reports.reject('system.payload.rejected', 'minor', 'dev-a', { device: 'dev-a', reason: 'not-json' });
+    // Issue 8 #4: the key is type + reason only; another device (or username, or id) is a sample, not a new report.
     reports.reject('system.payload.rejected', 'minor', 'dev-b', { device: 'dev-b', reason: 'not-json' });
-    expect(sent.map((s) => [s.data.device, s.data.count])).toEqual([['dev-a', 1], ['dev-b', 1]]);
+    expect(sent.map((s) => [s.data.device, s.data.count])).toEqual([['dev-a', 1]]);
     await new Promise((r) => setTimeout(r, 80));
-    expect(sent.map((s) => [s.data.device, s.data.count])).toEqual([['dev-a', 1], ['dev-b', 1], ['dev-a', 49]]);
+    expect(sent.map((s) => [s.data.device, s.data.count])).toEqual([['dev-a', 1], ['dev-a', 50]]);
+    expect(sent[1]!.data.samples).toEqual([{ device: 'dev-a' }, { device: 'dev-b' }]);
     reports.reject('system.payload.rejected', 'minor', 'dev-a', { device: 'dev-a', reason: 'not-json' });
     reports.reject('system.payload.rejected', 'minor', 'dev-a', { device: 'dev-a', reason: 'not-json' });
     reports.flush(); // at stop, what is still counted is sent
-    expect(sent.at(-1)!.data.count).toBe(1);
     expect(sent.reduce((n, s) => n + (s.data.count as number), 0)).toBe(53);
     expect(reports.total).toBe(53);
+    expect([...reports.counts]).toEqual([['dev-a', 52], ['dev-b', 1]]);
   });
 });
 
