@@ -59,11 +59,15 @@ describe('broadcast queue across restarts', () => {
   it('keeps repeating a notice hourly across a restart, three plays in all', async () => {
     const label = 'text:防汛期间请勿到河边游泳';
     const id = await op.send('broadcast', GW, { text: '防汛期间请勿到河边游泳', repeat: 3, interval: 3600 }, { now: clock.now(), lifetimeMs: 3 * HOUR });
-    await probe.waitFor(() => heard(label) === 1, 5000, 'first play');
+    // A play is over for the queue once its `broadcast.finished` is out: the next one is scheduled an
+    // interval after that moment, so the clock may only be moved on then (moved as soon as the sound
+    // ended, it would push the next play an hour later still — the flake of the first runs).
+    const finished = (n: number) => heard(label) === n && broadcastEvents(probe, id).filter((t) => t === 'broadcast.finished').length === n;
+    await probe.waitFor(() => finished(1), 5000, 'first play finished');
     await restart();
     for (const n of [2, 3]) {
       clock.advance(HOUR);
-      await probe.waitFor(() => heard(label) === n, 5000, `play ${n}`);
+      await probe.waitFor(() => finished(n), 5000, `play ${n} finished`);
     }
     expect((await outcome(probe, id)).map((r) => r.status)).toEqual(['accepted', 'done']);
     expect(broadcastEvents(probe, id).filter((t) => t === 'broadcast.finished')).toHaveLength(3);
