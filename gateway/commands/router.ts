@@ -176,6 +176,11 @@ export class CommandRouter {
     // The response topic is not signed: never let it point into the contract tree, where a reply could pose as an event.
     if (rt && !rt.startsWith('pingan/') && !rt.includes('#') && !rt.includes('+')) respond(rt, payload, properties?.correlationData);
   }
+
+  /** The names of the registered commands (`vgw send` has a form for each). */
+  names(): string[] {
+    return [...this.definitions.keys()];
+  }
 }
 
 function parseJson(payload: Buffer): unknown {
