@@ -34,10 +34,13 @@ export function prettyLine(json: string, colour: boolean): string {
   const time = `${t.toTimeString().slice(0, 8)}.${String(t.getMilliseconds()).padStart(3, '0')}`;
   const [name, sgr] = LEVELS[Number(o.level)] ?? [String(o.level), '0'];
   const who = [o.component, o.device].filter((v) => typeof v === 'string').join('/');
-  const fields = Object.entries(o).filter(([k]) => !SHOWN.has(k)).map(([k, v]) => field(k, v));
-  const err = o.err as { type?: string; message?: string; stack?: string } | undefined;
+  // An error object gets its own line below; an error logged as a string is a field like any other.
+  const fields = Object.entries(o).filter(([k, v]) => !SHOWN.has(k) || (k === 'err' && typeof v !== 'object')).map(([k, v]) => field(k, v));
+  const err = typeof o.err !== 'object' || o.err === null ? undefined : (o.err as { type?: string; message?: string; code?: string; errors?: { message?: string }[]; stack?: string });
+  // Node's ECONNREFUSED to a dual-stack host is an AggregateError with an empty message.
+  const why = err ? err.message || err.errors?.map((e) => e.message).join('; ') || err.code || '' : '';
   let line = `${paint('2', time)} ${paint(sgr, name)} ${who ? `${paint('1', who)}: ` : ''}${String(o.msg ?? '')}${fields.length ? ` ${paint('2', fields.join(' '))}` : ''}`;
-  if (err) line += `\n    ${paint(sgr, `${err.type ?? 'Error'}: ${err.message ?? ''}`)}${Number(o.level) >= 50 && err.stack ? `\n${err.stack.split('\n').slice(1).join('\n')}` : ''}`;
+  if (err) line += `\n    ${paint(sgr, `${err.type ?? 'Error'}: ${why}`)}${Number(o.level) >= 50 && err.stack ? `\n${err.stack.split('\n').slice(1).join('\n')}` : ''}`;
   return `${line}\n`;
 }
 
