@@ -5,16 +5,30 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../gateway/config/schema.js';
+import { GatewayError } from '../gateway/errors.js';
+
+/**
+ * A file the config names, read or refused with the key, the path and the fix — not a bare ENOENT
+ * (issue 8, finding 24). The file's contents are never part of the message.
+ */
+function readNamed(key: string, file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new GatewayError('VGW_CONFIG_INVALID', `${key} is "${file}", which cannot be read (${code}); put ${what} there, readable by the gateway's user, or correct ${key}`, false, { cause: err });
+  }
+}
 
 export function uplinkCredentials(config: Config['uplink']) {
   const tls = config.tls;
   return {
     username: config.username,
-    password: config.passwordFile ? readFileSync(config.passwordFile, 'utf8').trim() : undefined,
+    password: config.passwordFile ? readNamed('uplink.passwordFile', config.passwordFile, 'the township password').toString('utf8').trim() : undefined,
     protocolVersion: config.protocolVersion,
-    ca: tls?.ca ? readFileSync(tls.ca) : undefined,
-    cert: tls?.cert ? readFileSync(tls.cert) : undefined,
-    key: tls?.key ? readFileSync(tls.key) : undefined,
+    ca: tls?.ca ? readNamed('uplink.tls.ca', tls.ca, "the township's CA certificate") : undefined,
+    cert: tls?.cert ? readNamed('uplink.tls.cert', tls.cert, "this gateway's client certificate") : undefined,
+    key: tls?.key ? readNamed('uplink.tls.key', tls.key, "this gateway's client key") : undefined,
     rejectUnauthorized: true,
   };
 }

@@ -2,7 +2,7 @@
  * `vgw`: the installer's and operator's command line. commander parses the subcommands; each command's
  * work lives in its own file under provisioning/commands/.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { GatewayError } from '../gateway/errors.js';
 import { createLogger } from '../gateway/log.js';
 import { runDaemon } from '../gateway/main.js';
@@ -15,8 +15,11 @@ import { say } from './commands/say.js';
 import { withBrokerOptions } from './commands/broker-options.js';
 import { addEventsCommand } from './commands/events.js';
 import { addMonitorCommand } from './commands/monitor.js';
-import { sendCommand, type SendOptions } from './commands/send.js';
-import { broadcastParams, ids, intIn, time, type BroadcastFlags } from './commands/send-params.js';
+import { addSendCommands } from './commands/send-commands.js';
+import { CliError } from './commands/cli-error.js';
+import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
+import { uplinkCredentials } from '../cloud-bridge/uplink-credentials.js';
+import { loadConfigFile } from '../gateway/config/load.js';
 
 const program = new Command('vgw').version(VERSION).description('village-gateway: village public-safety gateway (平安乡村 技防)');
 
@@ -24,7 +27,12 @@ program
   .command('run')
   .description('run the gateway daemon')
   .requiredOption('-c, --config <file>', 'YAML config file')
-  .action(async (o: { config: string }) => runDaemon(o.config, createLogger()));
+  .action(async (o: { config: string }) => {
+    // Files the config names are read before anything starts: a wrong uplink.passwordFile is one line
+    // and exit 2 now, not an uplink retrying forever (issue 8, finding 24).
+    uplinkCredentials(loadConfigFile(o.config).uplink);
+    await runDaemon(o.config, createLogger());
+  });
 
 program
   .command('check')
@@ -38,7 +46,7 @@ program
 program
   .command('demo')
   .description('run a demo: embedded township broker, the gateway, three simulated devices, an uplink outage')
-  .option('-d, --duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)', Number)
+  .addOption(numberOption('-d, --duration <seconds>', 'stop after this many seconds, once every scene has run (default: run until Ctrl-C)', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 45 }))
   .action(async (o: { duration?: number }) => runDemo({ durationSec: o.duration }));
 
 program
@@ -61,70 +69,26 @@ program
   .argument('<text>', 'the notice, e.g. "村民请注意"')
   .option('-c, --config <file>', 'YAML config file (its loudspeaker, volume and voice); ALSA defaults without it')
   .option('--speaker <id>', 'which loudspeaker of the config')
-  .option('--volume <percent>', 'volume 0-100', intIn(0, 100))
+  .addOption(numberOption('--volume <percent>', 'volume', { min: 0, max: 100, whole: true, example: 80 }))
   .option('--voice <voice>', 'espeak-ng voice instead of the one chosen automatically')
   .option('--dry-run', 'render the speech and print the command lines instead of playing')
   .action(async (text: string, o: { config?: string; speaker?: string; volume?: number; voice?: string; dryRun?: boolean }) => {
     process.exitCode = await say(text, o);
   });
 
-const send = program.command('send').description('send a signed command to gateways and print their replies');
-/** Options every `send` subcommand takes: where, to whom, signed by whom, how long to wait. */
-const sendOptions = (cmd: Command): Command =>
-  withBrokerOptions(cmd)
-    .requiredOption('--township <code>', 'township code')
-    .requiredOption('--target <gateway>', 'a gateway id, or "all"')
-    .requiredOption('--key <file>', 'operator private key (from vgw keygen)')
-    .requiredOption('--kid <id>', 'key id the gateways know')
-    .option('--by <operator>', 'operator name recorded with the command', process.env.USER ?? 'operator')
-    .option('--expires <seconds>', 'command lifetime', Number, 300)
-    .option('--timeout <seconds>', 'how long to wait for replies', Number, 10)
-    .option('--expect <ids>', 'comma-separated gateway ids expected to answer (for "all")');
-/** Signs and sends `name` with the parameters built from the flags; a flag mistake exits 2 before sending. */
-const sendAction = <T>(name: string, params: (o: T) => Record<string, unknown>) => async (o: SendOptions & T, cmd: Command) => {
-  let p: Record<string, unknown> = {};
-  try {
-    p = params(o);
-  } catch (err) {
-    cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
-  }
-  process.exitCode = await sendCommand(name, p, o);
-};
-
-sendOptions(send.command('ping').description('ask gateways to answer (checks the whole command path)')).action(sendAction('ping', () => ({})));
-
-sendOptions(send.command('broadcast').description('play a notice on village loudspeakers (大喇叭): speech, a stored sound, or an audio URL'))
-  .option('--text <text>', 'text to speak (Mandarin text-to-speech)')
-  .option('--sound <name>', 'a sound stored on the gateways')
-  .option('--url <url>', 'audio file to download (needs --sha256)')
-  .option('--sha256 <hex>', 'SHA-256 of the --url file')
-  .option('--max-bytes <n>', 'largest --url download accepted', intIn(1, 2 ** 31))
-  .addOption(new Option('--priority <level>', 'emergency preempts what is playing').choices(['emergency', 'normal']).default('normal'))
-  .option('--at <time>', 'play at this time, e.g. 2026-11-24T07:30 (local)', time)
-  .option('--repeat <n>', 'times to play', intIn(1, 100))
-  .option('--interval <seconds>', 'pause between repeats', intIn(1, 86_400))
-  .option('--volume <percent>', 'volume 0-100', intIn(0, 100))
-  .option('--speakers <ids>', 'only these speakers (comma-separated)', ids)
-  .action(sendAction('broadcast', (o: BroadcastFlags) => broadcastParams(o)));
-
-sendOptions(send.command('unlock').description('open a door for some seconds (door.unlock)'))
-  .requiredOption('--door <id>', 'door id in the gateway config')
-  .option('--seconds <n>', 'how long it stays unlocked', intIn(1, 600), 5)
-  .action(sendAction('door.unlock', (o: { door: string; seconds: number }) => ({ door: o.door, seconds: o.seconds })));
-
-for (const [sub, name, what] of [['arm', 'zone.arm', 'arm alarm zones (布防)'], ['disarm', 'zone.disarm', 'disarm alarm zones (撤防)']] as const) {
-  sendOptions(send.command(sub).description(`${what} (${name})`))
-    .requiredOption('--zones <ids>', 'zone ids (comma-separated)', ids)
-    .action(sendAction(name, (o: { zones: string[] }) => ({ zones: o.zones })));
-}
-
+addSendCommands(program);
 addMonitorCommand(program);
 addEventsCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
+  // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.
   if (err instanceof GatewayError) {
-    process.stderr.write(`vgw: ${err.message}\n(${err.code})\n`);
+    process.stderr.write(`vgw: ${err.message} (${err.code})\n`);
     process.exit(2);
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`vgw: ${err.message}\n`);
+    process.exit(err.exitCode);
   }
   process.stderr.write(`vgw: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);

@@ -202,6 +202,11 @@ export class CommandRouter {
     const rt = properties?.responseTopic;
     if (answerableResponseTopic(rt)) respond(rt, payload, properties?.correlationData);
   }
+
+  /** The names of the registered commands (`vgw send` has a form for each). */
+  names(): string[] {
+    return [...this.definitions.keys()];
+  }
 }
 
 function parseJson(payload: Buffer): unknown {

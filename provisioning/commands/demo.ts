@@ -1,10 +1,11 @@
 /**
  * `npm start` / `vgw demo`: everything on one machine with nothing to configure — an embedded township
  * broker, the gateway, three simulated devices — and a console view of what the township receives,
- * through an uplink outage and its recovery, ending with a signed `ping` command.
+ * through an uplink outage and its recovery, a signed `ping` and a broadcast to every village. Every
+ * scene runs to its end with its real waits; then the demo keeps running with live traffic until
+ * Ctrl-C, or stops once `--duration` seconds have passed since it began (issue 8, finding 15).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
@@ -15,6 +16,7 @@ import { hashPassword } from '../../gateway/passwords.js';
 import { EmbeddedBroker } from '../demo/township-broker.js';
 import { connectSimDevice, publishEvent, publishState, type SimDevice } from '../demo/sim-devices.js';
 import { describeUplinkMessage } from '../demo/console-view.js';
+import { DemoLifetime } from '../demo/demo-lifetime.js';
 import { panicScene } from '../demo/panic-scene.js';
 import { runBroadcastScene } from '../demo/broadcast-scene.js';
 import { sendCommand } from './send.js';
@@ -24,10 +26,32 @@ const GATEWAY = '370283104-demo-01';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDemo({ durationSec }: { durationSec?: number | undefined }): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'vgw-demo-'));
+  const began = Date.now();
   const say = (line: string) => process.stdout.write(`${new Date().toTimeString().slice(0, 8)}  ${line}\n`);
+  const life = new DemoLifetime();
+  life.onSignals((signal) => say(`${signal}: stopping the demo`));
+  try {
+    await scenes(life, say);
+  } catch (err) {
+    // A scene cut short by Ctrl-C fails on the parts already stopped: that is not an error.
+    if (life.ended) return;
+    await life.end();
+    throw err;
+  }
+  if (durationSec === undefined) {
+    say('─── all scenes done; the demo keeps running with live traffic (Ctrl-C stops it) ───');
+    return;
+  }
+  await sleep(Math.max(0, began + durationSec * 1000 - Date.now()));
+  await life.end();
+  say(`demo finished; its temp directory ${life.dir} is removed`);
+}
+
+async function scenes(life: DemoLifetime, say: (line: string) => void): Promise<void> {
+  const { dir } = life;
   const township = new EmbeddedBroker();
   await township.start();
+  life.hold(() => township.stop());
 
   const devices = [
     { id: 'panic-east-gate', category: 'alarm', password: 'demo-panic-pass' },
@@ -48,14 +72,16 @@ export async function runDemo({ durationSec }: { durationSec?: number | undefine
   const logFile = join(dir, 'gateway.log');
   const gateway = createGateway({ config, log: pino({ level: 'info' }, pino.destination({ dest: logFile, sync: false })), hardware: scene.hardware });
   await gateway.start();
+  life.hold(() => gateway.stop('demo finished'));
 
   say(`village-gateway demo — 平安乡村 技防 demo`);
   say(`gateway ${GATEWAY}: local broker on port ${gateway.localPort}, township broker ${township.url}`);
-  say(`gateway logs (pino JSON): ${logFile}`);
+  say(`gateway logs (pino JSON): ${logFile} (removed when the demo stops)`);
   say('─── what the township monitoring center receives ───');
 
   const watch = async () => {
     const c = await connectAsync(township.url, { protocolVersion: 4, reconnectPeriod: 300 });
+    life.hold(() => c.endAsync(true));
     c.on('message', (topic, payload) => {
       const line = describeUplinkMessage(topic, payload);
       if (line) say(`  township ◀ ${line}`);
@@ -64,10 +90,14 @@ export async function runDemo({ durationSec }: { durationSec?: number | undefine
     await c.subscribeAsync('pingan/#', { qos: 1 });
     return c;
   };
-  let monitor = await watch();
+  const monitor = await watch();
 
   const sims: SimDevice[] = [];
-  for (const d of devices) sims.push(await connectSimDevice(gateway.localPort, d.id, d.password));
+  for (const d of devices) {
+    const sim = await connectSimDevice(gateway.localPort, d.id, d.password);
+    life.hold(() => sim.client.endAsync());
+    sims.push(sim);
+  }
   const [panic, door, pir] = sims as [SimDevice, SimDevice, SimDevice];
   await publishState(door, { open: false, locked: true });
 
@@ -77,44 +107,28 @@ export async function runDemo({ durationSec }: { durationSec?: number | undefine
     void publishEvent(pir, { type: 'motion.detected', area: 'market', n }).catch(() => {});
     if (n % 3 === 0) void publishEvent(door, { type: 'door.opened', by: 'card', card: `A${1000 + n}` }).catch(() => {});
   }, 700);
+  life.hold(async () => clearInterval(traffic));
 
-  const deadline = durationSec ? Date.now() + durationSec * 1000 : Infinity;
-  const stopAll = async () => {
-    clearInterval(traffic);
-    for (const s of sims) await s.client.endAsync().catch(() => {});
-    await monitor.endAsync().catch(() => {});
-    await gateway.stop('demo finished');
-    await township.stop();
-    say(`demo finished; data and logs kept in ${dir}`);
-  };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
-
-  const phase = async (ms: number) => sleep(Math.max(0, Math.min(ms, deadline - Date.now())));
-  await phase(4000);
+  await sleep(4000);
   say('─── township link cut: the gateway keeps accepting events and buffers them on disk ───');
   await monitor.endAsync(true).catch(() => {});
   await township.stop();
-  await phase(1500);
+  await sleep(1500);
   await publishEvent(panic, { type: 'panic.pressed', zone: 'east-gate', input: 'panic' });
   say(`  village ▶ panic button pressed at the east gate while the township is unreachable`);
   await scene.press();
-  for (let i = 0; i < 4 && Date.now() < deadline; i++) {
-    await phase(1500);
+  for (let i = 0; i < 4; i++) {
+    await sleep(1500);
     say(`  gateway backlog: ${gateway.parts.outbox.depth} messages waiting (oldest ${Math.round((gateway.parts.outbox.oldestAgeMs() ?? 0) / 1000)} s)`);
   }
+  if (life.ended) return;
   say('─── township link back: the backlog drains, critical first ───');
   await township.start();
-  monitor = await watch();
-  await phase(4000);
+  await watch();
+  await sleep(4000);
+  if (life.ended) return;
   say('─── the township sends a signed ping command ───');
-  if (Date.now() < deadline) {
-    await sendCommand('ping', {}, { broker: township.url, township: TOWNSHIP, target: GATEWAY, key: join(dir, 'operator.key'), kid: 'demo-operator', by: 'demo', expires: 60, timeout: 5, protocol: '4' }, (l) => say(`  operator: ${l}`));
-  }
-  await runBroadcastScene({ townshipUrl: township.url, township: TOWNSHIP, keyFile: join(dir, 'operator.key'), kid: 'demo-operator', publicKey: key.publicRaw, dir, others: [GATEWAY], deadline, say });
-  if (Number.isFinite(deadline)) {
-    await phase(deadline - Date.now());
-    await stopAll();
-  } else {
-    say('demo keeps running with live traffic; Ctrl-C stops it');
-  }
+  await sendCommand('ping', {}, { broker: township.url, township: TOWNSHIP, target: GATEWAY, key: join(dir, 'operator.key'), kid: 'demo-operator', by: 'demo', expires: 60, timeout: 5, protocol: '4' }, (l) => say(`  operator: ${l}`));
+  if (life.ended) return;
+  await runBroadcastScene({ townshipUrl: township.url, township: TOWNSHIP, keyFile: join(dir, 'operator.key'), kid: 'demo-operator', publicKey: key.publicRaw, dir, others: [GATEWAY], life, say });
 }

@@ -9,6 +9,7 @@ import { ArchiveDb, type ArchivedEvent } from '../monitor/archive-db.js';
 import { parseWhen, type EventQuery } from '../monitor/archive-query.js';
 import { fit, sanitize } from '../monitor/text-cells.js';
 import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
+import { numberOption } from './cli-numbers.js';
 import { categoryList, idList } from './monitor.js';
 
 interface QueryOptions {
@@ -32,12 +33,6 @@ function when(value: string): number {
   return t;
 }
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of 1 or more');
-  return n;
-}
-
 export function addEventsCommand(program: Command): void {
   const events = program.command('events').description('search the event archive of `vgw monitor --archive`');
   events
@@ -53,7 +48,7 @@ export function addEventsCommand(program: Command): void {
     .addOption(new Option('--severity <level>', 'this severity and above').choices(SEVERITIES))
     .option('--type <types>', 'event types, comma-separated; "door.*" matches a prefix', idList)
     .option('--text <text>', 'text anywhere in the data, type, device or gateway, e.g. 东门')
-    .option('--limit <n>', 'newest events shown at most', positive, 100)
+    .addOption(numberOption('--limit <n>', 'newest events shown at most', { min: 1, max: 1_000_000, whole: true, example: 100, default: 100 }))
     .option('--json', 'one JSON line per event: township, receivedAt and the envelope')
     .action((o: QueryOptions, cmd: Command) => {
       try {

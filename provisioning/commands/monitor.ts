@@ -16,6 +16,7 @@ import { renderScreen } from '../monitor/render.js';
 import { TerminalScreen } from '../monitor/screen.js';
 import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
 import { brokerAuth, withBrokerOptions, type BrokerOptions } from './broker-options.js';
+import { MAX_TIMER_SEC, numberOption } from './cli-numbers.js';
 
 interface MonitorOptions extends BrokerOptions {
   township?: string;
@@ -51,8 +52,8 @@ export function addMonitorCommand(program: Command): void {
     .option('--archive <file>', 'also store every event, once, in this SQLite file (search it with `vgw events query`)')
     .option('--client-id <id>', 'MQTT client id (an archiver keeps its session under it)')
     .option('--headless', 'no screen: pino JSON logs on stdout, for running an archiver as a service')
-    .option('--stats-every <seconds>', 'headless: seconds between stats lines', Number, 60)
-    .option('--settle <seconds>', 'how long a seq gap may stay open while its gateway is online before it counts as loss', Number, 30)
+    .addOption(numberOption('--stats-every <seconds>', 'headless: seconds between stats lines', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 60, default: 60 }))
+    .addOption(numberOption('--settle <seconds>', 'how long a seq gap may stay open while its gateway is online before it counts as loss', { min: 0, max: 86_400, unit: 'seconds', example: 30, default: 30 }))
     .option('--log <file>', 'screen mode: write logs to this file (default: none)')
     .action(async (o: MonitorOptions, cmd: Command) => runMonitor(o).catch((err: unknown) => cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 })));
 }

@@ -15,6 +15,7 @@ import type { ToolCommand } from '../../device-drivers/loudspeaker/tool.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { loudspeakerDeviceSchema, type LoudspeakerDeviceConfig } from '../../gateway/config/schema.js';
 import { GatewayError } from '../../gateway/errors.js';
+import { CliError } from './cli-error.js';
 
 export interface SayOptions {
   config?: string | undefined;
@@ -38,9 +39,21 @@ function chooseSpeaker(o: SayOptions): { speaker: LoudspeakerDeviceConfig; voice
   return { speaker, voice: o.voice ?? config.broadcast.voice };
 }
 
-/** Returns the exit code. */
+/**
+ * Returns the exit code. A missing tool (no espeak-ng, no alsa-utils) or an ALSA device that refuses
+ * is one line saying what to install or set, not a stack trace.
+ */
 export async function say(text: string, o: SayOptions, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const { speaker, voice } = chooseSpeaker(o);
+  const chosen = chooseSpeaker(o);
+  try {
+    return await speak(text, o, chosen, print);
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    throw new CliError(`cannot speak the notice: ${(err as Error).message}`, 1, { cause: err });
+  }
+}
+
+async function speak(text: string, o: SayOptions, { speaker, voice }: { speaker: LoudspeakerDeviceConfig; voice: string }, print: (line: string) => void): Promise<number> {
   const speech = new EspeakSpeech({ voice, log: pino({ level: 'silent' }) });
   const chosen = await speech.pick();
   print(`语音 voice: espeak-ng ${chosen}${voice === 'auto' ? ' (chosen by what this espeak-ng speaks / 自动选择)' : ''}`);

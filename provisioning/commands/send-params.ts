@@ -5,13 +5,17 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { isoLocal } from '../../gateway/clock.js';
+import { numberIn } from './cli-numbers.js';
 
-/** A commander parser for a whole number in [min, max]. */
-export const intIn = (min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
-  return n;
-};
+/** A commander parser for a whole number in [min, max] (the one CLI number parser, cli-numbers.ts). */
+export const intIn = (min: number, max: number): ((value: string) => number) => numberIn({ min, max, whole: true });
+
+/** A commander parser for a command id (a lowercase UUID, as `vgw send` prints it). */
+export function uuid(value: string): string {
+  const id = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new InvalidArgumentError('use the command id `vgw send broadcast` printed, e.g. 019a4f5e-7c2b-7d30-9f1e-2b8c4d6e8a10');
+  return id;
+}
 
 /** A commander parser for a comma-separated list of ids. */
 export function ids(value: string): string[] {

@@ -11,10 +11,11 @@ import { SimulatedSpeech } from '../../device-drivers/loudspeaker/sim-speech.js'
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
 import { sendCommand } from '../commands/send.js';
+import type { DemoLifetime } from './demo-lifetime.js';
 
 const NOTICE = '村民朋友们请注意：今晚有大风降温，请关好门窗，注意用电安全。';
-/** Time the scene needs: two gateways starting, the notice spoken, the replies. */
-const NEEDS_MS = 10_000;
+/** How long the operator waits for every village's final reply (they come within seconds). */
+const REPLY_WAIT_SEC = 30;
 const VILLAGES = ['370283104-demo-02', '370283104-demo-03'];
 
 export interface BroadcastSceneOptions {
@@ -27,7 +28,8 @@ export interface BroadcastSceneOptions {
   dir: string;
   /** Gateways already in the township, which answer too (with their own outcome). */
   others: string[];
-  deadline: number;
+  /** The demo's lifetime: the villages are stopped with it, also on Ctrl-C mid-scene. */
+  life: DemoLifetime;
   say: (line: string) => void;
 }
 
@@ -53,18 +55,16 @@ async function startVillage(id: string, o: BroadcastSceneOptions): Promise<Villa
 }
 
 export async function runBroadcastScene(o: BroadcastSceneOptions): Promise<void> {
-  const left = o.deadline - Date.now();
-  if (left < NEEDS_MS) {
-    if (Number.isFinite(left)) o.say(`(loudspeaker scene skipped: it needs ${NEEDS_MS / 1000} s more; try --duration 40)`);
-    return;
-  }
   o.say('─── the township broadcasts a notice to every village (一喇叭) ───');
-  const villages = await Promise.all(VILLAGES.map((id) => startVillage(id, o)));
+  const villages = await Promise.all(VILLAGES.map(async (id) => {
+    const v = await startVillage(id, o);
+    o.life.hold(() => v.gateway.stop('demo finished'));
+    return v;
+  }));
   try {
     o.say(`  villages ${VILLAGES.join(', ')} joined, each with a (simulated) loudspeaker; ${o.others.join(', ')} has none`);
     const expect = [...o.others, ...VILLAGES].join(',');
-    const timeout = Math.max(1, Math.floor((o.deadline - Date.now()) / 1000) - 1);
-    await sendCommand('broadcast', { text: NOTICE, priority: 'normal' }, { broker: o.townshipUrl, township: o.township, target: 'all', key: o.keyFile, kid: o.kid, by: 'demo', expires: 120, timeout, expect, protocol: '4' }, (l) => o.say(`  operator: ${l}`));
+    await sendCommand('broadcast', { text: NOTICE, priority: 'normal' }, { broker: o.townshipUrl, township: o.township, target: 'all', key: o.keyFile, kid: o.kid, by: 'demo', expires: 120, timeout: REPLY_WAIT_SEC, expect, protocol: '4' }, (l) => o.say(`  operator: ${l}`));
     for (const v of villages) {
       for (const p of v.audio.plays) {
         o.say(`  ${v.id} ${p.device} played 「${p.label.replace(/^text:/, '')}」 for ${(((p.endedAt ?? Date.now()) - p.startedAt) / 1000).toFixed(1)} s${p.completed ? '' : ' (cut short)'}`);

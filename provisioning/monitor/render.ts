@@ -8,6 +8,7 @@ import { describeFilter, type MonitorFilter } from './filter.js';
 import type { GapSummary } from './gaps.js';
 import type { EventRow, GatewayRow, GatewayState, LinkState } from './model.js';
 import type { Severity } from './uplink-message.js';
+import { gatewayLabels } from './gateway-labels.js';
 import { age, displayWidth, fit, sanitize } from './text-cells.js';
 
 export interface ScreenInput {
@@ -16,12 +17,20 @@ export interface ScreenInput {
   filter: MonitorFilter;
   share: string | null;
   stats: { events: number; duplicates: number; invalid: number };
-  gateways: GatewayRow[];
+  gateways: BacklogRow[];
   events: EventRow[];
   /** Archive file and rows stored, when archiving. */
   archive: { file: string; stored: number } | null;
   now: number;
 }
+
+/**
+ * A gateways-table row, with what the BACKLOG cell needs so it cannot stay stale after a drain: when
+ * the figure was measured (the status or metrics message) and the gateway's event count then. Events
+ * received since were delivered from that backlog, so the cell counts them off until the next figure.
+ * Optional: a model that does not give them gets the figure as measured.
+ */
+export type BacklogRow = GatewayRow & { backlogAt?: number | null; eventsAtBacklog?: number | null };
 
 export interface ScreenSize {
   width: number;
@@ -48,24 +57,25 @@ export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
   const head = `vgw monitor · 监控中心 · ${hhmmss(input.now)} · `;
   out.push(paint('bold', head) + paint(linkStyle, linkText) + fit(` · ${sanitize(input.broker)}`, W - displayWidth(head) - displayWidth(linkText)));
   const count = (s: GatewayState) => input.gateways.filter((g) => g.state === s).length;
+  // The table takes at most half the screen; the rest is the event list.
+  const gw = Math.max(12, Math.min(28, W - 81));
+  const tableRows = Math.max(1, Math.min(input.gateways.length, Math.floor((size.height - 9) / 2)));
+  const shown = input.gateways.slice(0, tableRows);
+  const names = gatewayLabels(shown.map((g) => sanitize(g.gateway)), gw);
   const share = input.share ? ` · shared group "${input.share}": this console gets a share of the events` : '';
   out.push(fit(`gateways 网关 ${input.gateways.length}: ${count('online')} online 在线 · ${count('offline')} offline 离线 · ${count('silent')} silent 无消息 · filter: ${describeFilter(input.filter)}${share}`, W));
   const archive = input.archive ? ` · archive ${input.archive.file}: ${input.archive.stored} stored` : '';
   out.push(fit(`events 事件 ${input.stats.events} · duplicates dropped ${input.stats.duplicates} · unreadable ${input.stats.invalid}${archive}`, W));
   out.push('');
 
-  // The table takes at most half the screen; the rest is the event list.
-  const gw = Math.max(12, Math.min(28, W - 81));
   const gapsWidth = W - (24 + gw + 12 + 10 + 8 + 5);
-  const tableRows = Math.max(1, Math.min(input.gateways.length, Math.floor((size.height - 9) / 2)));
-  out.push(paint('bold', `${fit('STATE 状态', 24)} ${fit('GATEWAY 网关', gw)} ${fit('BACKLOG', 12)} ${fit('LAST EVENT', 10)} ${fit('EVENTS', 8)} ${fit('SEQ GAPS 序号缺口', gapsWidth)}`));
-  const shown = input.gateways.slice(0, tableRows);
+  out.push(paint('bold', `${fit('STATE 状态', 24)} ${fit(names.prefix ? `${names.prefix}…` : 'GATEWAY 网关', gw)} ${fit('BACKLOG', 12)} ${fit('LAST EVENT', 10)} ${fit('EVENTS', 8)} ${fit('SEQ GAPS 序号缺口', gapsWidth)}`));
   for (const g of shown) {
     const [stateText, stateStyle] = STATE[g.state];
-    const backlog = g.backlog === null ? '-' : `${g.backlog}${g.backlogAgeSec ? ` ${age(g.backlogAgeSec * 1000)}` : ''}`;
+    const backlog = backlogCell(g);
     const last = g.lastEventAt === null ? '-' : `${age(input.now - g.lastEventAt)} ago`;
     const [gapText, gapStyle] = gaps(g.gaps);
-    out.push(`${paint(stateStyle, fit(`${stateText}${g.reason ? ` ${g.reason}` : ''}`, 24))} ${fit(sanitize(g.gateway), gw)} ${fit(backlog, 12)} ${fit(last, 10)} ${fit(String(g.events), 8)} ${paint(gapStyle, fit(gapText, gapsWidth))}`);
+    out.push(`${paint(stateStyle, fit(`${stateText}${g.reason ? ` ${g.reason}` : ''}`, 24))} ${names.label(sanitize(g.gateway))} ${fit(backlog, 12)} ${fit(last, 10)} ${fit(String(g.events), 8)} ${paint(gapStyle, fit(gapText, gapsWidth))}`);
   }
   if (input.gateways.length > shown.length) out.push(paint('dim', fit(`… ${input.gateways.length - shown.length} more gateways (problems are listed first)`, W)));
   out.push('');
@@ -74,14 +84,28 @@ export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
   const flex = W - 8 - 13 - 5;
   const [g2, dev, type] = [Math.min(24, Math.floor(flex * 0.25)), Math.min(18, Math.floor(flex * 0.18)), Math.min(24, Math.floor(flex * 0.22))];
   const data = flex - g2 - dev - type;
-  out.push(paint('bold', `${fit('TIME', 8)} ${fit('SEVERITY 级别', 13)} ${fit('GATEWAY', g2)} ${fit('DEVICE', dev)} ${fit('TYPE', type)} ${fit('SEQ / DATA   most severe first 按级别', data)}`));
-  for (const { receivedAt, event: e } of input.events.slice(0, Math.max(0, size.height - out.length - 2))) {
+  const rows = input.events.slice(0, Math.max(0, size.height - out.length - 3));
+  const sources = gatewayLabels(rows.map((r) => sanitize(r.event.gateway)), g2);
+  out.push(paint('bold', `${fit('TIME', 8)} ${fit('SEVERITY 级别', 13)} ${fit(sources.prefix ? `${sources.prefix}…` : 'GATEWAY', g2)} ${fit('DEVICE', dev)} ${fit('TYPE', type)} ${fit('SEQ / DATA   most severe first 按级别', data)}`));
+  for (const { receivedAt, event: e } of rows) {
     const [sevText, sevStyle] = SEVERITY[e.severity];
-    out.push(`${hhmmss(receivedAt)} ${paint(sevStyle, fit(sevText, 13))} ${fit(sanitize(e.gateway), g2)} ${fit(sanitize(e.device), dev)} ${fit(sanitize(e.type), type)} ${fit(sanitize(`#${e.seq} ${JSON.stringify(e.data)}`), data)}`);
+    out.push(`${hhmmss(receivedAt)} ${paint(sevStyle, fit(sevText, 13))} ${sources.label(sanitize(e.gateway))} ${fit(sanitize(e.device), dev)} ${fit(sanitize(e.type), type)} ${fit(sanitize(`#${e.seq} ${JSON.stringify(e.data)}`), data)}`);
   }
   while (out.length < size.height - 1) out.push('');
   out.push(paint('dim', fit("q quit 退出 · listens only: acknowledges nothing on the gateways' behalf 仅监听", W)));
   return out.slice(0, size.height);
+}
+
+/**
+ * The backlog as measured (with the age of its oldest message), or, once events have arrived since the
+ * measurement, what is left of it: `~n` — never a drained backlog shown as still waiting.
+ */
+function backlogCell(g: BacklogRow): string {
+  if (g.backlog === null) return '-';
+  const since = g.eventsAtBacklog === undefined || g.eventsAtBacklog === null ? 0 : g.events - g.eventsAtBacklog;
+  if (since <= 0) return `${g.backlog}${g.backlogAgeSec ? ` ${age(g.backlogAgeSec * 1000)}` : ''}`;
+  const left = Math.max(0, g.backlog - since);
+  return left === 0 ? '0' : `~${left}`;
 }
 
 function gaps(g: GapSummary | null): [string, Style] {

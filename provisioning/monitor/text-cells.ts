@@ -53,3 +53,19 @@ export function age(ms: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
   return `${Math.floor(s / 86_400)}d${String(Math.floor(s / 3600) % 24).padStart(2, '0')}h`;
 }
+
+/** Exactly `width` columns, keeping the end: "…xiejiayu-01" (the end of an id is what tells ids apart). */
+export function fitEnd(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(s) <= width) return fit(s, width);
+  const chars = [...s];
+  let out = '';
+  let w = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const c = columns(chars[i]!.codePointAt(0) as number);
+    if (w + c > width - 1) break;
+    out = chars[i]! + out;
+    w += c;
+  }
+  return `…${out}${' '.repeat(width - 1 - w)}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * The `vgw send` subcommands: one for every command a gateway registers (contract, "Commands"), named
+ * for the operator (`arm`) with the contract's name as its alias (`zone.arm`), so `vgw send --help`,
+ * the README and the gateway stay in step (a test compares them with the gateway's router).
+ */
+import { Option, type Command } from 'commander';
+import { withBrokerOptions } from './broker-options.js';
+import { MAX_TIMER_SEC, numberOption } from './cli-numbers.js';
+import { sendCommand, type SendOptions } from './send.js';
+import { broadcastParams, ids, intIn, time, uuid, type BroadcastFlags } from './send-params.js';
+
+/** Longest command lifetime `vgw send` signs; a gateway refuses more than its commands.maxLifetimeSec. */
+const MAX_EXPIRES_SEC = 7 * 24 * 3600;
+
+/** Options every `send` subcommand takes: where, to whom, signed by whom, how long to wait. */
+const sendOptions = (cmd: Command): Command =>
+  withBrokerOptions(cmd)
+    .requiredOption('--township <code>', 'township code')
+    .requiredOption('--target <gateway>', 'a gateway id, or "all"')
+    .requiredOption('--key <file>', 'operator private key (from vgw keygen)')
+    .requiredOption('--kid <id>', 'key id the gateways know')
+    .option('--by <operator>', 'operator name recorded with the command', process.env.USER ?? 'operator')
+    .addOption(numberOption('--expires <seconds>', 'command lifetime in seconds', { min: 1, max: MAX_EXPIRES_SEC, whole: true, unit: 'seconds', example: 300, default: 300 }))
+    .addOption(numberOption('--timeout <seconds>', 'how long to wait for replies, in seconds', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 10, default: 10 }))
+    .option('--expect <ids>', 'comma-separated gateway ids expected to answer (for "all")');
+
+/** Signs and sends `name` with the parameters built from the flags; a flag mistake exits 2 before sending. */
+const sendAction = <T>(name: string, params: (o: T) => Record<string, unknown>) => async (o: SendOptions & T, cmd: Command) => {
+  let p: Record<string, unknown> = {};
+  try {
+    p = params(o);
+  } catch (err) {
+    cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
+  }
+  process.exitCode = await sendCommand(name, p, o);
+};
+
+/** `vgw send <sub>` for contract command `name`: the alias is the contract's name when it differs. */
+function sub(send: Command, name: string, contractName: string, description: string, hidden = false): Command {
+  const cmd = send.command(name, { hidden }).description(contractName === name ? description : `${description} (${contractName})`);
+  if (contractName !== name) cmd.alias(contractName);
+  return sendOptions(cmd);
+}
+
+export function addSendCommands(program: Command): void {
+  const send = program.command('send').description('send a signed command to gateways and print their replies');
+
+  sub(send, 'ping', 'ping', 'ask gateways to answer (checks the whole command path)').action(sendAction('ping', () => ({})));
+
+  sub(send, 'broadcast', 'broadcast', 'play a notice on village loudspeakers (大喇叭): speech, a stored sound, or an audio URL')
+    .option('--text <text>', 'text to speak (Mandarin text-to-speech)')
+    .option('--sound <name>', 'a sound stored on the gateways')
+    .option('--url <url>', 'audio file to download (needs --sha256)')
+    .option('--sha256 <hex>', 'SHA-256 of the --url file')
+    .addOption(numberOption('--max-bytes <n>', 'largest --url download accepted, in bytes', { min: 1, max: 2 ** 31, whole: true, example: 20_000_000 }))
+    .addOption(new Option('--priority <level>', 'emergency preempts what is playing').choices(['emergency', 'normal']).default('normal'))
+    .option('--at <time>', 'play at this time, e.g. 2026-11-24T07:30 (local)', time)
+    .addOption(numberOption('--repeat <n>', 'times to play', { min: 1, max: 100, whole: true, example: 2 }))
+    .addOption(numberOption('--interval <seconds>', 'pause between repeats, in seconds', { min: 1, max: 86_400, whole: true, unit: 'seconds', example: 60 }))
+    .addOption(numberOption('--volume <percent>', 'volume', { min: 0, max: 100, whole: true, example: 80 }))
+    .option('--speakers <ids>', 'only these speakers (comma-separated)', ids)
+    .action(sendAction('broadcast', (o: BroadcastFlags) => broadcastParams(o)));
+
+  sub(send, 'broadcast.cancel', 'broadcast.cancel', 'stop a queued or playing notice')
+    .requiredOption('--broadcast-id <id>', 'the command id `vgw send broadcast` printed ("sent broadcast <id> …")', uuid)
+    .action(sendAction('broadcast.cancel', (o: { broadcastId: string }) => ({ broadcastId: o.broadcastId })));
+
+  // Hidden until the gateway registers door.unlock (door access): a gateway answers it `rejected (invalid)`.
+  sub(send, 'unlock', 'door.unlock', 'open a door for some seconds', true)
+    .requiredOption('--door <id>', 'door id in the gateway config')
+    .option('--seconds <n>', 'how long it stays unlocked', intIn(1, 600), 5)
+    .action(sendAction('door.unlock', (o: { door: string; seconds: number }) => ({ door: o.door, seconds: o.seconds })));
+
+  for (const [name, contractName, what] of [['arm', 'zone.arm', 'arm alarm zones (布防)'], ['disarm', 'zone.disarm', 'disarm alarm zones (撤防)']] as const) {
+    sub(send, name, contractName, what)
+      .requiredOption('--zones <ids>', 'zone ids (comma-separated)', ids)
+      .action(sendAction(contractName, (o: { zones: string[] }) => ({ zones: o.zones })));
+  }
+}
