@@ -1,6 +1,6 @@
 /**
  * The one config schema (style rule 9): validated once at start, frozen, types derived from it.
- * Every field has a one-line doc; `vgw init` and README examples follow this file.
+ * Every field has a one-line doc; the README's config example follows this file.
  */
 import { z } from 'zod';
 import { zonesSchema } from '../arming/config.js';
