@@ -36,6 +36,9 @@ export interface GatewayRow {
   reason: 'lwt' | 'shutdown' | null;
   backlog: number | null;
   backlogAgeSec: number | null;
+  /** When `backlog` was measured (its status or metrics message arrived), and `events` at that moment. */
+  backlogAt: number | null;
+  eventsAtBacklog: number | null;
   lastEventAt: number | null;
   events: number;
   duplicates: number;
@@ -54,6 +57,8 @@ interface Entry {
   onlineSince: number | null;
   backlog: number | null;
   backlogAgeSec: number | null;
+  backlogAt: number | null;
+  eventsAtBacklog: number | null;
   lastEventAt: number | null;
   lastHeardAt: number;
   metricsAt: number | null;
@@ -92,16 +97,21 @@ export class MonitorModel {
       case 'status':
         e.status = m.status;
         e.onlineSince = m.status.online ? now : null;
-        if (m.status.online) [e.backlog, e.backlogAgeSec] = [m.status.backlog, null];
+        if (m.status.online) this.measured(e, m.status.backlog, null, now);
         return 'status';
       case 'metrics':
         if (e.metricsAt !== null) e.metricsEveryMs = now - e.metricsAt;
         e.metricsAt = now;
-        [e.backlog, e.backlogAgeSec] = [m.metrics.backlog.depth, m.metrics.backlog.oldestAgeSec];
+        this.measured(e, m.metrics.backlog.depth, m.metrics.backlog.oldestAgeSec, now);
         return 'metrics';
       case 'event':
         return this.event(e, m.event, now);
     }
+  }
+
+  /** A backlog figure from the gateway, with what the screen needs to count it off as events arrive. */
+  private measured(e: Entry, backlog: number, ageSec: number | null, now: number): void {
+    [e.backlog, e.backlogAgeSec, e.backlogAt, e.eventsAtBacklog] = [backlog, ageSec, now, e.events];
   }
 
   private event(e: Entry, ev: EventEnvelope, now: number): IngestResult {
@@ -152,6 +162,8 @@ export class MonitorModel {
       reason: s && !s.online ? s.reason : null,
       backlog: e.backlog,
       backlogAgeSec: e.backlogAgeSec,
+      backlogAt: e.backlogAt,
+      eventsAtBacklog: e.eventsAtBacklog,
       lastEventAt: e.lastEventAt,
       events: e.events,
       duplicates: e.duplicates,
@@ -163,7 +175,7 @@ export class MonitorModel {
     const key = `${township}/${gateway}`;
     let e = this.entries.get(key);
     if (!e) {
-      e = { township, gateway, status: null, onlineSince: null, backlog: null, backlogAgeSec: null, lastEventAt: null, lastHeardAt: now, metricsAt: null, metricsEveryMs: null, events: 0, duplicates: 0, gaps: new GapTracker() };
+      e = { township, gateway, status: null, onlineSince: null, backlog: null, backlogAgeSec: null, backlogAt: null, eventsAtBacklog: null, lastEventAt: null, lastHeardAt: now, metricsAt: null, metricsEveryMs: null, events: 0, duplicates: 0, gaps: new GapTracker() };
       this.entries.set(key, e);
     }
     return e;

@@ -17,20 +17,12 @@ export interface ScreenInput {
   filter: MonitorFilter;
   share: string | null;
   stats: { events: number; duplicates: number; invalid: number };
-  gateways: BacklogRow[];
+  gateways: GatewayRow[];
   events: EventRow[];
   /** Archive file and rows stored, when archiving. */
   archive: { file: string; stored: number } | null;
   now: number;
 }
-
-/**
- * A gateways-table row, with what the BACKLOG cell needs so it cannot stay stale after a drain: when
- * the figure was measured (the status or metrics message) and the gateway's event count then. Events
- * received since were delivered from that backlog, so the cell counts them off until the next figure.
- * Optional: a model that does not give them gets the figure as measured.
- */
-export type BacklogRow = GatewayRow & { backlogAt?: number | null; eventsAtBacklog?: number | null };
 
 export interface ScreenSize {
   width: number;
@@ -100,9 +92,11 @@ export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
  * The backlog as measured (with the age of its oldest message), or, once events have arrived since the
  * measurement, what is left of it: `~n` — never a drained backlog shown as still waiting.
  */
-function backlogCell(g: BacklogRow): string {
+function backlogCell(g: GatewayRow): string {
   if (g.backlog === null) return '-';
-  const since = g.eventsAtBacklog === undefined || g.eventsAtBacklog === null ? 0 : g.events - g.eventsAtBacklog;
+  // Events received since the figure was measured were delivered from that backlog: count them off,
+  // so a drained backlog never shows as still waiting until the next metrics message.
+  const since = g.eventsAtBacklog === null ? 0 : g.events - g.eventsAtBacklog;
   if (since <= 0) return `${g.backlog}${g.backlogAgeSec ? ` ${age(g.backlogAgeSec * 1000)}` : ''}`;
   const left = Math.max(0, g.backlog - since);
   return left === 0 ? '0' : `~${left}`;
