@@ -106,8 +106,17 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   /** Queues an item for this turn's transaction; resolves with its seq (events) once committed. */
   add(item: OutboxItem): Promise<number | null> {
     return new Promise((resolve, reject) => {
-      const seq = item.kind === 'event' ? this.nextSeq++ : null;
-      const payload = typeof item.payload === 'function' ? item.payload(seq ?? 0) : item.payload;
+      // Render before the seq is taken (issue 8 B): a payload that cannot be built (JSON.stringify throws
+      // on a BigInt or a cycle) is refused here and leaves no gap in seq.
+      const seq = item.kind === 'event' ? this.nextSeq : null;
+      let payload: Buffer;
+      try {
+        payload = typeof item.payload === 'function' ? item.payload(seq ?? 0) : item.payload;
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (seq !== null) this.nextSeq = seq + 1;
       this.pending.push({ item, seq, payload, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
