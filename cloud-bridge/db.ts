@@ -3,7 +3,7 @@
  * handle it returns import better-sqlite3 (style rule 5).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError } from '../gateway/errors.js';
 import { MIGRATIONS } from './migrations.js';
@@ -41,5 +41,30 @@ function migrate(db: Db): void {
       db.exec(sql);
       db.pragma(`user_version = ${v}`);
     })();
+  }
+}
+
+/** What `inspectDb` found: no file yet, a readable database, or a file SQLite cannot use. */
+export type DbInspection = { state: 'missing'; file: string } | { state: 'ok'; file: string; outboxRows: number } | { state: 'corrupt'; file: string; problem: string };
+
+/**
+ * Reads the database without changing it (read-only, no migrations): for `vgw check` and for the
+ * benchmark's "outbox empty after a drain" invariant, while a gateway may be running on it.
+ */
+export function inspectDb(dataDir: string): DbInspection {
+  const file = join(dataDir, DB_FILE);
+  if (!existsSync(file)) return { state: 'missing', file };
+  let db: Db | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const check = db.pragma('quick_check', { simple: true }) as string;
+    if (check !== 'ok') return { state: 'corrupt', file, problem: check };
+    const hasOutbox = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").pluck().get() as number;
+    const outboxRows = hasOutbox ? (db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number) : 0;
+    return { state: 'ok', file, outboxRows };
+  } catch (err) {
+    return { state: 'corrupt', file, problem: (err as Error).message };
+  } finally {
+    db?.close();
   }
 }

@@ -170,12 +170,23 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     this.emit('added', committed, minPrio);
   }
 
-  /** Up to `limit` rows in drain order strictly after the cursor (prio, id). */
+  /**
+   * Up to `limit` rows in drain order strictly after the cursor (prio, id), skipping acknowledged rows
+   * whose delete is still batched. Fewer than `limit` means the outbox holds nothing more after the
+   * cursor: skipped rows are paged past, never counted (issue 8 C: a short page used to read as
+   * "caught up" while unsent rows waited behind a head of acknowledged ones).
+   */
   page(afterPrio: number, afterId: number, limit: number): OutboxRow[] {
-    const rows = this.stmts.page.all(afterPrio, afterPrio, afterId, limit) as (Omit<OutboxRow, 'retain' | 'qos'> & { qos: number; retain: number })[];
     const out: OutboxRow[] = [];
-    for (const r of rows) if (!this.acked.has(r.id)) out.push({ ...r, qos: r.qos as 0 | 1, retain: r.retain === 1 });
-    return out;
+    let cursor = { prio: afterPrio, id: afterId };
+    for (;;) {
+      const want = limit - out.length;
+      const rows = this.stmts.page.all(cursor.prio, cursor.prio, cursor.id, want) as (Omit<OutboxRow, 'retain' | 'qos'> & { qos: number; retain: number })[];
+      for (const r of rows) if (!this.acked.has(r.id)) out.push({ ...r, qos: r.qos as 0 | 1, retain: r.retain === 1 });
+      const last = rows[rows.length - 1];
+      if (rows.length < want || !last || out.length >= limit) return out;
+      cursor = { prio: last.prio, id: last.id };
+    }
   }
 
   /** The township acknowledged row `id`: delete it (batched; losing a delete only duplicates). */
