@@ -57,4 +57,10 @@ export const MIGRATIONS: readonly string[] = [
     changed  INTEGER NOT NULL              -- ms since epoch of that decision; a later schedule boundary wins
   );
   `,
+  // Issue 8 D: names this database file, so the seq lease beside it (cloud-bridge/seq-lease.ts) can
+  // tell the database it was written for from a new one that replaced a lost file.
+  `
+  -- Below 2^53, so JavaScript numbers (and the lease's JSON) hold it exactly.
+  INSERT INTO counters (name, value) VALUES ('instance', abs(random() % 9007199254740991));
+  `,
 ];

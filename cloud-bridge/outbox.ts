@@ -6,8 +6,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Db } from './db.js';
+import { GatewayError } from '../gateway/errors.js';
+import type { Db, DbFiles } from './db.js';
 import { type EvictionSummary, summariseEviction } from './eviction.js';
+import { LEASE, type SeqLease } from './seq-lease.js';
 
 /** `report` is an eviction report: an event that is itself never evicted. */
 export type OutboxKind = 'event' | 'report' | 'state' | 'reply';
@@ -37,6 +39,20 @@ export interface OutboxLimits {
   maxBytes: number;
 }
 
+/** Seams of the outbox beyond SQLite; each is optional, so unit tests can leave them out. */
+export interface OutboxOptions {
+  /** The seq high-water mark beside the database (issue 8 D). */
+  lease?: SeqLease;
+  /** Checked before every commit: a deleted or replaced database file stops intake (issue 8 D). */
+  files?: DbFiles;
+}
+
+/** Seqs skipped at start because the database is newer than the lease (it replaced a lost one). */
+export interface SkippedSeqs {
+  from: number;
+  to: number;
+}
+
 /** Builds the `system.outbox.evicted` event for a summary, with the seq given. */
 export type EvictionReporter = (seq: number, summary: EvictionSummary) => { topic: string; payload: Buffer };
 
@@ -61,7 +77,7 @@ const ACK_FLUSH_ROWS = 1024;
  * `added` carries the committed rows so a caught-up uplink can send them without reading them back;
  * it is empty when an eviction ran in the same commit (the uplink then pages from SQLite).
  */
-export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: number]; commitFailed: [err: Error] }> {
+export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: number]; commitFailed: [err: Error]; fault: [err: GatewayError] }> {
   private pending: Pending[] = [];
   private flushScheduled = false;
   /** Acknowledged rows not yet deleted: never handed out again. */
@@ -71,6 +87,16 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   private rowCount = 0;
   private byteCount = 0;
   private evictedTotal = 0;
+  /** `counters.instance` of this database: the lease names it. */
+  private instance = 0;
+  /** Seqs up to this one are covered by the lease on disk. */
+  private leaseCeiling = 0;
+  /** Set once the database file vanished or was replaced: every add is refused from then on. */
+  fault: GatewayError | null = null;
+  /** Set by `start` when seq jumped over a range a lost database had used (reported by the gateway). */
+  skippedAtStart: SkippedSeqs | null = null;
+  /** Events refused (never acknowledged) by cause, for health and tests. */
+  readonly refused = { dbLost: 0 };
   private readonly stmts;
 
   constructor(
@@ -78,6 +104,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     private readonly limits: OutboxLimits,
     private readonly reportEviction: EvictionReporter,
     private readonly log: Logger,
+    private readonly options: OutboxOptions = {},
   ) {
     super();
     this.stmts = {
@@ -97,7 +124,19 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   /** Reads the counters; call once before use. */
   start(): void {
     const seq = this.db.prepare("SELECT value FROM counters WHERE name = 'seq'").pluck().get() as number;
+    this.instance = this.db.prepare("SELECT value FROM counters WHERE name = 'instance'").pluck().get() as number;
     this.nextSeq = seq + 1;
+    this.leaseCeiling = seq;
+    const lease = this.options.lease?.read();
+    if (lease && lease.instance === this.instance) this.leaseCeiling = Math.max(seq, lease.ceiling);
+    else if (lease && lease.ceiling >= this.nextSeq) {
+      // A new database beside an old lease: the old file was lost with seqs up to the ceiling possibly
+      // used. Seq must never go back (contract), so it goes on above them.
+      this.skippedAtStart = { from: this.nextSeq, to: lease.ceiling };
+      this.nextSeq = lease.ceiling + 1;
+      this.leaseCeiling = lease.ceiling;
+      this.log.warn({ ...this.skippedAtStart, lease: this.options.lease?.file }, 'database is newer than the seq lease: seq continues above it');
+    }
     const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(length(payload)), 0) AS b FROM outbox').get() as { n: number; b: number };
     this.rowCount = totals.n;
     this.byteCount = totals.b;
@@ -106,6 +145,11 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   /** Queues an item for this turn's transaction; resolves with its seq (events) once committed. */
   add(item: OutboxItem): Promise<number | null> {
     return new Promise((resolve, reject) => {
+      if (this.fault) {
+        if (item.kind === 'event') this.refused.dbLost++;
+        reject(this.fault);
+        return;
+      }
       // Render before the seq is taken (issue 8 B): a payload that cannot be built (JSON.stringify throws
       // on a BigInt or a cycle) is refused here and leaves no gap in seq.
       const seq = item.kind === 'event' ? this.nextSeq : null;
@@ -116,7 +160,15 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
         reject(err instanceof Error ? err : new Error(String(err)));
         return;
       }
-      if (seq !== null) this.nextSeq = seq + 1;
+      if (seq !== null) {
+        try {
+          this.cover(seq);
+        } catch (err) {
+          reject(err as Error);
+          return;
+        }
+        this.nextSeq = seq + 1;
+      }
       this.pending.push({ item, seq, payload, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -132,6 +184,16 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     if (batch.length === 0) return;
     this.pending = [];
     const firstSeq = batch.find((p) => p.seq !== null)?.seq ?? null;
+    const vanished = this.fault ? null : this.options.files?.changed();
+    if (vanished) this.enterFault(vanished);
+    if (this.fault) {
+      if (firstSeq !== null) this.nextSeq = firstSeq;
+      for (const p of batch) {
+        if (p.item.kind === 'event') this.refused.dbLost++;
+        p.reject(this.fault);
+      }
+      return;
+    }
     let minPrio = Number.MAX_SAFE_INTEGER;
     let committed: OutboxRow[] = [];
     try {
@@ -237,6 +299,30 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     return created === undefined ? null : Math.max(0, now - created);
   }
 
+  /**
+   * A seq for a message that is published but not stored (the report of a lost database): taken from
+   * the lease, so no later event reuses it.
+   */
+  takeUnstoredSeq(): number {
+    this.cover(this.nextSeq);
+    return this.nextSeq++;
+  }
+
+  /** Makes sure the lease on disk covers `seq` before it is used: one fsync per LEASE seqs. */
+  private cover(seq: number): void {
+    const lease = this.options.lease;
+    if (!lease || seq <= this.leaseCeiling) return;
+    const ceiling = seq + LEASE - 1;
+    lease.write({ instance: this.instance, ceiling });
+    this.leaseCeiling = ceiling;
+  }
+
+  private enterFault(file: string): void {
+    this.fault = new GatewayError('VGW_DB_LOST', `the database file ${file} was deleted or replaced while the gateway ran; new events are refused (devices get no PUBACK and keep them) until the gateway is restarted, which starts a new database with seq continuing from the lease`);
+    this.log.error({ file, code: this.fault.code }, 'database file vanished or replaced: intake stopped');
+    this.emit('fault', this.fault);
+  }
+
   private forget(bytes: number): void {
     this.rowCount--;
     this.byteCount -= bytes;
@@ -275,6 +361,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     this.evictedTotal += victims.length;
     let reportPrio = Number.MAX_SAFE_INTEGER;
     for (const summary of summariseEviction(victims, this.limits)) {
+      this.cover(this.nextSeq);
       const seq = this.nextSeq++;
       const report = this.reportEviction(seq, summary);
       const prio = 1; // major: it explains a gap, so it should reach the township before info traffic

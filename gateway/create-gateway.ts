@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CommandIds } from '../cloud-bridge/command-ids.js';
-import { openDb, type Db } from '../cloud-bridge/db.js';
+import { asCorruptDb, DbFiles, openDb, type Db } from '../cloud-bridge/db.js';
 import { Outbox } from '../cloud-bridge/outbox.js';
+import { SeqLease } from '../cloud-bridge/seq-lease.js';
 import { townshipTopics } from '../cloud-bridge/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
@@ -50,7 +51,8 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
 
   function build(database: Db) {
     let pipeline: Pipeline | null = null;
-    const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }));
+    const storage = { lease: new SeqLease(config.gateway.dataDir), files: new DbFiles(config.gateway.dataDir) };
+    const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }), storage);
     pipeline = new Pipeline({ config, outbox, clock, topics, log });
     const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }));
     const states = new DeviceStates(outbox, topics, clock);
@@ -94,7 +96,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, uplink, broker, drivers, broadcast, arming, reactions };
+    return { outbox, pipeline, reports, states, router, uplink, broker, drivers, broadcast, arming, reactions, storage };
   }
 
   let lastDelivered = 0;
@@ -145,9 +147,20 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     async start(): Promise<void> {
       db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
       const p = (parts = build(db));
-      p.outbox.start();
+      try {
+        p.outbox.start();
+      } catch (err) {
+        throw asCorruptDb(config.gateway.dataDir, err);
+      }
       p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
+      // Issue 8 D: stored nowhere (the file is gone), so said once on the uplink and in the log.
+      p.outbox.once('fault', (err) => {
+        const report = p.pipeline.unstoredSystem('system.database.lost', 'critical', { code: err.code, message: err.message });
+        p.uplink.publishVolatile(report.topic, report.payload, 1);
+      });
       await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
+      const skipped = p.outbox.skippedAtStart;
+      if (skipped) await p.pipeline.system('system.seq.skipped', 'major', { ...skipped, reason: 'database-replaced' });
       p.uplink.start();
       await step(log, 'start local broker', 10_000, () => p.broker.start());
       await step(log, 'load arming state', 10_000, () => p.arming.start());
@@ -199,6 +212,7 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       await guarded('stop uplink', 5000, () => p.uplink.stop());
       p.outbox.flushAcks();
       db.close();
+      p.storage.lease.close();
       log.info({ backlog: p.outbox.depth }, 'gateway stopped');
     },
   };

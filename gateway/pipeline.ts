@@ -92,6 +92,16 @@ export class Pipeline {
     return { topic: topics.event('system'), payload };
   }
 
+  /**
+   * A `system` event that cannot be stored (the database is gone) but is published once, best effort;
+   * its seq comes from the lease, so no later event reuses it.
+   */
+  unstoredSystem(type: string, severity: Severity, data: Record<string, unknown>): { topic: string; payload: Buffer } {
+    const { config, clock, topics, outbox } = this.deps;
+    const payload = this.render({ id: uuidv7(), seq: outbox.takeUnstoredSeq(), ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type, severity, data });
+    return { topic: topics.event('system'), payload };
+  }
+
   private render(env: Envelope): Buffer {
     // Field order as in contract.md, so people reading raw messages find them where documented.
     return Buffer.from(JSON.stringify(env));

@@ -4,6 +4,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { connectAsync } from 'mqtt';
+import { asCorruptDbMessage, inspectDb } from '../../cloud-bridge/db.js';
 import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
 import { loadPublicKey } from '../../gateway/commands/signing.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
@@ -32,6 +33,13 @@ function unreadable(config: Config): string[] {
   return problems;
 }
 
+/** Issue 8 D: a damaged database file, found read-only before the gateway would refuse to start on it. */
+function databaseProblems(config: Config): string[] {
+  const found = inspectDb(config.gateway.dataDir);
+  if (found.state !== 'corrupt') return [];
+  return [`gateway.dataDir: ${asCorruptDbMessage(config.gateway.dataDir, found.problem)}`];
+}
+
 /** What an installer should try for a failed township connection. */
 function hint(err: Error): string {
   const text = `${err.message} ${(err as { code?: unknown }).code ?? ''}`;
@@ -46,6 +54,7 @@ function hint(err: Error): string {
 export async function checkConfig(file: string, o: { offline?: boolean } = {}, print: Print = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const config = loadConfigFile(file);
   const problems = unreadable(config);
+  problems.push(...databaseProblems(config));
   for (const op of config.commands.operators) {
     try {
       loadPublicKey(op.publicKey);
