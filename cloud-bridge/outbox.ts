@@ -6,8 +6,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { GatewayError } from '../gateway/errors.js';
+import type { Severity } from '../gateway/config/schema.js';
+import { GatewayError, isDiskFull } from '../gateway/errors.js';
+import { SEVERITY_BY_PRIO } from '../gateway/severity.js';
 import type { Db, DbFiles } from './db.js';
+import type { DiskSpace } from './disk-space.js';
 import { type EvictionSummary, summariseEviction } from './eviction.js';
 import { LEASE, type SeqLease } from './seq-lease.js';
 
@@ -19,7 +22,7 @@ export interface OutboxItem {
   /** Drain priority, 0 first: events use their severity rank. */
   prio: number;
   topic: string;
-  /** Events get their `seq` here, allocated when the item is added, so seq follows arrival order. */
+  /** Events and reports get their `seq` here, allocated when the item is added, so seq follows arrival order. */
   payload: Buffer | ((seq: number) => Buffer);
   qos: 0 | 1;
   retain: boolean;
@@ -45,7 +48,14 @@ export interface OutboxOptions {
   lease?: SeqLease;
   /** Checked before every commit: a deleted or replaced database file stops intake (issue 8 D). */
   files?: DbFiles;
+  /** Free space of the data directory and its reserve (issue 8 A). */
+  disk?: DiskSpace;
+  /** Builds a `system` event the outbox reports itself (refusals on a full disk). */
+  report?: SystemReporter;
 }
+
+/** Builds a gateway `system` event of `type` with the seq given. */
+export type SystemReporter = (seq: number, type: string, severity: Severity, data: Record<string, unknown>) => { topic: string; payload: Buffer };
 
 /** Seqs skipped at start because the database is newer than the lease (it replaced a lost one). */
 export interface SkippedSeqs {
@@ -68,6 +78,13 @@ interface Pending {
 const EVICT_TO = 0.95;
 /** info; critical (0) is evicted last, only when nothing else is left. */
 const LOWEST_PRIO = 3;
+
+/** On a full disk: how often the outbox looks for space again; refusals are reported at most this often. */
+const DISK_TICK_MS = 1000;
+const REFUSAL_REPORT_MS = 10_000;
+
+/** What a full disk still lets in: critical events, command outcomes, the outbox's own reports. */
+const essential = (item: OutboxItem): boolean => item.kind === 'reply' || item.kind === 'report' || (item.kind === 'event' && item.prio === 0);
 
 /** Acknowledged rows are deleted in batches this often (or sooner when this many wait). */
 const ACK_FLUSH_MS = 100;
@@ -96,7 +113,15 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   /** Set by `start` when seq jumped over a range a lost database had used (reported by the gateway). */
   skippedAtStart: SkippedSeqs | null = null;
   /** Events refused (never acknowledged) by cause, for health and tests. */
-  readonly refused = { dbLost: 0 };
+  readonly refused = { dbLost: 0, diskFull: 0 };
+  /** True while the disk is full: only essential items are taken (issue 8 A). */
+  diskFull = false;
+  private diskTimer: NodeJS.Timeout | null = null;
+  private ackRetryWarned = false;
+  /** Refusals not yet reported, by severity, and when the last report was queued. */
+  private unreported: Partial<Record<Severity, number>> = {};
+  private unreportedCount = 0;
+  private lastRefusalReport = -Infinity;
   private readonly stmts;
 
   constructor(
@@ -116,6 +141,9 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       // Reports of earlier evictions (kind 'report') are never evicted: they explain the gaps.
       victims: db.prepare("SELECT id, prio, seq, length(payload) AS bytes FROM outbox WHERE prio = ? AND kind = 'event' ORDER BY id LIMIT ?"),
       oldest: db.prepare('SELECT created FROM outbox ORDER BY id LIMIT 1'),
+      freePages: db.prepare('PRAGMA freelist_count').pluck(),
+      pageSize: db.prepare('PRAGMA page_size').pluck(),
+      checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
@@ -140,6 +168,28 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(length(payload)), 0) AS b FROM outbox').get() as { n: number; b: number };
     this.rowCount = totals.n;
     this.byteCount = totals.b;
+    const disk = this.options.disk;
+    if (disk) {
+      const pageSize = this.stmts.pageSize.get() as number;
+      // Free pages are reused before the file grows: room for new rows even when statfs says 0.
+      disk.reusable = () => (this.stmts.freePages.get() as number) * pageSize;
+      this.diskTimer = setInterval(() => this.diskTick(), DISK_TICK_MS);
+      this.diskTimer.unref();
+    }
+  }
+
+  /** Stops the outbox's timers (the gateway's stop, before the database closes). */
+  stop(): void {
+    if (this.diskTimer) clearInterval(this.diskTimer);
+    this.diskTimer = null;
+    this.flushRefusalReport();
+  }
+
+  /** Enters the full-disk mode (also at a start on a full disk): only essential items are taken. */
+  markDiskFull(reason: string, err?: unknown): void {
+    if (this.diskFull) return;
+    this.diskFull = true;
+    this.log.error({ reason, err, freeBytes: this.options.disk?.freeBytes(), minFreeBytes: this.options.disk?.limits.minFreeBytes }, 'disk full: only critical events are accepted until space returns');
   }
 
   /** Queues an item for this turn's transaction; resolves with its seq (events) once committed. */
@@ -150,9 +200,13 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
         reject(this.fault);
         return;
       }
+      if (this.diskFull && !essential(item)) {
+        reject(this.refuseForDisk(item));
+        return;
+      }
       // Render before the seq is taken (issue 8 B): a payload that cannot be built (JSON.stringify throws
       // on a BigInt or a cycle) is refused here and leaves no gap in seq.
-      const seq = item.kind === 'event' ? this.nextSeq : null;
+      const seq = item.kind === 'event' || item.kind === 'report' ? this.nextSeq : null;
       let payload: Buffer;
       try {
         payload = typeof item.payload === 'function' ? item.payload(seq ?? 0) : item.payload;
@@ -178,7 +232,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   }
 
   /** Commits everything queued so far in one transaction (one fsync). */
-  flush(): void {
+  flush(retried = false): void {
     this.flushScheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
@@ -196,10 +250,19 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     }
     let minPrio = Number.MAX_SAFE_INTEGER;
     let committed: OutboxRow[] = [];
+    // Issue 8 A: with little free disk left the outbox stops growing: it evicts first, so the pages
+    // freed in this transaction take the new rows and neither the file nor the disk fills with info rows.
+    const low = this.options.disk?.low() ?? false;
+    let written = 0;
     try {
       this.db.transaction(() => {
         const now = Date.now();
         let lastSeq: number | null = null;
+        let evictionPrio: number | null = null;
+        if (low) {
+          const incoming = batch.reduce((n, p) => n + p.payload.length, 0);
+          evictionPrio = this.evictIfOver(now, Math.max(0, this.byteCount - incoming));
+        }
         for (const p of batch) {
           const { item } = p;
           if (item.kind === 'state') {
@@ -209,10 +272,12 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
           committed.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
           this.rowCount++;
           this.byteCount += p.payload.length;
+          written += p.payload.length;
           if (p.seq !== null) lastSeq = p.seq;
           minPrio = Math.min(minPrio, item.prio);
         }
-        const evictionPrio = this.evictIfOver(now);
+        const capPrio = this.evictIfOver(now, this.limits.maxBytes);
+        if (capPrio !== null) evictionPrio = Math.min(evictionPrio ?? capPrio, capPrio);
         if (evictionPrio !== null) {
           committed = [];
           lastSeq = this.nextSeq - 1;
@@ -224,12 +289,92 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       // Nothing of the batch is stored: give its seqs back so a failed turn leaves no gap.
       if (firstSeq !== null) this.nextSeq = firstSeq;
       this.restoreTotals();
+      if (!retried && isDiskFull(err) && this.options.disk) {
+        this.options.disk.release('commit failed');
+        this.markDiskFull('commit failed', err);
+        this.retryEssential(batch);
+        return;
+      }
       for (const p of batch) p.reject(err as Error);
       this.emit('commitFailed', err as Error);
       return;
     }
+    this.options.disk?.noteWritten(written);
     for (const p of batch) p.resolve(p.seq);
     this.emit('added', committed, minPrio);
+  }
+
+  /**
+   * After a commit failed on a full disk (and the reserve was given up): commits the essential items
+   * again with fresh seqs (so the refused ones leave no gap) and refuses the rest.
+   */
+  private retryEssential(batch: Pending[]): void {
+    for (const p of batch) {
+      if (!essential(p.item)) {
+        p.reject(this.refuseForDisk(p.item));
+        continue;
+      }
+      if (p.seq !== null) {
+        const seq = this.nextSeq;
+        if (typeof p.item.payload === 'function') p.payload = p.item.payload(seq);
+        this.cover(seq);
+        this.nextSeq = seq + 1;
+        p.seq = seq;
+      }
+      this.pending.push(p);
+    }
+    this.flush(true);
+  }
+
+  /** Counts a refusal on a full disk (reported in aggregate) and returns the error to reject with. */
+  private refuseForDisk(item: OutboxItem): GatewayError {
+    if (item.kind === 'event') {
+      this.refused.diskFull++;
+      const sev = SEVERITY_BY_PRIO[item.prio] ?? 'info';
+      this.unreported[sev] = (this.unreported[sev] ?? 0) + 1;
+      this.unreportedCount++;
+      // The first refusal is reported at once, later ones per REFUSAL_REPORT_MS (diskTick).
+      if (Date.now() - this.lastRefusalReport >= REFUSAL_REPORT_MS) this.flushRefusalReport();
+    }
+    return new GatewayError('VGW_DISK_FULL', `the disk of the data directory is full: only critical events are accepted until space returns (outbox.minFreeBytes ${this.options.disk?.limits.minFreeBytes ?? 0}); free space on that filesystem`, true);
+  }
+
+  /** Queues one `system.outbox.refused` event with the refusals counted since the last one. */
+  private flushRefusalReport(): void {
+    const report = this.options.report;
+    if (!report || this.unreportedCount === 0) return;
+    const data = { reason: 'disk-full', count: this.unreportedCount, bySeverity: this.unreported, freeBytes: this.options.disk?.freeBytes() ?? null };
+    this.unreported = {};
+    this.unreportedCount = 0;
+    this.lastRefusalReport = Date.now();
+    const topic = report(0, 'system.outbox.refused', 'major', data).topic;
+    this.add({ kind: 'report', prio: 1, topic, qos: 1, retain: false, payload: (seq) => report(seq, 'system.outbox.refused', 'major', data).payload }).catch((err: unknown) => {
+      this.log.error({ err, ...data }, 'could not store the report of refused events');
+    });
+  }
+
+  /** Once a second with a disk seam: report refusals, look for space again, refill the reserve. */
+  private diskTick(): void {
+    const disk = this.options.disk;
+    if (!disk || this.fault) return;
+    if (Date.now() - this.lastRefusalReport >= REFUSAL_REPORT_MS) this.flushRefusalReport();
+    if (this.diskFull) {
+      try {
+        // A checkpoint that could not run on the full disk may fit now that rows were deleted.
+        this.stmts.checkpoint.run();
+      } catch {
+        // still full; tried again next tick
+      }
+      const usable = disk.usableBytes() ?? Infinity;
+      if (usable < disk.limits.minFreeBytes) return;
+      disk.ensureReserve();
+      this.diskFull = false;
+      this.ackRetryWarned = false;
+      this.log.info({ usableBytes: usable, reserved: disk.reserved(), refused: this.refused.diskFull }, 'disk space back: intake resumed');
+      this.flushRefusalReport();
+    } else if (disk.reserved() < disk.limits.reserveBytes) {
+      disk.ensureReserve();
+    }
   }
 
   /**
@@ -264,18 +409,36 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     const ids = this.acked;
     if (ids.size === 0) return;
     this.acked = new Set();
+    let err = this.deleteAcked(ids);
+    // Issue 8 A: a delete writes WAL frames, so a full disk can refuse it; the reserve makes room.
+    if (err && isDiskFull(err) && this.options.disk?.release('delete failed')) err = this.deleteAcked(ids);
+    if (!err) return;
+    if (isDiskFull(err)) this.markDiskFull('delete failed', err);
+    // Keep them acknowledged (never handed out again) and try again shortly.
+    for (const id of ids) this.acked.add(id);
+    this.ackTimer ??= setTimeout(() => this.flushAcks(), DISK_TICK_MS);
+    if (!this.ackRetryWarned) this.log.warn({ err, rows: ids.size }, 'outbox delete failed; trying again');
+    this.ackRetryWarned = true;
+  }
+
+  /** Deletes acknowledged rows in one transaction; returns the error instead of throwing it. */
+  private deleteAcked(ids: Set<number>): unknown {
     try {
       // A lost delete only re-sends a row (ids make that harmless), so deletes skip the fsync; the next
       // FULL commit syncs the WAL, and these frames with it.
       this.stmts.syncNormal.run();
+      const freed: number[] = [];
       this.db.transaction(() => {
         for (const id of ids) {
           const r = this.stmts.del.get(id) as { bytes: number } | undefined;
-          if (r) this.forget(r.bytes);
+          if (r) freed.push(r.bytes);
         }
       })();
+      // Counted only once committed: a rolled-back delete frees nothing.
+      for (const bytes of freed) this.forget(bytes);
+      return null;
     } catch (err) {
-      this.log.warn({ err, rows: ids.size }, 'outbox delete failed; rows will be sent again');
+      return err;
     } finally {
       this.stmts.syncFull.run();
     }
@@ -339,8 +502,8 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
    * same transaction, so an eviction is never silent. Critical events go only when nothing else is left.
    * Returns the report's prio, or null when nothing was evicted.
    */
-  private evictIfOver(now: number): number | null {
-    const { maxRows, maxBytes } = this.limits;
+  private evictIfOver(now: number, maxBytes: number): number | null {
+    const { maxRows } = this.limits;
     if (this.rowCount <= maxRows && this.byteCount <= maxBytes) return null;
     const victims: { prio: number; seq: number }[] = [];
     const targetRows = Math.floor(maxRows * EVICT_TO);
@@ -360,7 +523,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     if (victims.length === 0) return null;
     this.evictedTotal += victims.length;
     let reportPrio = Number.MAX_SAFE_INTEGER;
-    for (const summary of summariseEviction(victims, this.limits)) {
+    for (const summary of summariseEviction(victims, { maxRows, maxBytes })) {
       this.cover(this.nextSeq);
       const seq = this.nextSeq++;
       const report = this.reportEviction(seq, summary);

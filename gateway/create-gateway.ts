@@ -3,10 +3,12 @@
  * hardware seams. The daemon's `main` and the tests both call this; only the seams differ.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CommandIds } from '../cloud-bridge/command-ids.js';
 import { asCorruptDb, DbFiles, openDb, type Db } from '../cloud-bridge/db.js';
+import { DiskSpace } from '../cloud-bridge/disk-space.js';
 import { Outbox } from '../cloud-bridge/outbox.js';
 import { SeqLease } from '../cloud-bridge/seq-lease.js';
 import { townshipTopics } from '../cloud-bridge/topics.js';
@@ -20,8 +22,9 @@ import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './clock.js';
 import { CommandRouter } from './commands/router.js';
-import type { Config } from './config/schema.js';
+import type { Config, Severity } from './config/schema.js';
 import { DeviceStates } from './device-states.js';
+import { GatewayError, isDiskFull } from './errors.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
@@ -40,6 +43,12 @@ export interface GatewayDeps {
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
+/** What SQLite reports when it cannot grow or create its files (WAL, shared memory) on a full disk. */
+function fullDiskError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return isDiskFull(err) || (typeof code === 'string' && (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')));
+}
+
 export function createGateway({ config, log, clock = systemClock(config.gateway.clockSyncedFile), hardware = {} }: GatewayDeps) {
   const topics = townshipTopics({ township: config.gateway.township, gateway: config.gateway.id });
   const bootId = randomUUID();
@@ -48,10 +57,16 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
   let parts: ReturnType<typeof build> | null = null;
   let metricsTimer: NodeJS.Timeout | null = null;
   let stopped = false;
+  const disk = new DiskSpace(config.gateway.dataDir, config.outbox, log.child({ component: 'disk' }));
 
   function build(database: Db) {
     let pipeline: Pipeline | null = null;
-    const storage = { lease: new SeqLease(config.gateway.dataDir), files: new DbFiles(config.gateway.dataDir) };
+    const storage = {
+      lease: new SeqLease(config.gateway.dataDir),
+      files: new DbFiles(config.gateway.dataDir),
+      disk,
+      report: (seq: number, type: string, severity: Severity, data: Record<string, unknown>) => (pipeline as Pipeline).systemReport(seq, type, severity, data),
+    };
     const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }), storage);
     pipeline = new Pipeline({ config, outbox, clock, topics, log });
     const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }));
@@ -112,6 +127,30 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     return drainRate;
   };
 
+  /**
+   * Issue 8 A: writes the disk reserve where there is room; on a disk too full for even half of it,
+   * gives up its last half so the database opens, and says the gateway starts degraded.
+   */
+  function startOnDisk(): boolean {
+    mkdirSync(config.gateway.dataDir, { recursive: true });
+    if (disk.ensureReserve()) return false;
+    const free = disk.freeBytes() ?? Infinity;
+    if (free >= Math.max(config.outbox.reserveBytes / 2, config.outbox.minFreeBytes)) return false;
+    disk.release('start on a full disk', true);
+    return true;
+  }
+
+  /** Opens the database; a full disk gives up the reserve and tries once more, then names the fix. */
+  function openOnDisk(): Db {
+    try {
+      return openDb(config.gateway.dataDir);
+    } catch (err) {
+      if (!fullDiskError(err)) throw err;
+      if (disk.release('database open failed', true)) return openDb(config.gateway.dataDir);
+      throw new GatewayError('VGW_DISK_FULL', `cannot open the database in gateway.dataDir "${config.gateway.dataDir}": the disk is full (${disk.freeBytes() ?? '?'} bytes free); free some space on that filesystem`, true, { cause: err });
+    }
+  }
+
   const gateway = {
     config,
     topics,
@@ -145,20 +184,25 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
     },
 
     async start(): Promise<void> {
-      db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+      const fullAtStart = await step(log, 'check disk space', 30_000, () => startOnDisk());
+      db = await step(log, 'open database', 10_000, () => openOnDisk());
       const p = (parts = build(db));
       try {
         p.outbox.start();
       } catch (err) {
         throw asCorruptDb(config.gateway.dataDir, err);
       }
+      if (fullAtStart) p.outbox.markDiskFull('start on a full disk');
       p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
       // Issue 8 D: stored nowhere (the file is gone), so said once on the uplink and in the log.
       p.outbox.once('fault', (err) => {
         const report = p.pipeline.unstoredSystem('system.database.lost', 'critical', { code: err.code, message: err.message });
         p.uplink.publishVolatile(report.topic, report.payload, 1);
       });
-      await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
+      // On a full disk an info event is refused (and counted); the start goes on regardless.
+      await p.pipeline.system('system.started', 'info', { version: VERSION, bootId }).catch((err: unknown) => {
+        if ((err as { code?: unknown }).code !== 'VGW_DISK_FULL') throw err;
+      });
       const skipped = p.outbox.skippedAtStart;
       if (skipped) await p.pipeline.system('system.seq.skipped', 'major', { ...skipped, reason: 'database-replaced' });
       p.uplink.start();
@@ -210,6 +254,8 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
       p.reports.flush();
       await guarded('flush outbox', 2000, () => new Promise<void>((r) => setImmediate(() => { p.outbox.flush(); r(); })));
       await guarded('stop uplink', 5000, () => p.uplink.stop());
+      p.outbox.stop();
+      p.outbox.flush();
       p.outbox.flushAcks();
       db.close();
       p.storage.lease.close();
