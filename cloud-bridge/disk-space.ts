@@ -48,8 +48,9 @@ export class DiskSpace {
     return free === null ? null : free + this.reusable();
   }
 
-  /** True when the outbox should make room by eviction before it grows. */
-  low(now = Date.now()): boolean {
+  /** True when the outbox should make room by eviction before it grows; `fresh` samples statfs now. */
+  low(now = Date.now(), fresh = false): boolean {
+    if (fresh) this.sample(now);
     const usable = this.usableBytes(now);
     return usable !== null && usable < this.limits.minFreeBytes;
   }

@@ -289,7 +289,9 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       // Nothing of the batch is stored: give its seqs back so a failed turn leaves no gap.
       if (firstSeq !== null) this.nextSeq = firstSeq;
       this.restoreTotals();
-      if (!retried && isDiskFull(err) && this.options.disk) {
+      // A full filesystem (not merely SQLite's own page cap): give up the reserve, keep the essential.
+      if (!retried && isDiskFull(err) && this.options.disk?.low(Date.now(), true)) {
+        this.emit('commitFailed', err as Error);
         this.options.disk.release('commit failed');
         this.markDiskFull('commit failed', err);
         this.retryEssential(batch);
