@@ -29,6 +29,8 @@ export class DiskSpace {
   private writtenSince = 0;
   /** Bytes the database can reuse without growing (SQLite's free pages), counted as free. */
   reusable: () => number = () => 0;
+  /** `reusable()` as of the last sample: read with statfs, not per commit. */
+  private reusableAtSample = 0;
 
   constructor(
     private readonly dataDir: string,
@@ -45,7 +47,7 @@ export class DiskSpace {
   /** Free bytes plus what the database can reuse: what new rows can take before the disk is full. */
   usableBytes(now = Date.now()): number | null {
     const free = this.freeBytes(now);
-    return free === null ? null : free + this.reusable();
+    return free === null ? null : free + this.reusableAtSample;
   }
 
   /** True when the outbox should make room by eviction before it grows; `fresh` samples statfs now. */
@@ -131,6 +133,7 @@ export class DiskSpace {
     try {
       const s = statfsSync(this.dataDir);
       this.free = s.bavail * s.bsize;
+      this.reusableAtSample = this.reusable();
     } catch {
       this.free = null;
     }
