@@ -117,6 +117,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   /** True while the disk is full: only essential items are taken (issue 8 A). */
   diskFull = false;
   private diskTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private ackRetryWarned = false;
   /** Refusals not yet reported, by severity, and when the last report was queued. */
   private unreported: Partial<Record<Severity, number>> = {};
@@ -180,6 +181,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
 
   /** Stops the outbox's timers (the gateway's stop, before the database closes). */
   stop(): void {
+    this.stopped = true;
     if (this.diskTimer) clearInterval(this.diskTimer);
     this.diskTimer = null;
     this.flushRefusalReport();
@@ -418,7 +420,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     if (isDiskFull(err)) this.markDiskFull('delete failed', err);
     // Keep them acknowledged (never handed out again) and try again shortly.
     for (const id of ids) this.acked.add(id);
-    this.ackTimer ??= setTimeout(() => this.flushAcks(), DISK_TICK_MS);
+    if (!this.stopped) this.ackTimer ??= setTimeout(() => this.flushAcks(), DISK_TICK_MS);
     if (!this.ackRetryWarned) this.log.warn({ err, rows: ids.size }, 'outbox delete failed; trying again');
     this.ackRetryWarned = true;
   }

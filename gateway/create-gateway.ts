@@ -43,6 +43,9 @@ export interface GatewayDeps {
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
+/** Less free space than this at start (and no room for half the reserve) is a full disk. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+
 /** What SQLite reports when it cannot grow or create its files (WAL, shared memory) on a full disk. */
 function fullDiskError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -128,14 +131,14 @@ export function createGateway({ config, log, clock = systemClock(config.gateway.
   };
 
   /**
-   * Issue 8 A: writes the disk reserve where there is room; on a disk too full for even half of it,
-   * gives up its last half so the database opens, and says the gateway starts degraded.
+   * Issue 8 A: writes the disk reserve where there is room; on a disk too full for even half of it (a
+   * low disk only evicts), gives up its last half so the database opens, and says to start degraded.
    */
   function startOnDisk(): boolean {
     mkdirSync(config.gateway.dataDir, { recursive: true });
-    if (disk.ensureReserve()) return false;
+    disk.ensureReserve();
     const free = disk.freeBytes() ?? Infinity;
-    if (free >= Math.max(config.outbox.reserveBytes / 2, config.outbox.minFreeBytes)) return false;
+    if (free >= Math.max(config.outbox.reserveBytes / 2, FULL_BELOW_BYTES)) return false;
     disk.release('start on a full disk', true);
     return true;
   }
