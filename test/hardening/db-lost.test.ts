@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../gateway/errors.js';
+import { validateUplink } from '../support/contract.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { GatewayProcess } from '../support/gateway-process.js';
@@ -63,6 +64,10 @@ describe('database deleted while running', () => {
       const next = await fx.gateway.parts.pipeline.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: { n: 'after restart' } });
       expect(next.seq, `seq after the restart (last used before: ${last.seq})`).toBeGreaterThan(last.seq);
       expect(fx.gateway.parts.outbox.skippedAtStart).toMatchObject({ from: expect.any(Number) as number });
+      // The jump is reported, valid against the contract's schema.
+      const rows = fx.gateway.parts.outbox.page(0, 0, 100).filter((r) => r.payload.includes('system.seq.skipped'));
+      expect(rows).toHaveLength(1);
+      expect(validateUplink(rows[0]!.topic, rows[0]!.payload)).toMatchObject({ ok: true });
     } finally {
       await fx?.gateway.stop();
     }
