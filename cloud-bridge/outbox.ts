@@ -8,9 +8,9 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Severity } from '../gateway/config/schema.js';
 import { GatewayError, isDiskFull } from '../gateway/errors.js';
-import { SEVERITY_BY_PRIO } from '../gateway/severity.js';
 import type { Db, DbFiles } from './db.js';
 import type { DiskSpace } from './disk-space.js';
+import { essential, FullDisk } from './full-disk.js';
 import { type EvictionSummary, summariseEviction } from './eviction.js';
 import { LEASE, type SeqLease } from './seq-lease.js';
 
@@ -79,12 +79,8 @@ const EVICT_TO = 0.95;
 /** info; critical (0) is evicted last, only when nothing else is left. */
 const LOWEST_PRIO = 3;
 
-/** On a full disk: how often the outbox looks for space again; refusals are reported at most this often. */
-const DISK_TICK_MS = 1000;
-const REFUSAL_REPORT_MS = 10_000;
-
-/** What a full disk still lets in: critical events, command outcomes, the outbox's own reports. */
-const essential = (item: OutboxItem): boolean => item.kind === 'reply' || item.kind === 'report' || (item.kind === 'event' && item.prio === 0);
+/** A failed delete is tried again after this long. */
+const ACK_RETRY_MS = 1000;
 
 /** Acknowledged rows are deleted in batches this often (or sooner when this many wait). */
 const ACK_FLUSH_MS = 100;
@@ -112,17 +108,11 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   fault: GatewayError | null = null;
   /** Set by `start` when seq jumped over a range a lost database had used (reported by the gateway). */
   skippedAtStart: SkippedSeqs | null = null;
-  /** Events refused (never acknowledged) by cause, for health and tests. */
-  readonly refused = { dbLost: 0, diskFull: 0 };
-  /** True while the disk is full: only essential items are taken (issue 8 A). */
-  diskFull = false;
-  private diskTimer: NodeJS.Timeout | null = null;
+  private dbLostRefused = 0;
+  /** Full-disk mode (issue 8 A); null without a disk seam. */
+  private readonly full: FullDisk | null;
   private stopped = false;
   private ackRetryWarned = false;
-  /** Refusals not yet reported, by severity, and when the last report was queued. */
-  private unreported: Partial<Record<Severity, number>> = {};
-  private unreportedCount = 0;
-  private lastRefusalReport = -Infinity;
   private readonly stmts;
 
   constructor(
@@ -148,6 +138,18 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
+    const { disk, report } = options;
+    this.full = disk ? new FullDisk({ disk, report, store: (item) => this.add(item), checkpoint: () => this.stmts.checkpoint.run(), log }) : null;
+  }
+
+  /** Events refused (never acknowledged) by cause, for health and tests. */
+  get refused(): { dbLost: number; diskFull: number } {
+    return { dbLost: this.dbLostRefused, diskFull: this.full?.refused ?? 0 };
+  }
+
+  /** True while the disk is full: only critical events, replies and reports are taken (issue 8 A). */
+  get diskFull(): boolean {
+    return this.full?.active ?? false;
   }
 
   /** Reads the counters; call once before use. */
@@ -174,36 +176,31 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       const pageSize = this.stmts.pageSize.get() as number;
       // Free pages are reused before the file grows: room for new rows even when statfs says 0.
       disk.reusable = () => (this.stmts.freePages.get() as number) * pageSize;
-      this.diskTimer = setInterval(() => this.diskTick(), DISK_TICK_MS);
-      this.diskTimer.unref();
+      this.full?.start();
     }
   }
 
-  /** Stops the outbox's timers (the gateway's stop, before the database closes). */
+  /** Stops the outbox's timers (the gateway's stop, before the last flush and the database close). */
   stop(): void {
     this.stopped = true;
-    if (this.diskTimer) clearInterval(this.diskTimer);
-    this.diskTimer = null;
-    this.flushRefusalReport();
+    this.full?.stop();
   }
 
   /** Enters the full-disk mode (also at a start on a full disk): only essential items are taken. */
   markDiskFull(reason: string, err?: unknown): void {
-    if (this.diskFull) return;
-    this.diskFull = true;
-    this.log.error({ reason, err, freeBytes: this.options.disk?.freeBytes(), minFreeBytes: this.options.disk?.limits.minFreeBytes }, 'disk full: only critical events are accepted until space returns');
+    this.full?.enter(reason, err);
   }
 
   /** Queues an item for this turn's transaction; resolves with its seq (events) once committed. */
   add(item: OutboxItem): Promise<number | null> {
     return new Promise((resolve, reject) => {
       if (this.fault) {
-        if (item.kind === 'event') this.refused.dbLost++;
+        if (item.kind === 'event') this.dbLostRefused++;
         reject(this.fault);
         return;
       }
-      if (this.diskFull && !essential(item)) {
-        reject(this.refuseForDisk(item));
+      if (this.full?.active && !essential(item)) {
+        reject(this.full.refuse(item));
         return;
       }
       // Render before the seq is taken (issue 8 B): a payload that cannot be built (JSON.stringify throws
@@ -245,7 +242,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     if (this.fault) {
       if (firstSeq !== null) this.nextSeq = firstSeq;
       for (const p of batch) {
-        if (p.item.kind === 'event') this.refused.dbLost++;
+        if (p.item.kind === 'event') this.dbLostRefused++;
         p.reject(this.fault);
       }
       return;
@@ -292,11 +289,11 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       if (firstSeq !== null) this.nextSeq = firstSeq;
       this.restoreTotals();
       // A full filesystem (not merely SQLite's own page cap): give up the reserve, keep the essential.
-      if (!retried && isDiskFull(err) && this.options.disk?.low(Date.now(), true)) {
+      if (!retried && this.full && isDiskFull(err) && this.options.disk?.low(Date.now(), true)) {
         this.emit('commitFailed', err as Error);
         this.options.disk.release('commit failed');
-        this.markDiskFull('commit failed', err);
-        this.retryEssential(batch);
+        this.full.enter('commit failed', err);
+        this.retryEssential(batch, this.full);
         return;
       }
       for (const p of batch) p.reject(err as Error);
@@ -312,10 +309,10 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
    * After a commit failed on a full disk (and the reserve was given up): commits the essential items
    * again with fresh seqs (so the refused ones leave no gap) and refuses the rest.
    */
-  private retryEssential(batch: Pending[]): void {
+  private retryEssential(batch: Pending[], full: FullDisk): void {
     for (const p of batch) {
       if (!essential(p.item)) {
-        p.reject(this.refuseForDisk(p.item));
+        p.reject(full.refuse(p.item));
         continue;
       }
       if (p.seq !== null) {
@@ -328,57 +325,6 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       this.pending.push(p);
     }
     this.flush(true);
-  }
-
-  /** Counts a refusal on a full disk (reported in aggregate) and returns the error to reject with. */
-  private refuseForDisk(item: OutboxItem): GatewayError {
-    if (item.kind === 'event') {
-      this.refused.diskFull++;
-      const sev = SEVERITY_BY_PRIO[item.prio] ?? 'info';
-      this.unreported[sev] = (this.unreported[sev] ?? 0) + 1;
-      this.unreportedCount++;
-      // The first refusal is reported at once, later ones per REFUSAL_REPORT_MS (diskTick).
-      if (Date.now() - this.lastRefusalReport >= REFUSAL_REPORT_MS) this.flushRefusalReport();
-    }
-    return new GatewayError('VGW_DISK_FULL', `the disk of the data directory is full: only critical events are accepted until space returns (outbox.minFreeBytes ${this.options.disk?.limits.minFreeBytes ?? 0}); free space on that filesystem`, true);
-  }
-
-  /** Queues one `system.outbox.refused` event with the refusals counted since the last one. */
-  private flushRefusalReport(): void {
-    const report = this.options.report;
-    if (!report || this.unreportedCount === 0) return;
-    const data = { reason: 'disk-full', count: this.unreportedCount, bySeverity: this.unreported, freeBytes: this.options.disk?.freeBytes() ?? null };
-    this.unreported = {};
-    this.unreportedCount = 0;
-    this.lastRefusalReport = Date.now();
-    const topic = report(0, 'system.outbox.refused', 'major', data).topic;
-    this.add({ kind: 'report', prio: 1, topic, qos: 1, retain: false, payload: (seq) => report(seq, 'system.outbox.refused', 'major', data).payload }).catch((err: unknown) => {
-      this.log.error({ err, ...data }, 'could not store the report of refused events');
-    });
-  }
-
-  /** Once a second with a disk seam: report refusals, look for space again, refill the reserve. */
-  private diskTick(): void {
-    const disk = this.options.disk;
-    if (!disk || this.fault) return;
-    if (Date.now() - this.lastRefusalReport >= REFUSAL_REPORT_MS) this.flushRefusalReport();
-    if (this.diskFull) {
-      try {
-        // A checkpoint that could not run on the full disk may fit now that rows were deleted.
-        this.stmts.checkpoint.run();
-      } catch {
-        // still full; tried again next tick
-      }
-      const usable = disk.usableBytes() ?? Infinity;
-      if (usable < disk.limits.minFreeBytes) return;
-      disk.ensureReserve();
-      this.diskFull = false;
-      this.ackRetryWarned = false;
-      this.log.info({ usableBytes: usable, reserved: disk.reserved(), refused: this.refused.diskFull }, 'disk space back: intake resumed');
-      this.flushRefusalReport();
-    } else if (disk.reserved() < disk.limits.reserveBytes) {
-      disk.ensureReserve();
-    }
   }
 
   /**
@@ -416,11 +362,14 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     let err = this.deleteAcked(ids);
     // Issue 8 A: a delete writes WAL frames, so a full disk can refuse it; the reserve makes room.
     if (err && isDiskFull(err) && this.options.disk?.release('delete failed')) err = this.deleteAcked(ids);
-    if (!err) return;
+    if (!err) {
+      this.ackRetryWarned = false;
+      return;
+    }
     if (isDiskFull(err)) this.markDiskFull('delete failed', err);
     // Keep them acknowledged (never handed out again) and try again shortly.
     for (const id of ids) this.acked.add(id);
-    if (!this.stopped) this.ackTimer ??= setTimeout(() => this.flushAcks(), DISK_TICK_MS);
+    if (!this.stopped) this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_RETRY_MS);
     if (!this.ackRetryWarned) this.log.warn({ err, rows: ids.size }, 'outbox delete failed; trying again');
     this.ackRetryWarned = true;
   }
