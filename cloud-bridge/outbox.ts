@@ -290,7 +290,6 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       this.restoreTotals();
       // A full filesystem (not merely SQLite's own page cap): give up the reserve, keep the essential.
       if (!retried && this.full && isDiskFull(err) && this.options.disk?.low(Date.now(), true)) {
-        this.emit('commitFailed', err as Error);
         this.options.disk.release('commit failed');
         this.full.enter('commit failed', err);
         this.retryEssential(batch, this.full);

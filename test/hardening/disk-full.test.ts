@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateUplink } from '../support/contract.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
@@ -184,6 +185,10 @@ describe.runIf(mounted)('a full disk (20 MB tmpfs)', () => {
     }
     const refusedBefore = fx.gateway.parts.outbox.refused.diskFull;
     expect(refusedBefore).toBeGreaterThanOrEqual(refusedInfo);
+    // Counted in the metrics too, which stay valid against the contract.
+    const metrics = fx.gateway.metrics();
+    expect(metrics.events.refused).toBe(refusedBefore);
+    expect(validateUplink(fx.gateway.topics.metrics, JSON.stringify(metrics))).toMatchObject({ ok: true });
 
     // Restart on the full disk: it starts (degraded), still takes a panic, still refuses info.
     await fx.gateway.stop();
