@@ -24,6 +24,8 @@ const DEVICE = { id: 'door-west', password: 'door-secret-22', category: 'door' }
 function publishOnce(client: MqttClient, n: number, limitMs = 1500): Promise<'acked' | 'refused'> {
   return Promise.race([
     client.publishAsync(`dev/${DEVICE.id}/event`, JSON.stringify({ type: 'door.opened', n }), { qos: 1 }).then(() => 'acked' as const, () => 'refused' as const),
+    // A refused publish closes the link (aedes: an authorizePublish error) with no PUBACK.
+    new Promise<'refused'>((r) => client.once('close', () => r('refused'))),
     new Promise<'refused'>((r) => setTimeout(() => r('refused'), limitMs)),
   ]);
 }

@@ -66,6 +66,8 @@ async function publishOnce(port: number, device: typeof PANIC, body: Record<stri
   try {
     return await Promise.race([
       client.publishAsync(`dev/${device.id}/event`, JSON.stringify(body), { qos: 1 }).then(() => 'acked' as const, () => 'refused' as const),
+      // A refused publish closes the link (aedes: an authorizePublish error) with no PUBACK.
+      new Promise<'refused'>((r) => client.once('close', () => r('refused'))),
       new Promise<'refused'>((r) => setTimeout(() => r('refused'), limitMs)),
     ]);
   } finally {
