@@ -205,7 +205,9 @@ describe.runIf(mounted)('a full disk (20 MB tmpfs)', () => {
     // The uplink comes back: everything acknowledged drains and is deleted on the still-full disk.
     await broker.start();
     const outbox = fx.gateway.parts.outbox;
-    await probe.waitFor(() => outbox.depth === 0, 30_000, 'the backlog drained and deleted on the full disk');
+    // Counted in SQLite itself, not the outbox's own tally: the deletes really committed on the full disk.
+    const rowsLeft = () => fx!.gateway.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number;
+    await probe.waitFor(() => outbox.depth === 0 && rowsLeft() === 0, 30_000, 'the backlog drained and deleted on the full disk');
     // Every acknowledged event reached the township or was reported evicted (the disk was low, so info
     // rows made room): the seq range from the first to the last event has no unexplained hole.
     const keys = () => new Set(probe.events.map((e) => e.data.key as string | undefined));
