@@ -57,11 +57,16 @@ export const MIGRATIONS: readonly string[] = [
     changed  INTEGER NOT NULL              -- ms since epoch of that decision; a later schedule boundary wins
   );
   `,
-  // ---- issue 8 #13 (hard-cmds branch; the lead renumbers at merge) ----
-  // The trusted time floor (gateway/commands/time-floor.ts): the latest time this box knew to be true
+  // 4 (issue 8 #13): the trusted time floor (gateway/commands/time-floor.ts): the latest time this box knew to be true
   // (its clock while NTP-synced, a verified command's issuedAt). Expiry is judged against it too, so a
   // clock set back cannot revive an expired command.
   `
   INSERT OR IGNORE INTO counters (name, value) VALUES ('trusted_time_ms', 0);
+  `,
+  // 5 (issue 8 D): names this database file, so the seq lease beside it (cloud-bridge/seq-lease.ts) can
+  // tell the database it was written for from a new one that replaced a lost file.
+  `
+  -- Below 2^53, so JavaScript numbers (and the lease's JSON) hold it exactly.
+  INSERT INTO counters (name, value) VALUES ('instance', abs(random() % 9007199254740991));
   `,
 ];

@@ -6,8 +6,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Db } from './db.js';
+import type { Severity } from '../gateway/config/schema.js';
+import { GatewayError, isDiskFull } from '../gateway/errors.js';
+import type { Db, DbFiles } from './db.js';
+import type { DiskSpace } from './disk-space.js';
+import { essential, FullDisk } from './full-disk.js';
 import { type EvictionSummary, summariseEviction } from './eviction.js';
+import { LEASE, type SeqLease } from './seq-lease.js';
 
 /** `report` is an eviction report: an event that is itself never evicted. */
 export type OutboxKind = 'event' | 'report' | 'state' | 'reply';
@@ -17,7 +22,7 @@ export interface OutboxItem {
   /** Drain priority, 0 first: events use their severity rank. */
   prio: number;
   topic: string;
-  /** Events get their `seq` here, allocated when the item is added, so seq follows arrival order. */
+  /** Events and reports get their `seq` here, allocated when the item is added, so seq follows arrival order. */
   payload: Buffer | ((seq: number) => Buffer);
   qos: 0 | 1;
   retain: boolean;
@@ -37,6 +42,27 @@ export interface OutboxLimits {
   maxBytes: number;
 }
 
+/** Seams of the outbox beyond SQLite; each is optional, so unit tests can leave them out. */
+export interface OutboxOptions {
+  /** The seq high-water mark beside the database (issue 8 D). */
+  lease?: SeqLease;
+  /** Checked before every commit: a deleted or replaced database file stops intake (issue 8 D). */
+  files?: DbFiles;
+  /** Free space of the data directory and its reserve (issue 8 A). */
+  disk?: DiskSpace;
+  /** Builds a `system` event the outbox reports itself (refusals on a full disk). */
+  report?: SystemReporter;
+}
+
+/** Builds a gateway `system` event of `type` with the seq given. */
+export type SystemReporter = (seq: number, type: string, severity: Severity, data: Record<string, unknown>) => { topic: string; payload: Buffer };
+
+/** Seqs skipped at start because the database is newer than the lease (it replaced a lost one). */
+export interface SkippedSeqs {
+  from: number;
+  to: number;
+}
+
 /** Builds the `system.outbox.evicted` event for a summary, with the seq given. */
 export type EvictionReporter = (seq: number, summary: EvictionSummary) => { topic: string; payload: Buffer };
 
@@ -53,6 +79,9 @@ const EVICT_TO = 0.95;
 /** info; critical (0) is evicted last, only when nothing else is left. */
 const LOWEST_PRIO = 3;
 
+/** A failed delete is tried again after this long. */
+const ACK_RETRY_MS = 1000;
+
 /** Acknowledged rows are deleted in batches this often (or sooner when this many wait). */
 const ACK_FLUSH_MS = 100;
 const ACK_FLUSH_ROWS = 1024;
@@ -61,7 +90,7 @@ const ACK_FLUSH_ROWS = 1024;
  * `added` carries the committed rows so a caught-up uplink can send them without reading them back;
  * it is empty when an eviction ran in the same commit (the uplink then pages from SQLite).
  */
-export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: number]; commitFailed: [err: Error] }> {
+export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: number]; commitFailed: [err: Error]; fault: [err: GatewayError] }> {
   private pending: Pending[] = [];
   private flushScheduled = false;
   /** Acknowledged rows not yet deleted: never handed out again. */
@@ -71,6 +100,19 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   private rowCount = 0;
   private byteCount = 0;
   private evictedTotal = 0;
+  /** `counters.instance` of this database: the lease names it. */
+  private instance = 0;
+  /** Seqs up to this one are covered by the lease on disk. */
+  private leaseCeiling = 0;
+  /** Set once the database file vanished or was replaced: every add is refused from then on. */
+  fault: GatewayError | null = null;
+  /** Set by `start` when seq jumped over a range a lost database had used (reported by the gateway). */
+  skippedAtStart: SkippedSeqs | null = null;
+  private dbLostRefused = 0;
+  /** Full-disk mode (issue 8 A); null without a disk seam. */
+  private readonly full: FullDisk | null;
+  private stopped = false;
+  private ackRetryWarned = false;
   private readonly stmts;
 
   constructor(
@@ -78,6 +120,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     private readonly limits: OutboxLimits,
     private readonly reportEviction: EvictionReporter,
     private readonly log: Logger,
+    private readonly options: OutboxOptions = {},
   ) {
     super();
     this.stmts = {
@@ -89,25 +132,96 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       // Reports of earlier evictions (kind 'report') are never evicted: they explain the gaps.
       victims: db.prepare("SELECT id, prio, seq, length(payload) AS bytes FROM outbox WHERE prio = ? AND kind = 'event' ORDER BY id LIMIT ?"),
       oldest: db.prepare('SELECT created FROM outbox ORDER BY id LIMIT 1'),
+      freePages: db.prepare('PRAGMA freelist_count').pluck(),
+      pageSize: db.prepare('PRAGMA page_size').pluck(),
+      checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
+    const { disk, report } = options;
+    this.full = disk ? new FullDisk({ disk, report, store: (item) => this.add(item), checkpoint: () => this.stmts.checkpoint.run(), log }) : null;
+  }
+
+  /** Events refused (never acknowledged) by cause, for health and tests. */
+  get refused(): { dbLost: number; diskFull: number } {
+    return { dbLost: this.dbLostRefused, diskFull: this.full?.refused ?? 0 };
+  }
+
+  /** True while the disk is full: only critical events, replies and reports are taken (issue 8 A). */
+  get diskFull(): boolean {
+    return this.full?.active ?? false;
   }
 
   /** Reads the counters; call once before use. */
   start(): void {
     const seq = this.db.prepare("SELECT value FROM counters WHERE name = 'seq'").pluck().get() as number;
+    this.instance = this.db.prepare("SELECT value FROM counters WHERE name = 'instance'").pluck().get() as number;
     this.nextSeq = seq + 1;
+    this.leaseCeiling = seq;
+    const lease = this.options.lease?.read();
+    if (lease && lease.instance === this.instance) this.leaseCeiling = Math.max(seq, lease.ceiling);
+    else if (lease && lease.ceiling >= this.nextSeq) {
+      // A new database beside an old lease: the old file was lost with seqs up to the ceiling possibly
+      // used. Seq must never go back (contract), so it goes on above them.
+      this.skippedAtStart = { from: this.nextSeq, to: lease.ceiling };
+      this.nextSeq = lease.ceiling + 1;
+      this.leaseCeiling = lease.ceiling;
+      this.log.warn({ ...this.skippedAtStart, lease: this.options.lease?.file }, 'database is newer than the seq lease: seq continues above it');
+    }
     const totals = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(length(payload)), 0) AS b FROM outbox').get() as { n: number; b: number };
     this.rowCount = totals.n;
     this.byteCount = totals.b;
+    const disk = this.options.disk;
+    if (disk) {
+      const pageSize = this.stmts.pageSize.get() as number;
+      // Free pages are reused before the file grows: room for new rows even when statfs says 0.
+      disk.reusable = () => (this.stmts.freePages.get() as number) * pageSize;
+      this.full?.start();
+    }
+  }
+
+  /** Stops the outbox's timers (the gateway's stop, before the last flush and the database close). */
+  stop(): void {
+    this.stopped = true;
+    this.full?.stop();
+  }
+
+  /** Enters the full-disk mode (also at a start on a full disk): only essential items are taken. */
+  markDiskFull(reason: string, err?: unknown): void {
+    this.full?.enter(reason, err);
   }
 
   /** Queues an item for this turn's transaction; resolves with its seq (events) once committed. */
   add(item: OutboxItem): Promise<number | null> {
     return new Promise((resolve, reject) => {
-      const seq = item.kind === 'event' ? this.nextSeq++ : null;
-      const payload = typeof item.payload === 'function' ? item.payload(seq ?? 0) : item.payload;
+      if (this.fault) {
+        if (item.kind === 'event') this.dbLostRefused++;
+        reject(this.fault);
+        return;
+      }
+      if (this.full?.active && !essential(item)) {
+        reject(this.full.refuse(item));
+        return;
+      }
+      // Render before the seq is taken (issue 8 B): a payload that cannot be built (JSON.stringify throws
+      // on a BigInt or a cycle) is refused here and leaves no gap in seq.
+      const seq = item.kind === 'event' || item.kind === 'report' ? this.nextSeq : null;
+      let payload: Buffer;
+      try {
+        payload = typeof item.payload === 'function' ? item.payload(seq ?? 0) : item.payload;
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (seq !== null) {
+        try {
+          this.cover(seq);
+        } catch (err) {
+          reject(err as Error);
+          return;
+        }
+        this.nextSeq = seq + 1;
+      }
       this.pending.push({ item, seq, payload, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -117,18 +231,37 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   }
 
   /** Commits everything queued so far in one transaction (one fsync). */
-  flush(): void {
+  flush(retried = false): void {
     this.flushScheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
     const firstSeq = batch.find((p) => p.seq !== null)?.seq ?? null;
+    const vanished = this.fault ? null : this.options.files?.changed();
+    if (vanished) this.enterFault(vanished);
+    if (this.fault) {
+      if (firstSeq !== null) this.nextSeq = firstSeq;
+      for (const p of batch) {
+        if (p.item.kind === 'event') this.dbLostRefused++;
+        p.reject(this.fault);
+      }
+      return;
+    }
     let minPrio = Number.MAX_SAFE_INTEGER;
     let committed: OutboxRow[] = [];
+    // Issue 8 A: with little free disk left the outbox stops growing: it evicts first, so the pages
+    // freed in this transaction take the new rows and neither the file nor the disk fills with info rows.
+    const low = this.options.disk?.low() ?? false;
+    let written = 0;
     try {
       this.db.transaction(() => {
         const now = Date.now();
         let lastSeq: number | null = null;
+        let evictionPrio: number | null = null;
+        if (low) {
+          const incoming = batch.reduce((n, p) => n + p.payload.length, 0);
+          evictionPrio = this.evictIfOver(now, Math.max(0, this.byteCount - incoming));
+        }
         for (const p of batch) {
           const { item } = p;
           if (item.kind === 'state') {
@@ -138,10 +271,12 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
           committed.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
           this.rowCount++;
           this.byteCount += p.payload.length;
+          written += p.payload.length;
           if (p.seq !== null) lastSeq = p.seq;
           minPrio = Math.min(minPrio, item.prio);
         }
-        const evictionPrio = this.evictIfOver(now);
+        const capPrio = this.evictIfOver(now, this.limits.maxBytes);
+        if (capPrio !== null) evictionPrio = Math.min(evictionPrio ?? capPrio, capPrio);
         if (evictionPrio !== null) {
           committed = [];
           lastSeq = this.nextSeq - 1;
@@ -153,20 +288,61 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       // Nothing of the batch is stored: give its seqs back so a failed turn leaves no gap.
       if (firstSeq !== null) this.nextSeq = firstSeq;
       this.restoreTotals();
+      // A full filesystem (not merely SQLite's own page cap): give up the reserve, keep the essential.
+      if (!retried && this.full && isDiskFull(err) && this.options.disk?.low(Date.now(), true)) {
+        this.options.disk.release('commit failed');
+        this.full.enter('commit failed', err);
+        this.retryEssential(batch, this.full);
+        return;
+      }
       for (const p of batch) p.reject(err as Error);
       this.emit('commitFailed', err as Error);
       return;
     }
+    this.options.disk?.noteWritten(written);
     for (const p of batch) p.resolve(p.seq);
     this.emit('added', committed, minPrio);
   }
 
-  /** Up to `limit` rows in drain order strictly after the cursor (prio, id). */
+  /**
+   * After a commit failed on a full disk (and the reserve was given up): commits the essential items
+   * again with fresh seqs (so the refused ones leave no gap) and refuses the rest.
+   */
+  private retryEssential(batch: Pending[], full: FullDisk): void {
+    for (const p of batch) {
+      if (!essential(p.item)) {
+        p.reject(full.refuse(p.item));
+        continue;
+      }
+      if (p.seq !== null) {
+        const seq = this.nextSeq;
+        if (typeof p.item.payload === 'function') p.payload = p.item.payload(seq);
+        this.cover(seq);
+        this.nextSeq = seq + 1;
+        p.seq = seq;
+      }
+      this.pending.push(p);
+    }
+    this.flush(true);
+  }
+
+  /**
+   * Up to `limit` rows in drain order strictly after the cursor (prio, id), skipping acknowledged rows
+   * whose delete is still batched. Fewer than `limit` means the outbox holds nothing more after the
+   * cursor: skipped rows are paged past, never counted (issue 8 C: a short page used to read as
+   * "caught up" while unsent rows waited behind a head of acknowledged ones).
+   */
   page(afterPrio: number, afterId: number, limit: number): OutboxRow[] {
-    const rows = this.stmts.page.all(afterPrio, afterPrio, afterId, limit) as (Omit<OutboxRow, 'retain' | 'qos'> & { qos: number; retain: number })[];
     const out: OutboxRow[] = [];
-    for (const r of rows) if (!this.acked.has(r.id)) out.push({ ...r, qos: r.qos as 0 | 1, retain: r.retain === 1 });
-    return out;
+    let cursor = { prio: afterPrio, id: afterId };
+    for (;;) {
+      const want = limit - out.length;
+      const rows = this.stmts.page.all(cursor.prio, cursor.prio, cursor.id, want) as (Omit<OutboxRow, 'retain' | 'qos'> & { qos: number; retain: number })[];
+      for (const r of rows) if (!this.acked.has(r.id)) out.push({ ...r, qos: r.qos as 0 | 1, retain: r.retain === 1 });
+      const last = rows[rows.length - 1];
+      if (rows.length < want || !last || out.length >= limit) return out;
+      cursor = { prio: last.prio, id: last.id };
+    }
   }
 
   /** The township acknowledged row `id`: delete it (batched; losing a delete only duplicates). */
@@ -182,18 +358,39 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     const ids = this.acked;
     if (ids.size === 0) return;
     this.acked = new Set();
+    let err = this.deleteAcked(ids);
+    // Issue 8 A: a delete writes WAL frames, so a full disk can refuse it; the reserve makes room.
+    if (err && isDiskFull(err) && this.options.disk?.release('delete failed')) err = this.deleteAcked(ids);
+    if (!err) {
+      this.ackRetryWarned = false;
+      return;
+    }
+    if (isDiskFull(err)) this.markDiskFull('delete failed', err);
+    // Keep them acknowledged (never handed out again) and try again shortly.
+    for (const id of ids) this.acked.add(id);
+    if (!this.stopped) this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_RETRY_MS);
+    if (!this.ackRetryWarned) this.log.warn({ err, rows: ids.size }, 'outbox delete failed; trying again');
+    this.ackRetryWarned = true;
+  }
+
+  /** Deletes acknowledged rows in one transaction; returns the error instead of throwing it. */
+  private deleteAcked(ids: Set<number>): unknown {
     try {
       // A lost delete only re-sends a row (ids make that harmless), so deletes skip the fsync; the next
       // FULL commit syncs the WAL, and these frames with it.
       this.stmts.syncNormal.run();
+      const freed: number[] = [];
       this.db.transaction(() => {
         for (const id of ids) {
           const r = this.stmts.del.get(id) as { bytes: number } | undefined;
-          if (r) this.forget(r.bytes);
+          if (r) freed.push(r.bytes);
         }
       })();
+      // Counted only once committed: a rolled-back delete frees nothing.
+      for (const bytes of freed) this.forget(bytes);
+      return null;
     } catch (err) {
-      this.log.warn({ err, rows: ids.size }, 'outbox delete failed; rows will be sent again');
+      return err;
     } finally {
       this.stmts.syncFull.run();
     }
@@ -217,6 +414,30 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     return created === undefined ? null : Math.max(0, now - created);
   }
 
+  /**
+   * A seq for a message that is published but not stored (the report of a lost database): taken from
+   * the lease, so no later event reuses it.
+   */
+  takeUnstoredSeq(): number {
+    this.cover(this.nextSeq);
+    return this.nextSeq++;
+  }
+
+  /** Makes sure the lease on disk covers `seq` before it is used: one fsync per LEASE seqs. */
+  private cover(seq: number): void {
+    const lease = this.options.lease;
+    if (!lease || seq <= this.leaseCeiling) return;
+    const ceiling = seq + LEASE - 1;
+    lease.write({ instance: this.instance, ceiling });
+    this.leaseCeiling = ceiling;
+  }
+
+  private enterFault(file: string): void {
+    this.fault = new GatewayError('VGW_DB_LOST', `the database file ${file} was deleted or replaced while the gateway ran; new events are refused (devices get no PUBACK and keep them) until the gateway is restarted, which starts a new database with seq continuing from the lease`);
+    this.log.error({ file, code: this.fault.code }, 'database file vanished or replaced: intake stopped');
+    this.emit('fault', this.fault);
+  }
+
   private forget(bytes: number): void {
     this.rowCount--;
     this.byteCount -= bytes;
@@ -233,8 +454,8 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
    * same transaction, so an eviction is never silent. Critical events go only when nothing else is left.
    * Returns the report's prio, or null when nothing was evicted.
    */
-  private evictIfOver(now: number): number | null {
-    const { maxRows, maxBytes } = this.limits;
+  private evictIfOver(now: number, maxBytes: number): number | null {
+    const { maxRows } = this.limits;
     if (this.rowCount <= maxRows && this.byteCount <= maxBytes) return null;
     const victims: { prio: number; seq: number }[] = [];
     const targetRows = Math.floor(maxRows * EVICT_TO);
@@ -254,7 +475,8 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     if (victims.length === 0) return null;
     this.evictedTotal += victims.length;
     let reportPrio = Number.MAX_SAFE_INTEGER;
-    for (const summary of summariseEviction(victims, this.limits)) {
+    for (const summary of summariseEviction(victims, { maxRows, maxBytes })) {
+      this.cover(this.nextSeq);
       const seq = this.nextSeq++;
       const report = this.reportEviction(seq, summary);
       const prio = 1; // major: it explains a gap, so it should reach the township before info traffic

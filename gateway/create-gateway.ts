@@ -3,12 +3,15 @@
  * hardware seams. The daemon's `main` and the tests both call this; only the seams differ.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CommandIds } from '../cloud-bridge/command-ids.js';
-import { DB_FILE, openDb, type Db } from '../cloud-bridge/db.js';
+import { asCorruptDb, DB_FILE, DbFiles, openDb, type Db } from '../cloud-bridge/db.js';
+import { DiskSpace } from '../cloud-bridge/disk-space.js';
 import { Outbox } from '../cloud-bridge/outbox.js';
+import { SeqLease } from '../cloud-bridge/seq-lease.js';
 import { townshipTopics } from '../cloud-bridge/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
@@ -22,9 +25,10 @@ import { systemClock, type Clock } from './clock.js';
 import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
 import { CommandRouter } from './commands/router.js';
 import { TimeFloor } from './commands/time-floor.js';
-import type { Config } from './config/schema.js';
+import type { Config, Severity } from './config/schema.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DeviceStates } from './device-states.js';
+import { GatewayError, isDiskFull } from './errors.js';
 import { warnIfExposed } from './file-modes.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
@@ -47,6 +51,15 @@ export interface GatewayDeps {
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
+/** Less free space than this at start (and no room for half the reserve) is a full disk. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+
+/** What SQLite reports when it cannot grow or create its files (WAL, shared memory) on a full disk. */
+function fullDiskError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return isDiskFull(err) || (typeof code === 'string' && (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')));
+}
+
 export function createGateway({ config, log, clock: given, clockSync, hardware = {} }: GatewayDeps) {
   // A given clock (tests, the demo) knows its own sync state; the system clock's is watched (issue 8, finding 20).
   const watch = given ? null : new ClockSyncWatch({ markerFile: config.gateway.clockSyncedFile, log: log.child({ component: 'clock' }), ...clockSync });
@@ -60,10 +73,17 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
   let lock: DataDirLock | null = null;
   let floorTimer: NodeJS.Timeout | null = null;
   let stopped = false;
+  const disk = new DiskSpace(config.gateway.dataDir, config.outbox, log.child({ component: 'disk' }));
 
   function build(database: Db) {
     let pipeline: Pipeline | null = null;
-    const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }));
+    const storage = {
+      lease: new SeqLease(config.gateway.dataDir),
+      files: new DbFiles(config.gateway.dataDir),
+      disk,
+      report: (seq: number, type: string, severity: Severity, data: Record<string, unknown>) => (pipeline as Pipeline).systemReport(seq, type, severity, data),
+    };
+    const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }), storage);
     pipeline = new Pipeline({ config, outbox, clock, topics, log });
     const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }), {
       intervalMs: config.reports.intervalSec * 1000,
@@ -114,7 +134,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage };
   }
 
   let lastDelivered = 0;
@@ -129,6 +149,40 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     }
     return drainRate;
   };
+
+  /**
+   * Issue 8 A: writes the disk reserve where there is room; on a disk too full for even half of it (a
+   * low disk only evicts), gives up its last half so the database opens, and says to start degraded.
+   */
+  function startOnDisk(): boolean {
+    mkdirSync(config.gateway.dataDir, { recursive: true });
+    disk.ensureReserve();
+    const free = disk.freeBytes() ?? Infinity;
+    if (free >= Math.max(config.outbox.reserveBytes / 2, FULL_BELOW_BYTES)) return false;
+    disk.release('start on a full disk', true);
+    return true;
+  }
+
+  /** Takes the data dir's lock; a disk too full to create the lock file gives up the reserve and tries once more. */
+  function lockOnDisk(): DataDirLock {
+    try {
+      return lockDataDir(config.gateway.dataDir);
+    } catch (err) {
+      if (!fullDiskError(err) || !disk.release('lock file could not be created', true)) throw err;
+      return lockDataDir(config.gateway.dataDir);
+    }
+  }
+
+  /** Opens the database; a full disk gives up the reserve and tries once more, then names the fix. */
+  function openOnDisk(): Db {
+    try {
+      return openDb(config.gateway.dataDir);
+    } catch (err) {
+      if (!fullDiskError(err)) throw err;
+      if (disk.release('database open failed', true)) return openDb(config.gateway.dataDir);
+      throw new GatewayError('VGW_DISK_FULL', `cannot open the database in gateway.dataDir "${config.gateway.dataDir}": the disk is full (${disk.freeBytes() ?? '?'} bytes free); free some space on that filesystem`, true, { cause: err });
+    }
+  }
 
   const gateway = {
     config,
@@ -164,31 +218,52 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
 
     async start(): Promise<void> {
       // Before anything is written: a second gateway on this directory stops here (issue 8, finding 19).
-      lock = lockDataDir(config.gateway.dataDir);
+      const held = (lock = lockOnDisk());
+      let fullAtStart: boolean;
       try {
-        db = await step(log, 'open database', 10_000, () => openDb(config.gateway.dataDir));
+        fullAtStart = await step(log, 'check disk space', 30_000, () => startOnDisk());
+        db = await step(log, 'open database', 10_000, () => openOnDisk());
       } catch (err) {
-        lock.release();
+        held.release();
         throw err;
       }
       warnIfExposed(log, join(config.gateway.dataDir, DB_FILE), 'the database');
       if (config.uplink.passwordFile) warnIfExposed(log, config.uplink.passwordFile, 'the uplink password');
       const p = (parts = build(db));
-      p.outbox.start();
+      try {
+        p.outbox.start();
+      } catch (err) {
+        p.storage.lease.close();
+        db.close();
+        held.release();
+        throw asCorruptDb(config.gateway.dataDir, err);
+      }
+      if (fullAtStart) p.outbox.markDiskFull('start on a full disk');
       p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
       try {
         // The port first: a start that fails on it (EADDRINUSE) must leave no `system.started` behind.
         await step(log, 'start local broker', 10_000, () => p.broker.start());
       } catch (err) {
         stopped = true;
+        p.storage.lease.close();
         db.close();
-        lock.release();
+        held.release();
         throw err;
       }
+      // Issue 8 D: stored nowhere (the file is gone), so said once on the uplink and in the log.
+      p.outbox.once('fault', (err) => {
+        const report = p.pipeline.unstoredSystem('system.database.lost', 'critical', { code: err.code, message: err.message });
+        p.uplink.publishVolatile(report.topic, report.payload, 1);
+      });
       const clockState = (s: { synced: boolean; source: string }) =>
         p.pipeline.system(s.synced ? 'system.clock.synced' : 'system.clock.unsynced', s.synced ? 'info' : 'minor', { source: s.source }).catch((err: unknown) => log.error({ err }, 'clock sync event not stored'));
       if (watch) await step(log, 'detect clock sync', 10_000, () => watch.start((s) => void clockState(s)));
-      await p.pipeline.system('system.started', 'info', { version: VERSION, bootId });
+      // On a full disk an info event is refused (and counted); the start goes on regardless.
+      await p.pipeline.system('system.started', 'info', { version: VERSION, bootId }).catch((err: unknown) => {
+        if ((err as { code?: unknown }).code !== 'VGW_DISK_FULL') throw err;
+      });
+      const skipped = p.outbox.skippedAtStart;
+      if (skipped) await p.pipeline.system('system.seq.skipped', 'major', { ...skipped, reason: 'database-replaced' });
       // Said once per start, not only in each event's `clock` field: the township sees why at once.
       if (watch && !watch.state.synced) await clockState(watch.state);
       p.uplink.start();
@@ -245,8 +320,11 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       p.reports.flush();
       await guarded('flush outbox', 2000, () => new Promise<void>((r) => setImmediate(() => { p.outbox.flush(); r(); })));
       await guarded('stop uplink', 5000, () => p.uplink.stop());
+      p.outbox.stop();
+      p.outbox.flush();
       p.outbox.flushAcks();
       db.close();
+      p.storage.lease.close();
       lock?.release();
       log.info({ backlog: p.outbox.depth }, 'gateway stopped');
     },

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'VGW_DB_OPEN'
   | 'VGW_DB_MIGRATION'
   | 'VGW_DATA_DIR_LOCKED'
+  | 'VGW_DB_CORRUPT'
+  | 'VGW_DB_LOST'
   | 'VGW_DISK_FULL'
   | 'VGW_LOCAL_BROKER_LISTEN'
   | 'VGW_UPLINK_CONNECT'

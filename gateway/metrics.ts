@@ -7,7 +7,7 @@ export interface MetricsSources {
   startedAt: number;
   dataDir: string;
   uplink: { state: string; reconnects: number; connectedSince: number | null; delivered: number };
-  outbox: { depth: number; bytes: number; evicted: number; oldestAgeMs(): number | null };
+  outbox: { depth: number; bytes: number; evicted: number; refused: { dbLost: number; diskFull: number }; oldestAgeMs(): number | null };
   accepted: () => number;
   rejected: () => number;
   commands: { executed: number; rejected: number };
@@ -50,7 +50,7 @@ export function buildMetrics(s: MetricsSources) {
     },
     diskFreeBytes: diskFreeBytes(s.dataDir),
     cpuTempC: cpuTempC(),
-    events: { accepted: s.accepted(), rejected: s.rejected(), evicted: s.outbox.evicted, delivered: s.uplink.delivered },
+    events: { accepted: s.accepted(), rejected: s.rejected(), evicted: s.outbox.evicted, delivered: s.uplink.delivered, refused: s.outbox.refused.dbLost + s.outbox.refused.diskFull },
     commands: { executed: s.commands.executed, rejected: s.commands.rejected },
     devices: s.devices,
   };

@@ -87,8 +87,23 @@ export class Pipeline {
 
   /** Envelope for an eviction report, built inside the outbox's own transaction. */
   evictionReport(seq: number, data: object): { topic: string; payload: Buffer } {
+    return this.systemReport(seq, 'system.outbox.evicted', 'major', { ...data });
+  }
+
+  /** Envelope for a `system` event the outbox writes itself, with the seq it gives. */
+  systemReport(seq: number, type: string, severity: Severity, data: Record<string, unknown>): { topic: string; payload: Buffer } {
     const { config, clock, topics } = this.deps;
-    const payload = this.render({ id: uuidv7(), seq, ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type: 'system.outbox.evicted', severity: 'major', data: { ...data } });
+    const payload = this.render({ id: uuidv7(), seq, ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type, severity, data });
+    return { topic: topics.event('system'), payload };
+  }
+
+  /**
+   * A `system` event that cannot be stored (the database is gone) but is published once, best effort;
+   * its seq comes from the lease, so no later event reuses it.
+   */
+  unstoredSystem(type: string, severity: Severity, data: Record<string, unknown>): { topic: string; payload: Buffer } {
+    const { config, clock, topics, outbox } = this.deps;
+    const payload = this.render({ id: uuidv7(), seq: outbox.takeUnstoredSeq(), ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type, severity, data });
     return { topic: topics.event('system'), payload };
   }
 

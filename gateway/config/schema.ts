@@ -198,9 +198,13 @@ export const configSchema = z
         maxRows: z.number().int().min(100).default(500_000),
         /** Most payload bytes kept while the uplink is down. */
         maxBytes: z.number().int().min(65_536).default(512 * 1024 * 1024),
+        /** Below this much free space on the data directory's disk the outbox evicts instead of growing. */
+        minFreeBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+        /** Space kept preallocated in the data directory for critical events and deletes on a full disk. */
+        reserveBytes: z.number().int().min(0).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
       })
       .strict()
-      .default({ maxRows: 500_000, maxBytes: 512 * 1024 * 1024 }),
+      .default({ maxRows: 500_000, maxBytes: 512 * 1024 * 1024, minFreeBytes: 64 * 1024 * 1024, reserveBytes: 8 * 1024 * 1024 }),
     commands: z
       .object({
         /** Operators' public keys and what each may do. */

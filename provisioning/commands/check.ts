@@ -6,6 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { connectAsync } from 'mqtt';
 import { connectHint } from '../../cloud-bridge/connect-hints.js';
+import { asCorruptDbMessage, inspectDb } from '../../cloud-bridge/db.js';
 import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
 import { loadPublicKey } from '../../gateway/commands/signing.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
@@ -35,6 +36,13 @@ function unreadable(config: Config): string[] {
   return problems;
 }
 
+/** Issue 8 D: a damaged database file, found read-only before the gateway would refuse to start on it. */
+function databaseProblems(config: Config): string[] {
+  const found = inspectDb(config.gateway.dataDir);
+  if (found.state !== 'corrupt') return [];
+  return [`gateway.dataDir: ${asCorruptDbMessage(config.gateway.dataDir, found.problem)}`];
+}
+
 function badOperatorKeys(config: Config): string[] {
   const problems: string[] = [];
   for (const op of config.commands.operators) {
@@ -48,7 +56,7 @@ function badOperatorKeys(config: Config): string[] {
 }
 
 /** Checks of what the config file names; each returns its problems (exit 2). Add new ones here. */
-const CONFIG_CHECKS: readonly ((config: Config) => string[])[] = [unreadable, badOperatorKeys];
+const CONFIG_CHECKS: readonly ((config: Config) => string[])[] = [unreadable, databaseProblems, badOperatorKeys];
 
 export async function checkConfig(file: string, o: { offline?: boolean } = {}, print: Print = (l) => process.stdout.write(`${l}\n`), box?: BoxEnv): Promise<number> {
   const config = loadConfigFile(file);

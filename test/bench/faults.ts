@@ -6,7 +6,7 @@ import { missing, settle, sleep, sleepUntil, withRun } from './harness.js';
 import { PARAMS, log } from './params.js';
 import { memory } from './proc-stats.js';
 import { now, waitUntil } from './subscriber.js';
-import type { TargetName } from './targets.js';
+import type { Target, TargetName } from './targets.js';
 
 export interface OutageRun {
   published: number;
@@ -96,6 +96,7 @@ export function drainRun(run: number): Promise<DrainRun> {
     const s = sub;
     await waitUntil(() => s.unique >= devices.ackedCount, Math.max(PARAMS.hardCapMs, 180_000), 'the backlog at the township');
     await settle(devices, sub, upAt);
+    await outboxEmptyAfterDrain(target, run);
     let maxCritical = -1;
     let minOther = Infinity;
     let criticals = 0;
@@ -126,4 +127,23 @@ export function drainRun(run: number): Promise<DrainRun> {
     log(`  drain #${run}: ${r.received}/${r.acked} at ${r.drainPerSec.toFixed(0)} ev/s (steady ${r.drainSteadyPerSec.toFixed(0)}, first after ${r.reconnectMs.toFixed(0)} ms), critical first: ${r.criticalFirst}, lost ${r.lost}, HWM ${r.hwmMiB.toFixed(1)} MiB`);
     return r;
   });
+}
+
+/**
+ * Invariant (issue 8 C): once the township has the whole backlog, the outbox is empty. Deletes are
+ * batched (100 ms), so this waits a little; rows left after that were stranded, and the run fails.
+ */
+async function outboxEmptyAfterDrain(target: Target, run: number): Promise<void> {
+  let left = target.outboxRows();
+  if (left === null) return;
+  const until = Date.now() + 10_000;
+  while (left !== null && left > 0 && Date.now() < until) {
+    await sleep(100);
+    left = target.outboxRows();
+  }
+  if (left) {
+    log(`  drain #${run}: OUTBOX NOT EMPTY after the drain: ${left} rows stranded`);
+    throw new Error(`drain #${run}: ${left} rows left in the outbox after the township had the whole backlog (stranded rows, issue 8 C)`);
+  }
+  log(`  drain #${run}: outbox empty after the drain`);
 }

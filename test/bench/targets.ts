@@ -3,6 +3,7 @@
  * bridges to the township. Plus the township Mosquitto itself. All on loopback.
  */
 import { chmodSync, rmSync } from 'node:fs';
+import { inspectDb } from '../../cloud-bridge/db.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { removeDir, trackDir, trackProcess, untrackProcess } from './cleanup.js';
@@ -29,6 +30,8 @@ export interface Target {
   stop(): Promise<void>;
   /** Everything the process logged, across restarts. */
   logs(): string;
+  /** Rows still in the village side's outbox (ours only; null where there is none). */
+  outboxRows(): number | null;
   dispose(): void;
 }
 
@@ -120,6 +123,11 @@ class OursTarget implements Target {
   logs(): string {
     return this.history + this.gw.output;
   }
+  outboxRows(): number | null {
+    const found = inspectDb(this.gw.dataDir);
+    if (found.state === 'corrupt') throw new Error(`bench: the gateway's database ${found.file} is unreadable: ${found.problem}`);
+    return found.state === 'ok' ? found.outboxRows : 0;
+  }
   dispose(): void {
     removeDir(this.gw.dataDir);
   }
@@ -148,6 +156,9 @@ class BridgeTarget implements Target {
   }
   logs(): string {
     return this.village.log;
+  }
+  outboxRows(): null {
+    return null;
   }
   dispose(): void {
     rmSync(this.village.dir, { recursive: true, force: true });
