@@ -92,6 +92,10 @@ export class Uplink {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const client = this.client;
     if (!client) return;
+    // A CONNACK still on its way must not start a session on a client being ended: mqtt.js would emit
+    // 'connect' with its stores already gone, and the birth publish throws (seen in tests that stop
+    // a gateway that was still connecting).
+    if (this.state !== 'connected') this.generation++;
     if (this.state === 'connected') {
       const until = Date.now() + graceMs;
       while (this.inflight.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));

@@ -59,8 +59,11 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** Keys whose values are secrets (or may hold one by mistake): their values are never printed. */
-const SECRET_KEYS = new Set(['passwordhash', 'password', 'secret', 'pin', 'card']);
+/**
+ * Keys whose values are secrets (or may hold one by mistake): their values are never printed. Not `pin`:
+ * that is a GPIO pin number here; credentials of the coming door work get keys of their own.
+ */
+const SECRET_KEYS = new Set(['passwordhash', 'password', 'secret', 'token', 'card', 'cardnumber', 'pincode']);
 
 /** What YAML made of a value, in an installer's words. */
 function kindOf(value: unknown): string {

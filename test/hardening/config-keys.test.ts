@@ -49,7 +49,7 @@ describe('operator keys are parsed at config time (finding 18)', () => {
 
 describe('config errors never echo secrets (finding 14c)', () => {
   it.each([
-    ['a plain password in passwordHash', { devices: [{ id: 'door-west', driver: 'mqtt', passwordHash: 'hunter2-Geheim', category: 'door' }] }, /devices\[0\]\.passwordHash is \(hidden\): a hash from `vgw passwd`/],
+    ['a plain password in passwordHash', { devices: [{ id: 'door-west', driver: 'mqtt', passwordHash: 'hunter2-Geheim', category: 'door' }] }, /devices\[0\] \(id "door-west"\)\.passwordHash is \(hidden\): a hash from `vgw passwd`/],
     ['a password key where none belongs', { uplink: { url: 'mqtts://township.example:8883', password: 'hunter2-Geheim' } }, /uplink: unknown key "password"/],
     ['a secret of the wrong type', { uplink: { url: 'mqtts://township.example:8883', passwordFile: 12345 }, devices: [{ id: 'door-west', driver: 'mqtt', passwordHash: HASH, pin: 'hunter2-Geheim' }] }, /unknown key "pin"/],
   ])('%s', (_what, over, expected) => {
@@ -66,7 +66,7 @@ describe('config errors never echo secrets (finding 14c)', () => {
 
   it('hides the value of every key named like a secret', () => {
     const message = errorOf(base({ devices: [{ id: 'door-west', driver: 'mqtt', passwordHash: ['hunter2-Geheim'], category: 'door' }] }));
-    expect(message).toMatch(/devices\[0\]\.passwordHash is \(hidden\)/);
+    expect(message).toMatch(/devices\[0\] \(id "door-west"\)\.passwordHash is \(hidden\)/);
     expect(message).not.toContain('hunter2');
   });
 });
