@@ -41,8 +41,12 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function show(value: unknown): string {
+/** Keys whose values are secrets or hashes of them: a config error names the key, never the value (issue 8). */
+const SECRET_KEYS: ReadonlySet<PropertyKey> = new Set(['passwordHash']);
+
+function show(value: unknown, key?: PropertyKey): string {
   if (value === undefined) return 'missing';
+  if (key !== undefined && SECRET_KEYS.has(key)) return '(value not shown: it is a secret)';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -54,7 +58,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   }
   const value = valueAt(raw, path);
   const fix = issue.code === 'invalid_value' ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : issue.message;
-  return `${keyPath(path)} is ${show(value)}: ${value === undefined && issue.code === 'invalid_type' ? `required (${issue.expected})` : fix}`;
+  return `${keyPath(path)} is ${show(value, path.at(-1))}: ${value === undefined && issue.code === 'invalid_type' ? `required (${issue.expected})` : fix}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -41,7 +41,7 @@ describe('config validation', () => {
     ['unknown key (typo)', (c: Record<string, unknown>) => ((c.uplink as Record<string, unknown>).keepalive = 30), /uplink: unknown key "keepalive"/],
     ['wrong type', (c: Record<string, unknown>) => (c.localBroker = { port: '1883' }), /localBroker\.port is "1883"/],
     ['out of range', (c: Record<string, unknown>) => (c.localBroker = { port: 70000 }), /localBroker\.port is 70000/],
-    ['plain password instead of hash', (c: Record<string, unknown>) => (((c.devices as Record<string, unknown>[])[0]!).passwordHash = 'hunter2'), /devices\[0\]\.passwordHash is "hunter2": a hash from `vgw passwd`/],
+    ['plain password instead of hash', (c: Record<string, unknown>) => (((c.devices as Record<string, unknown>[])[0]!).passwordHash = 'hunter2'), /devices\[0\]\.passwordHash is \(value not shown: it is a secret\): a hash from `vgw passwd`/],
     ['bad enum', (c: Record<string, unknown>) => (((c.devices as Record<string, unknown>[])[0]!).category = 'alarms'), /devices\[0\]\.category is "alarms": use one of "alarm"/],
     ['duplicate device id', (c: Record<string, unknown>) => (c.devices as unknown[]).push({ ...(c.devices as object[])[0] }), /devices\[1\]\.id .*used twice/],
     ['bad severity', (c: Record<string, unknown>) => (c.severity = { types: { 'panic.pressed': 'urgent' } }), /severity\.types\.panic\.pressed is "urgent": use one of "critical"/],
