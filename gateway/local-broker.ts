@@ -140,9 +140,11 @@ export class LocalBroker implements LocalBus {
     const { server, aedes } = this;
     this.server = null;
     this.aedes = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     this.refusalLog.flush();
+    // net.Server's close callback waits for every connection to end: close aedes' clients first.
+    const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await serverClosed;
   }
 
   /** Hands a connection to aedes behind the packet guard. */

@@ -114,12 +114,12 @@ export class GuardedSocket extends Duplex {
 
   private onData(chunk: Buffer): void {
     if (this.destroyed) return;
+    const refusal = this.scanner.scan(chunk, this.isLoggedIn ? this.limits.afterLogin : this.limits.beforeLogin);
+    if (refusal) return this.refuse(refusal);
     if (!this.isLoggedIn) {
       this.readBeforeLogin += chunk.length;
       if (this.readBeforeLogin > this.limits.beforeLoginTotal) return this.refuse({ reason: 'pre-login-bytes', packetType: 0, bytes: this.readBeforeLogin });
     }
-    const refusal = this.scanner.scan(chunk, this.isLoggedIn ? this.limits.afterLogin : this.limits.beforeLogin);
-    if (refusal) return this.refuse(refusal);
     if (!this.push(chunk)) this.socket.pause(); // aedes reads when it is ready; _read resumes
   }
 
