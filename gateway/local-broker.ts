@@ -44,8 +44,13 @@ const MAX_CONNECT_BYTES = 4096;
  */
 const packetCap = (maxPayloadBytes: number): number => 2 * maxPayloadBytes + 1024;
 
-/** Topics a device may retain (one message each, within the payload cap): its state and its status. */
+/**
+ * Topics a device may retain (one message each, within the payload cap): its state and its status, so
+ * aedes holds at most two retained messages per device (issue 8, finding 2).
+ */
 const RETAINABLE = new Set(['state', 'status']);
+/** Topics whose messages the device's driver stores (`dev/{id}/event`, `state`, `status`). */
+const STORED_KINDS = new Set(['event', 'state', 'status']);
 
 /** Why the broker refused a connection or a login, as reported in `system.auth.failed`. */
 type LoginRefusal = 'unknown-device' | 'bad-password' | 'anonymous' | 'throttled' | 'client-id';
@@ -226,12 +231,16 @@ export class LocalBroker implements LocalBus {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const tooLarge = payload.length > this.deps.config.maxPayloadBytes;
     if (tooLarge) this.deps.reports.reject('system.payload.rejected', 'minor', device, { device, reason: 'too-large', bytes: payload.length });
-    // aedes keeps a retained message once this hook says yes, whatever we did with it (issue 8, finding 2:
-    // 150 × 5 MB retained copies): refuse with an error what may not be retained, so it is never stored.
-    if (packet.retain && (tooLarge || !RETAINABLE.has(topicKind))) {
-      if (!tooLarge) this.deps.reports.reject('system.payload.rejected', 'minor', device, { device, reason: 'unknown-topic', bytes: payload.length });
-      this.deps.log.warn({ device, topic: packet.topic, bytes: payload.length }, 'retained publish refused; connection closed');
-      return done(new Error('retained publish refused'));
+    if (packet.retain) {
+      // aedes keeps a retained message once this hook says yes, whatever we did with it (issue 8,
+      // finding 2: 150 × 5 MB retained copies): refuse with an error what may not be kept, so it never is.
+      if (tooLarge || !STORED_KINDS.has(topicKind)) {
+        if (!tooLarge) this.deps.reports.reject('system.payload.rejected', 'minor', device, { device, reason: 'unknown-topic', bytes: payload.length });
+        this.refusalLog.note('retained publish refused; connection closed', tooLarge ? 'too-large' : 'unknown-topic', { device, topic: packet.topic.slice(0, 200), bytes: payload.length });
+        return done(new Error('retained publish refused'));
+      }
+      // A retained event is stored as an event like any other; the broker keeps no copy of it.
+      if (!RETAINABLE.has(topicKind)) packet.retain = false;
     }
     if (tooLarge) return done(null);
     // No driver mounted (stopping, or its start failed): refuse rather than acknowledge what nobody stores.
