@@ -125,7 +125,11 @@ export class LocalBroker implements LocalBus {
     const broker = await Aedes.createBroker(options);
     broker.on('clientReady', (client) => this.connected(client));
     broker.on('clientDisconnect', (client) => this.disconnected(client));
-    broker.on('clientError', (client, err) => this.deps.log.info({ device: deviceOf(client), err: err.message }, 'device connection error'));
+    broker.on('clientError', (client, err) => {
+      // Refused logins are already counted and logged, aggregated; one line per attempt would let a flood write the log.
+      if ((err as Partial<AuthError>).returnCode !== undefined) return;
+      this.deps.log.info({ device: deviceOf(client), err: err.message }, 'device connection error');
+    });
     this.aedes = broker;
     const { tls, host, port } = this.deps.config;
     const accept = (socket: Socket): void => this.accept(broker, socket);
