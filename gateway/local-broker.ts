@@ -187,8 +187,9 @@ export class LocalBroker implements LocalBus {
     const device = username ? this.devices.get(username) : undefined;
     const fail = (reason: LoginRefusal, code: number): never => {
       this.count(reason);
-      // Subject: the real device, or a fixed name (never the presented username, which anyone can choose).
-      this.deps.reports.reject('system.auth.failed', 'minor', device?.id ?? 'local-broker', { username: name, reason });
+      // Subject and data name the real device or nothing: a presented username is anyone's choice, and
+      // would split the reports' rate limiting into one report per name. The log keeps a sample.
+      this.deps.reports.reject('system.auth.failed', 'minor', device?.id ?? 'local-broker', { username: device?.id ?? '', reason });
       this.refusalLog.note('device login refused', reason, { username: name, clientId: client.id.slice(0, 80), address });
       throw authError(`login refused: ${reason}`, code);
     };

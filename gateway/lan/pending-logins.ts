@@ -44,6 +44,7 @@ export class PendingLogins {
   admit(raw: Socket): void {
     const address = raw.remoteAddress ?? 'unknown';
     const key = endpoint(raw);
+    this.release(key); // a stale entry of an earlier connection from the same address and port
     const fromAddress = this.perAddress.get(address) ?? 0;
     const refused: PendingRefusal | null = this.entries.size >= this.limits.total ? 'too-many-pending' : fromAddress >= this.limits.perAddress ? 'too-many-pending-address' : null;
     if (refused) {

@@ -204,3 +204,50 @@ describe('client ids belong to their device', () => {
     for (const id of [`${DOOR.id}x`, 'mqttjs_1234', `x-${DOOR.id}`]) await expect(login(DOOR.id, DOOR.password, id)).rejects.toThrow(/Identifier rejected/i);
   });
 });
+
+describe('connections not logged in are capped and timed out', () => {
+  const township = new EmbeddedBroker();
+  let fx: Fixture;
+
+  beforeAll(async () => {
+    await township.start();
+    const localBroker = { host: '127.0.0.1', port: 0, loginTimeoutMs: 1000, maxPendingLogins: 6, maxPendingLoginsPerAddress: 4 };
+    fx = await startFixture({ uplinkUrl: township.url, uplink: { protocolVersion: 4 }, devices: [PANIC, DOOR], override: { localBroker } });
+  });
+  afterAll(async () => {
+    await fx?.gateway.stop();
+    await township.stop();
+  });
+
+  const closedWithin = (sock: Socket, ms: number): Promise<number> =>
+    new Promise((resolve) => {
+      const t0 = Date.now();
+      sock.on('error', () => undefined);
+      sock.resume();
+      const timer = setTimeout(() => resolve(Infinity), ms);
+      sock.once('close', () => {
+        clearTimeout(timer);
+        resolve(Date.now() - t0);
+      });
+    });
+
+  it('refuses idle connections over the per-address and total caps at once, closes the rest at the login timeout, and a device still logs in', async () => {
+    const refusals = fx.gateway.parts.broker.refusals;
+    // Silent sockets (never a CONNECT: a slow-loris): 4 from 127.0.0.2 fill that address's share ...
+    const fromTwo = await Promise.all(Array.from({ length: 5 }, () => connectRaw(fx.gateway.localPort, '127.0.0.2')));
+    const twoClosed = fromTwo.map((s) => closedWithin(s, 5000));
+    // ... and 2 from 127.0.0.3 fill the total of 6.
+    const fromThree = await Promise.all(Array.from({ length: 3 }, () => connectRaw(fx.gateway.localPort, '127.0.0.3')));
+    const threeClosed = fromThree.map((s) => closedWithin(s, 5000));
+    const times = [...(await Promise.all(twoClosed)), ...(await Promise.all(threeClosed))];
+    console.log(`pending logins: closed after ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+    const atOnce = times.filter((t) => t < 500).length;
+    const atTimeout = times.filter((t) => t >= 800 && t < 4000).length;
+    expect([atOnce, atTimeout]).toEqual([2, 6]);
+    expect(refusals.get('too-many-pending-address')).toBe(1);
+    expect(refusals.get('too-many-pending')).toBe(1);
+    expect(refusals.get('login-timeout')).toBe(6);
+    const c = await deviceClient(fx.gateway.localPort, DOOR.id, DOOR.password);
+    await c.endAsync();
+  });
+});
