@@ -5,8 +5,10 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../gateway/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { deviceClient } from '../support/devices.js';
+import { startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { TownshipProbe } from '../support/township.js';
 
@@ -102,5 +104,51 @@ describe('one device flooding the LAN broker (gateway child process)', () => {
     expect(probe.invalid).toEqual([]);
     await Promise.all([q1, good].map((c) => c!.endAsync()));
     q0!.end(true);
+  });
+});
+
+describe('publish rates by device, category and config', () => {
+  const township = new EmbeddedBroker();
+  let fx: Fixture;
+  const devices = [
+    { id: 'door-slow', password: 'slow-secret-1', category: 'door', rate: { perSec: 1, burst: 5 } },
+    { id: 'door-plain', password: 'plain-secret-1', category: 'door' },
+    { id: 'panic-gate', password: 'panic-secret-1', category: 'alarm' },
+  ];
+
+  beforeAll(async () => {
+    await township.start();
+    const configured = await Promise.all(devices.map(async ({ password, ...d }) => ({ ...d, driver: 'mqtt', passwordHash: await hashPassword(password) })));
+    const localBroker = { host: '127.0.0.1', port: 0, rateHoldMs: 0, deviceRate: { perSec: 1, burst: 15 }, alarmRate: { perSec: 1, burst: 40 } };
+    fx = await startFixture({ uplinkUrl: township.url, uplink: { protocolVersion: 4 }, devices, override: { localBroker, devices: configured } });
+  });
+  afterAll(async () => {
+    await fx?.gateway.stop();
+    await township.stop();
+  });
+
+  /** Publishes QoS 1 one after another until the gateway closes the connection; the count acknowledged. */
+  const acceptedBeforeClose = async (id: string, password: string, max: number): Promise<number> => {
+    const c = await deviceClient(fx.gateway.localPort, id, password);
+    let n = 0;
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    for (; n < max; n++) {
+      const ok = await Promise.race([c.publishAsync(`dev/${id}/event`, JSON.stringify({ type: 'door.opened', n }), { qos: 1 }).then(() => true, () => false), closed.then(() => false)]);
+      if (!ok) break;
+    }
+    c.end(true);
+    return n;
+  };
+
+  it("applies a device's own rate, else its category's (alarm higher), and closes the connection beyond it with no hold", async () => {
+    const [slow, plain, panic] = [await acceptedBeforeClose('door-slow', 'slow-secret-1', 100), await acceptedBeforeClose('door-plain', 'plain-secret-1', 100), await acceptedBeforeClose('panic-gate', 'panic-secret-1', 100)];
+    // Bursts of 5, 15 and 40, plus what refilled at 1/s while they ran.
+    expect(slow).toBeGreaterThanOrEqual(5);
+    expect(slow).toBeLessThan(9);
+    expect(plain).toBeGreaterThanOrEqual(15);
+    expect(plain).toBeLessThan(20);
+    expect(panic).toBeGreaterThanOrEqual(40);
+    expect(panic).toBeLessThan(46);
+    expect(fx.gateway.parts.reports.counts.get('door-slow')).toBeGreaterThanOrEqual(1);
   });
 });
