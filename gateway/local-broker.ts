@@ -52,6 +52,9 @@ const RETAINABLE = new Set(['state', 'status']);
 /** Topics whose messages the device's driver stores (`dev/{id}/event`, `state`, `status`). */
 const STORED_KINDS = new Set(['event', 'state', 'status']);
 
+/** What a refused subscription is turned into (see authorizeSubscribe): no publish ever matches it. */
+const REFUSED_FILTER = '$vgw/refused';
+
 /** Why the broker refused a connection or a login, as reported in `system.auth.failed`. */
 type LoginRefusal = 'unknown-device' | 'bad-password' | 'anonymous' | 'throttled' | 'client-id';
 
@@ -265,9 +268,19 @@ export class LocalBroker implements LocalBus {
     const device = deviceOf(client);
     const parts = sub.topic.split('/');
     const own = device !== undefined && parts[0] === 'dev' && parts[1] === device && parts.length >= 3;
-    if (own) return sub;
+    // A persistent session (clean=false) gets only its commands: aedes queues every matching publish for
+    // it while it is offline, in memory and without bound (aedes #1087); `dev/{id}/#` would queue all of
+    // the device's own events.
+    const queued = own && !client.clean && sub.topic !== localTopic(device, 'cmd');
+    if (own && !queued) return sub;
+    if (sub.topic === REFUSED_FILTER) return null; // a filter refused before, restored with its session
     this.deps.reports.reject('system.acl.denied', 'major', device ?? '(unknown)', { device: device ?? '', topic: sub.topic.slice(0, 200), action: 'subscribe' });
-    this.deps.log.warn({ device, topic: sub.topic }, 'subscription outside the device namespace refused');
+    this.deps.log.warn({ device, topic: sub.topic, clean: client.clean }, queued ? 'persistent-session subscription refused: only dev/{id}/cmd is kept while offline' : 'subscription outside the device namespace refused');
+    // aedes stores the SUBSCRIBE's whole filter list for a persistent session once any filter in it is
+    // granted, refused ones included: `#` next to `dev/{id}/cmd` then queued every device's events for
+    // it while offline. `sub` is that list's entry, so point it at a filter nothing publishes to; on
+    // restore it is authorised again, and refused.
+    sub.topic = REFUSED_FILTER;
     return null; // SUBACK 0x80 [MQTT-3.9.3]
   }
 
