@@ -38,8 +38,8 @@ export function parseHash(stored: string): ScryptHash | null {
 /** Why a hash's cost is refused (it names only the cost parameters, never the salt or hash), or null. */
 export function costProblem(h: Pick<ScryptHash, 'n' | 'r' | 'p'>): string | null {
   const { minLogN, maxLogN, maxR, maxP } = SCRYPT_LIMITS;
-  const powerOfTwo = (h.n & (h.n - 1)) === 0;
-  if (!powerOfTwo || h.n < 2 ** minLogN || h.n > 2 ** maxLogN) return `scrypt N=${h.n} must be a power of two from 2^${minLogN} to 2^${maxLogN}`;
+  if (h.n > 2 ** 40 || (h.n & (h.n - 1)) !== 0) return `scrypt N=${h.n} is not a power of two`;
+  if (h.n < 2 ** minLogN || h.n > 2 ** maxLogN) return `scrypt N=2^${Math.log2(h.n)} is outside 2^${minLogN} to 2^${maxLogN} (each login would need ${(128 * h.n * h.r) / 2 ** 20} MiB)`;
   if (h.r > maxR) return `scrypt r=${h.r} must be at most ${maxR}`;
   if (h.p > maxP) return `scrypt p=${h.p} must be at most ${maxP}`;
   return null;
