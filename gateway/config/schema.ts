@@ -10,6 +10,7 @@ import { reactionsSchema } from '../reactions/config.js';
 import { alarmInputFields, withInputDefaults } from '../../device-drivers/alarm-input/config.js';
 import { relayFields, withRelayDefaults } from '../../device-drivers/relay/config.js';
 import { timerMs } from '../timers.js';
+import { costProblem, parseHash } from '../passwords.js';
 
 const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -35,6 +36,27 @@ const severityMap = z
     types: z.record(z.string().regex(EVENT_TYPE, 'an event type like "panic.pressed"'), severitySchema).default({}),
   })
   .strict();
+
+/** Publishes a LAN device may make: a sustained rate and a burst above it (issue 8). */
+const rateSchema = z
+  .object({
+    /** Sustained publishes per second (events, state and status together). */
+    perSec: z.number().min(0.1).max(100_000),
+    /** Publishes allowed at once above the sustained rate (a reconnect's replay, a burst of events). */
+    burst: z.number().int().min(1).max(1_000_000),
+  })
+  .strict();
+
+/** A scrypt hash whose cost a Pi can afford (N = 2^20 let eight logins take 2 GiB, issue 8); never echoes it. */
+const passwordHashSchema = z
+  .string()
+  .regex(PASSWORD_HASH, 'a hash from `vgw passwd` (scrypt$...), never a plain password')
+  .superRefine((value, ctx) => {
+    if (!PASSWORD_HASH.test(value)) return; // the regex has said what is wrong
+    const h = parseHash(value);
+    const problem = h ? costProblem(h) : 'it does not parse as scrypt$N$r$p$salt$hash';
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; re-run \`vgw passwd\` for this device and paste the new hash` });
+  });
 
 const tlsFiles = z
   .object({
@@ -68,7 +90,9 @@ export const mqttDeviceSchema = z
     /** Which driver mounts it. */
     driver: z.literal('mqtt'),
     /** Salted hash of the device's MQTT password, from `vgw passwd`. Never the password itself. */
-    passwordHash: z.string().regex(PASSWORD_HASH, 'a hash from `vgw passwd` (scrypt$...), never a plain password'),
+    passwordHash: passwordHashSchema,
+    /** This device's own publish rate, instead of `localBroker.deviceRate` / `alarmRate`. */
+    rate: rateSchema.optional(),
     /** Event type used when the device's payload has no `type`. */
     defaultType: z.string().regex(EVENT_TYPE).default('device.event'),
     /** The only event types this device may send (e.g. a door reader: `[door.opened, door.closed]`); others are rejected and reported. Unset: any but `system.*`. */
@@ -165,9 +189,31 @@ export const configSchema = z
         maxPayloadBytes: z.number().int().min(64).max(1_048_576).default(16_384),
         /** Serve MQTT over TLS with this certificate and key. */
         tls: tlsFiles.optional(),
+        /** Time from connect to a successful login (TLS handshake, CONNECT, password check) before the connection is closed. */
+        loginTimeoutMs: z.number().int().min(1000).max(120_000).default(10_000),
+        /** Connections not yet logged in, in total; more are closed at once (a village has tens of devices). */
+        maxPendingLogins: z.number().int().min(1).max(10_000).default(64),
+        /** Connections not yet logged in from one address. */
+        maxPendingLoginsPerAddress: z.number().int().min(1).max(10_000).default(8),
+        /** Publish rate of each device; over it a publish waits up to `rateHoldMs`, beyond that the connection is closed. */
+        deviceRate: rateSchema.default({ perSec: 100, burst: 500 }),
+        /** Publish rate of devices of category `alarm`: ten times higher by default, not unlimited (see gateway/local-broker.ts). */
+        alarmRate: rateSchema.default({ perSec: 1000, burst: 5000 }),
+        /** Longest a publish over its device's rate is held (no PUBACK yet, nothing read from that device) before it is refused. */
+        rateHoldMs: z.number().int().min(0).max(60_000).default(1000),
       })
       .strict()
-      .default({ host: '0.0.0.0', port: 1883, maxPayloadBytes: 16_384 }),
+      .default({
+        host: '0.0.0.0',
+        port: 1883,
+        maxPayloadBytes: 16_384,
+        loginTimeoutMs: 10_000,
+        maxPendingLogins: 64,
+        maxPendingLoginsPerAddress: 8,
+        deviceRate: { perSec: 100, burst: 500 },
+        alarmRate: { perSec: 1000, burst: 5000 },
+        rateHoldMs: 1000,
+      }),
     uplink: z
       .object({
         /** Township broker URL: `mqtts://host:8883` (or `mqtt://` on a trusted network only). */

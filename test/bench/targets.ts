@@ -82,6 +82,9 @@ class OursTarget implements Target {
       uplinkUrl: townshipUrl,
       gatewayId: '370283104-bench-01',
       devices: devices.map((d) => ({ id: d.id, password: d.password, category: 'door' })),
+      // The benchmark drives each device at full speed to measure the gateway, not the per-device rate
+      // policy (100/s by default, issue 8): lift it here as an installer would for one busy device.
+      override: { localBroker: { host: '127.0.0.1', port: 0, deviceRate: { perSec: 100_000, burst: 1_000_000 } } },
     });
     return new OursTarget(gw, devices);
   }
