@@ -136,7 +136,7 @@ describe('password hashes and the scrypt queue', () => {
       message = (err as Error).message;
     }
     expect(message).toMatch(expected);
-    expect(message).toMatch(/devices\[0\]\.passwordHash/);
+    expect(message).toMatch(/devices\[0\] \(id "[^"]+"\)\.passwordHash/);
     expect(message).toMatch(/re-run `vgw passwd`/);
     expect(message).not.toContain('c2FsdHNhbHRz');
     expect(message).not.toContain('aGFzaGhhc2g');

@@ -94,8 +94,10 @@ describe('a flood of rejections during an outage', () => {
           await Promise.all(Array.from({ length: 20 }, (_, j) => deviceClient(fx.gateway.localPort, `intruder-${batch + j}`, 'guess').then((c) => c.end(true), () => undefined)));
         }
       };
-      await badLogins(0, 100);
+      // The door logs in first: the intruders share its address (loopback), and after their failures the
+      // LAN broker's throttle would refuse a new login from it (issue 8, #5) — not what this test is about.
       const door = await deviceClient(fx.gateway.localPort, 'door-west', 'door-secret-22');
+      await badLogins(0, 100);
       expect(await publishBurst(door, 'door-west', 25, (i) => ({ type: 'door.opened', n: i }), 5)).toHaveLength(25);
       await badLogins(100, 200);
       expect(await publishBurst(door, 'door-west', 25, (i) => ({ type: 'door.opened', n: 25 + i }), 5)).toHaveLength(25);
