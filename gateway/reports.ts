@@ -85,7 +85,8 @@ export class RejectionReports {
     agg.first ??= data;
     const sample = Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'reason' && k !== 'code'));
     const sampleKey = JSON.stringify(sample);
-    if (agg.samples.length < SAMPLES_PER_REPORT && !agg.sampleKeys.has(sampleKey)) {
+    // A rejection with nothing beside its reason (e.g. system.lan.refused) has nothing to sample.
+    if (sampleKey !== '{}' && agg.samples.length < SAMPLES_PER_REPORT && !agg.sampleKeys.has(sampleKey)) {
       agg.samples.push(sample);
       agg.sampleKeys.add(sampleKey);
     }
@@ -149,7 +150,7 @@ export class RejectionReports {
   }
 
   private send(agg: Aggregate): void {
-    const data = { ...agg.first, count: agg.pending, ...(agg.pending > 1 ? { samples: agg.samples } : {}) };
+    const data = { ...agg.first, count: agg.pending, ...(agg.pending > 1 && agg.samples.length > 0 ? { samples: agg.samples } : {}) };
     agg.pending = 0;
     agg.first = null;
     agg.samples = [];

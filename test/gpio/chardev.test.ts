@@ -50,11 +50,14 @@ describe('chardev backend (gpiod tools as child processes)', () => {
     const [first] = tools.calls('gpiomon').filter((c) => c.args[0] !== '--version');
     process.kill(first!.pid, 'SIGKILL');
     tools.setInput('gpiochip0', 22, 1); // pressed while nobody watched
-    await eventually(() => expect(changes).toEqual([1]));
+    // A restart spawns gpioget, then gpiomon (each a node stand-in here), which takes seconds on a loaded
+    // 2-core machine: the deadline is generous, the condition is what counts (seen failing at 5 s).
+    const RESTART_MS = 20_000;
+    await eventually(() => expect(changes).toEqual([1]), RESTART_MS);
     expect(faults).toEqual([expect.stringMatching(/^gpiomon exited \(SIGKILL\)/)]);
-    await eventually(() => expect(tools.held('gpiochip0', 22)).toBe(true));
+    await eventually(() => expect(tools.held('gpiochip0', 22)).toBe(true), RESTART_MS);
     tools.setInput('gpiochip0', 22, 0);
-    await eventually(() => expect(changes).toEqual([1, 0]));
+    await eventually(() => expect(changes).toEqual([1, 0]), RESTART_MS);
     expect(tools.calls('gpiomon').filter((c) => c.args[0] !== '--version')).toHaveLength(2);
     await input.close();
   });

@@ -37,6 +37,15 @@ describe('RejectionReports', () => {
     expect(reports.total).toBe(53);
     expect([...reports.counts]).toEqual([['dev-a', 52], ['dev-b', 1]]);
   });
+
+  it('gives a rejection with nothing but its reason no samples (system.lan.refused: the contract has none)', () => {
+    const sent: Record<string, unknown>[] = [];
+    const pipeline = { system: async (_t: string, _s: string, data: Record<string, unknown>) => void sent.push(data) } as unknown as Pipeline;
+    const reports = new RejectionReports(pipeline, pino({ level: 'silent' }), { intervalMs: 60_000 });
+    for (let i = 0; i < 3; i++) reports.reject('system.lan.refused', 'major', 'local-broker', { reason: 'login-timeout' });
+    reports.flush();
+    expect(sent).toEqual([{ reason: 'login-timeout', count: 1 }, { reason: 'login-timeout', count: 2 }]);
+  });
 });
 
 describe('isoLocal', () => {
