@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { GatewayError } from '../gateway/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { SEQ_LEASE_FILE } from './seq-lease.js';
+import { prepareFileSpace } from './vacuum.js';
 
 export type Db = Database.Database;
 
@@ -22,6 +23,8 @@ export function openDb(dataDir: string): Db {
     throw new GatewayError('VGW_DB_OPEN', `cannot open the database in gateway.dataDir "${dataDir}": ${(err as Error).message}; check that the directory exists, is writable by this user and the disk is not full`, false, { cause: err });
   }
   try {
+    // Before journal_mode and the migrations: auto_vacuum only takes on a database without tables.
+    prepareFileSpace(db);
     db.pragma('journal_mode = WAL');
     // better-sqlite3 builds SQLite with WAL defaulting to synchronous=NORMAL, where the last commits can
     // vanish on power loss. FULL fsyncs the WAL on every commit, which the durability rule needs.

@@ -13,6 +13,7 @@ import type { DiskSpace } from './disk-space.js';
 import { essential, FullDisk } from './full-disk.js';
 import { type EvictionSummary, summariseEviction } from './eviction.js';
 import { LEASE, type SeqLease } from './seq-lease.js';
+import { reclaimFreePages } from './vacuum.js';
 
 /** `report` is an eviction report: an event that is itself never evicted. */
 export type OutboxKind = 'event' | 'report' | 'state' | 'reply';
@@ -363,6 +364,8 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     if (err && isDiskFull(err) && this.options.disk?.release('delete failed')) err = this.deleteAcked(ids);
     if (!err) {
       this.ackRetryWarned = false;
+      // Issue 13 item 5: a drained backlog gives its pages back to the SD card.
+      if (this.rowCount === 0) reclaimFreePages(this.db, this.log);
       return;
     }
     if (isDiskFull(err)) this.markDiskFull('delete failed', err);

@@ -7,6 +7,7 @@ import { AlsaAudio } from '../device-drivers/loudspeaker/alsa-audio.js';
 import { EspeakSpeech } from '../device-drivers/loudspeaker/espeak.js';
 import { loadConfigFile } from './config/load.js';
 import { createGateway } from './create-gateway.js';
+import { startSystemdNotifier, type SystemdNotifier } from './ops/systemd-notify.js';
 
 /** Longest a stop may take before the process exits anyway (systemd's default stop timeout is 90 s). */
 const STOP_LIMIT_MS = 15_000;
@@ -16,9 +17,11 @@ export async function runDaemon(configFile: string, log: Logger): Promise<void> 
   const speech = new EspeakSpeech({ voice: config.broadcast.voice, log: log.child({ component: 'speech' }) });
   const gateway = createGateway({ config, log, hardware: { audio: new AlsaAudio(), speech, gpio: systemGpio({ log }) } });
   let stopping = false;
+  let notifier: SystemdNotifier | null = null;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    notifier?.stopping();
     const force = setTimeout(() => {
       log.error({ limitMs: STOP_LIMIT_MS }, 'stop took too long; exiting');
       process.exit(1);
@@ -35,4 +38,5 @@ export async function runDaemon(configFile: string, log: Logger): Promise<void> 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   await gateway.start();
+  notifier = startSystemdNotifier(log);
 }
