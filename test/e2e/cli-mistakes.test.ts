@@ -14,7 +14,7 @@ import { verifyPassword } from '../../gateway/passwords.js';
 import { buildConfig } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
-import { hasTool, requireTools } from '../support/tools.js';
+import { requireTools } from '../support/tools.js';
 import { ROOT, STACK_LINE, vgw, type CliResult } from '../support/vgw-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vgw-mistakes-'));
@@ -85,7 +85,7 @@ describe('passwd, keygen, say and run mistakes', () => {
   });
 });
 
-describe.runIf(hasTool('script'))('passwd on a terminal', () => {
+describe.runIf(requireTools('script'))('passwd on a terminal', () => {
   /** `vgw passwd` under `script`, so stdin is a TTY; each answer typed once its prompt shows. */
   function typed(answers: string[]): Promise<{ code: number | null; output: string }> {
     const cmd = `${process.execPath} --import tsx ${join(ROOT, 'provisioning/cli.ts')} passwd`;

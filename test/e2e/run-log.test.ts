@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { prettyLine } from '../../gateway/log.js';
 import { buildConfig } from '../support/gateway-fixture.js';
 import { freePort } from '../support/ports.js';
-import { hasTool } from '../support/tools.js';
+import { requireTools } from '../support/tools.js';
 import { ROOT } from '../support/vgw-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vgw-runlog-'));
@@ -32,7 +32,7 @@ function run(file: string, tty: boolean): Promise<string> {
 }
 
 describe('vgw run logs', () => {
-  it.runIf(hasTool('script'))('are readable lines on a terminal and JSON on a pipe', async () => {
+  it.runIf(requireTools('script'))('are readable lines on a terminal and JSON on a pipe', async () => {
     const [onTty, onPipe] = await Promise.all([configFile().then((f) => run(f, true)), configFile().then((f) => run(f, false))]);
     expect(onTty).toMatch(/^\S*\d\d:\d\d:\d\d\.\d{3}\S* \S*INFO \S* .*gateway started/m);
     expect(onTty).not.toMatch(/\{"level":/);
