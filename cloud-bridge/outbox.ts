@@ -6,8 +6,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Severity } from '../gateway/config/schema.js';
-import { GatewayError, isDiskFull } from '../gateway/errors.js';
+import type { Severity } from '../gateway/kernel/severity.js';
+import { GatewayError, isDiskFull } from '../gateway/kernel/errors.js';
 import type { Db, DbFiles } from './db.js';
 import type { DiskSpace } from './disk-space.js';
 import { essential, FullDisk } from './full-disk.js';

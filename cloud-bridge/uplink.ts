@@ -6,13 +6,13 @@
  */
 import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { isoLocal, type Clock } from '../gateway/clock.js';
-import type { Config } from '../gateway/config/schema.js';
+import { isoLocal, type Clock } from '../gateway/kernel/clock.js';
+import type { UplinkConfig } from './config.js';
 import { Backoff } from './backoff.js';
 import { uplinkErrorLogger } from './connect-hints.js';
 import { uplinkCredentials } from './uplink-credentials.js';
 import type { Outbox, OutboxRow } from './outbox.js';
-import type { TownshipTopics } from './topics.js';
+import type { TownshipTopics } from '../gateway/kernel/topics.js';
 
 export type UplinkState = 'connected' | 'connecting' | 'disconnected';
 
@@ -20,7 +20,7 @@ export type UplinkState = 'connected' | 'connecting' | 'disconnected';
 export type CommandHandler = (topic: string, payload: Buffer, properties: IPublishPacket['properties']) => Promise<void>;
 
 export interface UplinkDeps {
-  config: Config['uplink'];
+  config: UplinkConfig;
   gatewayId: string;
   version: string;
   bootId: string;

@@ -12,23 +12,30 @@ import { asCorruptDb, DB_FILE, DbFiles, openDb, type Db } from '../cloud-bridge/
 import { DiskSpace } from '../cloud-bridge/disk-space.js';
 import { Outbox } from '../cloud-bridge/outbox.js';
 import { SeqLease } from '../cloud-bridge/seq-lease.js';
-import { townshipTopics } from '../cloud-bridge/topics.js';
+import { townshipTopics } from './kernel/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
 import { unavailableGpio } from '../device-drivers/gpio/gpio.js';
-import { relayAmplifiers } from '../device-drivers/loudspeaker/amplifier.js';
-import { isSpeaker, type Speaker } from '../device-drivers/loudspeaker/speaker.js';
-import { createDriver, type HardwareSeams } from '../device-drivers/registry.js';
+import type { Speaker } from '../device-drivers/loudspeaker/speaker.js';
+import type { AnyDriverModule } from '../device-drivers/module.js';
+import { systemHttp } from '../device-drivers/net/http.js';
+import { systemUdp } from '../device-drivers/net/udp.js';
+import { defaultModules, moduleFor } from '../device-drivers/registry.js';
+import type { GatewaySeams } from '../device-drivers/seams.js';
+import { storeAttachment } from './attachments.js';
+import { registerDriverCommands } from './commands/driver-commands.js';
+import { deviceStorage } from './driver-storage.js';
 import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './kernel/clock.js';
 import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
 import { CommandRouter } from './commands/router.js';
 import { TimeFloor } from './commands/time-floor.js';
-import type { Config, Severity } from './config/schema.js';
+import type { Config } from './config/schema.js';
+import type { Severity } from './kernel/severity.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DeviceStates } from './device-states.js';
-import { GatewayError, isDiskFull } from './errors.js';
+import { GatewayError, isDiskFull } from './kernel/errors.js';
 import { warnIfExposed } from './file-modes.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
@@ -37,7 +44,7 @@ import { Pipeline } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
-import { delayMs } from './timers.js';
+import { delayMs } from './kernel/timers.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -46,10 +53,22 @@ export interface GatewayDeps {
   /** Where the system clock's sync state is looked up (tests: stand-in tools on PATH); unused with `clock`. */
   clockSync?: Partial<Omit<ClockSyncWatchOptions, 'markerFile' | 'log'>>;
   /** Hardware seams to use instead of the real ones (simulated GPIO, audio, ... in tests and the demo). */
-  hardware?: Partial<Omit<HardwareSeams, 'bus' | 'zones'>>;
+  hardware?: Partial<Omit<GatewaySeams, 'bus' | 'zones' | 'deviceActions'>>;
+  /** The driver kinds to mount devices with (default: the registry's); tests add their own kinds here. */
+  drivers?: readonly AnyDriverModule[];
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+/** Devices whose driver says it is not ok (style rule 3: a broken driver is reported, not fatal). */
+function degradedDevices(drivers: ReadonlyMap<string, Driver>): { device: string; status: 'degraded' | 'stopped'; detail?: string }[] {
+  const out: { device: string; status: 'degraded' | 'stopped'; detail?: string }[] = [];
+  for (const [device, driver] of drivers) {
+    const h = driver.health();
+    if (h.status !== 'ok') out.push({ device, status: h.status, ...(h.detail !== undefined ? { detail: h.detail } : {}) });
+  }
+  return out;
+}
 
 /** Less free space than this at start (and no room for half the reserve) is a full disk. */
 const FULL_BELOW_BYTES = 1024 * 1024;
@@ -60,7 +79,7 @@ function fullDiskError(err: unknown): boolean {
   return isDiskFull(err) || (typeof code === 'string' && (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')));
 }
 
-export function createGateway({ config, log, clock: given, clockSync, hardware = {} }: GatewayDeps) {
+export function createGateway({ config, log, clock: given, clockSync, hardware = {}, drivers: modules = defaultModules }: GatewayDeps) {
   // A given clock (tests, the demo) knows its own sync state; the system clock's is watched (issue 8, finding 20).
   const watch = given ? null : new ClockSyncWatch({ markerFile: config.gateway.clockSyncedFile, log: log.child({ component: 'clock' }), ...clockSync });
   const clock = given ?? systemClock(watch as ClockSyncWatch);
@@ -110,25 +129,54 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     const broker = new LocalBroker({ config: config.localBroker, devices: config.devices, reports, log: log.child({ component: 'local-broker' }) });
     const drivers = new Map<string, Driver>();
     const { arming, reactions } = buildLocalSafety({ config, db: database, pipeline, router, drivers, clock, log });
-    const amplifierPower = hardware.amplifierPower ?? relayAmplifiers((id) => drivers.get(id));
+    const seams: GatewaySeams = {
+      audio: undefined,
+      amplifierPower: undefined,
+      speech: undefined,
+      udp: systemUdp,
+      http: systemHttp,
+      ...hardware,
+      bus: broker,
+      gpio: hardware.gpio ?? unavailableGpio('no GPIO backend was given to this gateway (the daemon passes the system one)'),
+      zones: arming,
+      deviceActions: {
+        act: async (id, action) => {
+          const driver = drivers.get(id);
+          if (!driver?.handleAction) throw new Error(`device "${id}" is not mounted or takes no actions`);
+          await driver.handleAction(action);
+        },
+        stopped: (id) => drivers.get(id)?.health().status === 'stopped',
+      },
+    };
+    const speakers = new Map<string, Speaker>();
     for (const device of config.devices) {
+      const module = moduleFor(modules, device.driver);
+      if (!module) throw new GatewayError('VGW_CONFIG_INVALID', `devices: no driver "${device.driver}" is registered for "${device.id}"`, false);
       const dlog = log.child({ component: 'driver', device: device.id });
-      drivers.set(device.id, createDriver(device, {
+      const driver = module.create({
+        device,
         log: dlog,
         clock,
-        emit: async (e) => void (await reactions.observe({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data: e.data })),
+        emit: async (e) => {
+          const data = e.attachment ? { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } : e.data;
+          await reactions.observe({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data });
+        },
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),
-      }, { ...hardware, amplifierPower, bus: broker, gpio: hardware.gpio ?? unavailableGpio('no GPIO backend was given to this gateway (the daemon passes the system one)'), zones: arming }));
+        storage: deviceStorage(database, device.id),
+        seams: Object.fromEntries(module.seams.map((name) => [name, seams[name]])) as unknown as GatewaySeams,
+      });
+      drivers.set(device.id, driver);
+      // A kind that says it plays notices hands its drivers to the broadcast queue.
+      if (module.provides?.includes('speaker')) speakers.set(device.id, driver as Driver & Speaker);
     }
-    const speakers = new Map<string, Speaker>();
-    for (const [id, driver] of drivers) if (isSpeaker(driver)) speakers.set(id, driver);
+    registerDriverCommands(router, modules, config.devices, drivers);
     const broadcast = new BroadcastService({
       config,
       db: database,
       clock,
       log: log.child({ component: 'broadcast' }),
-      speech: hardware.speech,
+      speech: seams.speech,
       speakers,
       emit: (type, data) => pipeline.emit({ device: config.gateway.id, category: 'broadcast', type, data }),
       settle: (id, outcome) => router.settle(id, outcome),
@@ -211,7 +259,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         accepted: () => p.pipeline.acceptedTotal,
         rejected: () => p.reports.total,
         commands: p.router,
-        devices: { online: p.states.onlineCount, total: config.devices.length },
+        devices: { online: p.states.onlineCount, total: config.devices.length, degraded: degradedDevices(p.drivers) },
         drainRate: () => sampleDrainRate(p),
       });
     },

@@ -3,9 +3,9 @@
  * Only the newest mirror of a device waits in the outbox (older ones are replaced there).
  */
 import type { Outbox } from '../cloud-bridge/outbox.js';
-import type { TownshipTopics } from '../cloud-bridge/topics.js';
-import { isoLocal, type Clock } from './clock.js';
-import { PRIO_BY_SEVERITY } from './severity.js';
+import type { TownshipTopics } from './kernel/topics.js';
+import { isoLocal, type Clock } from './kernel/clock.js';
+import { PRIO_BY_SEVERITY } from './kernel/severity.js';
 
 interface DeviceState {
   online: boolean;

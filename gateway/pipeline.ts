@@ -6,11 +6,17 @@
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { Outbox } from '../cloud-bridge/outbox.js';
-import type { TownshipTopics } from '../cloud-bridge/topics.js';
-import type { Clock } from './clock.js';
-import { isoLocal } from './clock.js';
-import type { Category, Config, Severity } from './config/schema.js';
-import { PRIO_BY_SEVERITY, severityOf } from './severity.js';
+import type { TownshipTopics } from './kernel/topics.js';
+import type { Clock } from './kernel/clock.js';
+import { isoLocal } from './kernel/clock.js';
+import type { AcceptedEvent, Envelope } from './kernel/envelope.js';
+import type { Config } from './config/schema.js';
+import type { Category } from './kernel/categories.js';
+import type { Severity } from './kernel/severity.js';
+import { PRIO_BY_SEVERITY } from './kernel/severity.js';
+import { severityOf } from './severity.js';
+
+export type { AcceptedEvent, Envelope };
 
 export interface EventDraft {
   device: string;
@@ -19,22 +25,6 @@ export interface EventDraft {
   data: Record<string, unknown>;
   /** Overrides the configured type → severity map (system events choose their own). */
   severity?: Severity;
-}
-
-export interface AcceptedEvent {
-  id: string;
-  seq: number;
-}
-
-export interface Envelope extends AcceptedEvent {
-  ts: string;
-  clock: 'synced' | 'unsynced';
-  gateway: string;
-  device: string;
-  category: Category;
-  type: string;
-  severity: Severity;
-  data: Record<string, unknown>;
 }
 
 export interface PipelineDeps {

@@ -14,7 +14,7 @@
  *   share of the outbox and never push a genuine event out.
  */
 import type { Logger } from 'pino';
-import type { Severity } from './config/schema.js';
+import type { Severity } from './kernel/severity.js';
 import type { Pipeline } from './pipeline.js';
 
 /** Distinct samples (of the fields outside the key) kept per report. */

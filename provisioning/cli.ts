@@ -3,7 +3,7 @@
  * work lives in its own file under provisioning/commands/.
  */
 import { Command } from 'commander';
-import { GatewayError } from '../gateway/errors.js';
+import { GatewayError } from '../gateway/kernel/errors.js';
 import { createLogger } from '../gateway/log.js';
 import { runDaemon } from '../gateway/main.js';
 import { VERSION } from '../gateway/version.js';

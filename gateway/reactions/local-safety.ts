@@ -8,7 +8,7 @@ import type { Driver } from '../../device-drivers/driver.js';
 import { Arming } from '../arming/arming.js';
 import { registerZoneCommands } from '../arming/commands.js';
 import { ArmingStore } from '../arming/store.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { CommandRouter } from '../commands/router.js';
 import type { Config } from '../config/schema.js';
 import type { Pipeline } from '../pipeline.js';

@@ -6,8 +6,8 @@
  */
 import type { Logger } from 'pino';
 import type { DeviceAction } from '../../device-drivers/driver.js';
-import type { Clock } from '../clock.js';
-import type { Severity } from '../config/schema.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Severity } from '../kernel/severity.js';
 import type { AcceptedEvent, EventDraft } from '../pipeline.js';
 import type { ReactionConfig } from './config.js';
 

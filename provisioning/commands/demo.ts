@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { generateOperatorKey } from '../../gateway/commands/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway } from '../../gateway/create-gateway.js';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../demo/township-broker.js';
 import { connectSimDevice, publishEvent, publishState, type SimDevice } from '../demo/sim-devices.js';
 import { describeUplinkMessage } from '../demo/console-view.js';

@@ -4,7 +4,7 @@
  * than one is listed once.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CATEGORIES } from '../../gateway/config/schema.js';
+import { CATEGORIES } from '../../gateway/kernel/categories.js';
 import { ArchiveDb, type ArchivedEvent } from '../monitor/archive-db.js';
 import { parseWhen, type EventQuery } from '../monitor/archive-query.js';
 import { fit, sanitize } from '../monitor/text-cells.js';

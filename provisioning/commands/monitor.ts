@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pino } from 'pino';
-import { CATEGORIES } from '../../gateway/config/schema.js';
+import { CATEGORIES } from '../../gateway/kernel/categories.js';
 import { createLogger } from '../../gateway/log.js';
 import { commaList, type MonitorFilter } from '../monitor/filter.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';

@@ -4,7 +4,7 @@
  * `rejected invalid` for anything it does not accept.
  */
 import { InvalidArgumentError } from 'commander';
-import { isoLocal } from '../../gateway/clock.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
 import { numberIn } from './cli-numbers.js';
 
 /** A commander parser for a whole number in [min, max] (the one CLI number parser, cli-numbers.ts). */

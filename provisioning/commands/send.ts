@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { connectAsync } from 'mqtt';
 import { v7 as uuidv7 } from 'uuid';
 import { signCommand } from '../../gateway/commands/signing.js';
-import { CONTRACT_ROOT, townshipTopics } from '../../cloud-bridge/topics.js';
+import { CONTRACT_ROOT, townshipTopics } from '../../gateway/kernel/topics.js';
 import { sanitize } from '../monitor/text-cells.js';
 import { brokerAuth, type BrokerOptions } from './broker-options.js';
 import { CliError } from './cli-error.js';

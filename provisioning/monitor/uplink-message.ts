@@ -3,7 +3,7 @@
  * the console relies on (fields and their types), not the full JSON Schemas: a console must show what a
  * slightly-off gateway sends rather than hide it, and counts what it cannot read.
  */
-import { parseUplinkTopic } from '../../cloud-bridge/topics.js';
+import { parseUplinkTopic } from '../../gateway/kernel/topics.js';
 
 export const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../cloud-bridge/db.js';
 import { BroadcastStore } from '../../gateway/broadcast/store.js';
-import { isoLocal } from '../../gateway/clock.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { TownshipProbe } from '../support/township.js';
 import { Operator, broadcastEvents, fakeClock, outcome, replies, simulatedHardware, startVillage, type Village } from './support.js';

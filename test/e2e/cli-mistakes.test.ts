@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOperatorKey } from '../../gateway/commands/signing.js';
-import { verifyPassword } from '../../gateway/passwords.js';
+import { verifyPassword } from '../../device-drivers/mqtt/passwords.js';
 import { buildConfig } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';

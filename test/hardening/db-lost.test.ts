@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../gateway/kernel/errors.js';
 import { validateUplink } from '../support/contract.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';

@@ -5,7 +5,7 @@
  * forever), and the monitor trusts eviction reports only from the gateway itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { MonitorModel } from '../../provisioning/monitor/model.js';
 import { deviceClient } from '../support/devices.js';

@@ -8,7 +8,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../gateway/config/load.js';
-import { hashPassword, verifyPassword } from '../../gateway/passwords.js';
+import { hashPassword, verifyPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isoLocal } from '../../gateway/clock.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
 import { queryEvents } from '../../provisioning/commands/events.js';
 import { ArchiveDb } from '../../provisioning/monitor/archive-db.js';
 import { parseWhen } from '../../provisioning/monitor/archive-query.js';

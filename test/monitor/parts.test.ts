@@ -1,6 +1,6 @@
 /** The console's small parts: seq ranges, topic parsing and subscriptions, message reading, terminal cells. */
 import { describe, expect, it } from 'vitest';
-import { monitorFilters, parseUplinkTopic } from '../../cloud-bridge/topics.js';
+import { monitorFilters, parseUplinkTopic } from '../../gateway/kernel/topics.js';
 import { RecentIds } from '../../provisioning/monitor/recent-ids.js';
 import { SeqRanges } from '../../provisioning/monitor/seq-ranges.js';
 import { age, displayWidth, fit, sanitize } from '../../provisioning/monitor/text-cells.js';

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 
 export const TOWNSHIP = '370283104';
 
