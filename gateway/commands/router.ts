@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { Role } from '../kernel/roles.js';
 import type { RejectionReports } from '../reports.js';
 import { answerableResponseTopic } from './response-topic.js';
-import { loadPublicKey, verifyCommand } from './signing.js';
+import { loadPublicKey, verifyCommand } from '../kernel/signing.js';
 import type { TimeFloor } from './time-floor.js';
 
 export const REJECT_CODES = ['unsigned', 'bad-signature', 'unknown-key', 'forbidden', 'misdirected', 'expired', 'replayed', 'invalid'] as const;

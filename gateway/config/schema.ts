@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { zonesSchema } from '../arming/config.js';
-import { loadPublicKey } from '../commands/signing.js';
+import { loadPublicKey } from '../kernel/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
 import { outboxSchema, tlsFiles, uplinkSchema } from '../../cloud-bridge/config.js';

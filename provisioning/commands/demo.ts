@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
-import { generateOperatorKey } from '../../gateway/commands/signing.js';
+import { generateOperatorKey } from '../../gateway/kernel/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
@@ -19,7 +19,7 @@ import { describeUplinkMessage } from '../demo/console-view.js';
 import { DemoLifetime } from '../demo/demo-lifetime.js';
 import { panicScene } from '../demo/panic-scene.js';
 import { runBroadcastScene } from '../demo/broadcast-scene.js';
-import { sendCommand } from './send.js';
+import { sendCommand } from '../township/commands/send.js';
 
 const TOWNSHIP = '370283104';
 const GATEWAY = '370283104-demo-01';

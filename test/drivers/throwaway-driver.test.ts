@@ -11,7 +11,7 @@ import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultModules } from '../../device-drivers/registry.js';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
 import { LogSink, TOWNSHIP } from '../support/gateway-fixture.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOperatorKey } from '../../gateway/commands/signing.js';
+import { generateOperatorKey } from '../../gateway/kernel/signing.js';
 import { verifyPassword } from '../../device-drivers/mqtt/passwords.js';
 import { buildConfig } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';

@@ -7,7 +7,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { TOWNSHIP, startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe } from '../support/township.js';

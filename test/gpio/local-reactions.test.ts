@@ -6,7 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedGpio } from '../../device-drivers/gpio/simulated-backend.js';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { TOWNSHIP } from '../support/gateway-fixture.js';
 import { TownshipProbe } from '../support/township.js';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
-import { MonitorModel } from '../../provisioning/monitor/model.js';
+import { MonitorModel } from '../../provisioning/township/monitor/model.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { TownshipProbe } from '../support/township.js';

@@ -7,7 +7,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMonitor, type Monitor } from '../../provisioning/monitor/monitor.js';
+import { createMonitor, type Monitor } from '../../provisioning/township/monitor/monitor.js';
 import { deviceClient, publishBurst } from '../support/devices.js';
 import { startFixture, TOWNSHIP, type Fixture } from '../support/gateway-fixture.js';
 import { GatewayProcess } from '../support/gateway-process.js';

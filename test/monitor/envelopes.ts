@@ -4,7 +4,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { isoLocal } from '../../gateway/kernel/clock.js';
-import type { EventEnvelope, Severity, UplinkMessage } from '../../provisioning/monitor/uplink-message.js';
+import type { EventEnvelope, Severity, UplinkMessage } from '../../provisioning/township/monitor/uplink-message.js';
 
 export const TOWNSHIP = '370283104';
 
