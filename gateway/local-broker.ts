@@ -76,6 +76,8 @@ export class LocalBroker implements LocalBus {
   private readonly connections = new Map<string, number>();
   private readonly refusalLog: RefusalLog;
   private readonly pending: PendingLogins;
+  /** Every open TCP connection, logged in or not: `stop` ends those aedes does not know (issue 9). */
+  private readonly sockets = new Set<Socket>();
   private readonly throttle = new LoginThrottle();
   private readonly rates: DeviceRates;
   private readonly guardLimits: GuardLimits;
@@ -139,7 +141,11 @@ export class LocalBroker implements LocalBus {
     const accept = (socket: Socket): void => this.accept(broker, socket);
     const server = tls?.cert && tls.key ? createTlsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key), handshakeTimeout: this.deps.config.loginTimeoutMs }, accept) : createServer(accept);
     // First listener of the raw TCP connection (before TLS, before aedes): the pending-login caps.
-    server.prependListener('connection', (raw: Socket) => this.pending.admit(raw));
+    server.prependListener('connection', (raw: Socket) => {
+      this.sockets.add(raw);
+      raw.once('close', () => this.sockets.delete(raw));
+      this.pending.admit(raw);
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(new GatewayError('VGW_LOCAL_BROKER_LISTEN', `local broker cannot listen on ${host}:${port}: ${err.message}; pick a free port in localBroker.port or stop the other service`, false, { cause: err })));
@@ -157,6 +163,9 @@ export class LocalBroker implements LocalBus {
     // net.Server's close callback waits for every connection to end: close aedes' clients first.
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    // A connection that has not logged in (mid-handshake, a port scan) is no aedes client: without this
+    // the server's close waited for its login timeout, and the stop step timed out (issue 9, item 5).
+    for (const raw of this.sockets) raw.destroy();
     await serverClosed;
   }
 
