@@ -159,7 +159,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         clock,
         emit: async (e) => {
           const data = e.attachment ? { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } : e.data;
-          await reactions.observe({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data });
+          await pipeline.emit({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data });
         },
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),

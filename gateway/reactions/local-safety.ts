@@ -46,6 +46,12 @@ export function buildLocalSafety({ config, db, pipeline, router, drivers, clock,
     clock,
     log: log.child({ component: 'reactions' }),
   });
+  // Devices' events only: the gateway's own (system, arming, notices) and the reactions' own events
+  // never trigger a reaction, as before the bus (no loops through `reaction.*`).
+  pipeline.bus.subscribe('local reactions', (event, committed) => {
+    if (event.device === config.gateway.id || event.type.startsWith('reaction.')) return;
+    reactions.react(event, committed);
+  });
   arming.onChange((zone, armed) => {
     if (!armed) reactions.zoneDisarmed(zone);
   });

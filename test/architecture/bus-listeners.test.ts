@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../cloud-bridge/db.js';
 import { Outbox } from '../../cloud-bridge/outbox.js';
+import { EventBus, type BusEvent } from '../../gateway/event-bus.js';
 import { LogSink } from '../support/gateway-fixture.js';
 
 describe('listeners that throw', () => {
@@ -39,5 +40,23 @@ describe('listeners that throw', () => {
       outbox.stop();
       db.close();
     }
+  });
+
+  it('an event bus subscriber that throws is logged; the store commits and the other subscribers still see the event', async () => {
+    const logs = new LogSink();
+    const bus = new EventBus(pino({ level: 'debug' }, logs));
+    const stored: BusEvent[] = [];
+    bus.storeIn('outbox', async (e) => (stored.push(e), { id: `id-${stored.length}`, seq: stored.length }));
+    const seen: string[] = [];
+    bus.subscribe('broken', () => {
+      throw new Error('subscriber broke');
+    });
+    bus.subscribe('local reactions', (e) => void seen.push(e.type));
+    expect(bus.subscribers).toEqual(['outbox', 'broken', 'local reactions']);
+    const accepted = await bus.publish({ device: 'panic-east-gate', category: 'alarm', type: 'panic.pressed', severity: 'critical', data: {} });
+    expect(accepted).toEqual({ id: 'id-1', seq: 1 });
+    expect(stored.map((e) => e.type)).toEqual(['panic.pressed']);
+    expect(seen).toEqual(['panic.pressed']);
+    expect(logs.lines.some((l) => l.msg === 'event bus subscriber failed' && l.subscriber === 'broken')).toBe(true);
   });
 });
