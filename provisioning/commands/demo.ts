@@ -119,7 +119,7 @@ async function scenes(life: DemoLifetime, say: (line: string) => void): Promise<
   await scene.press();
   for (let i = 0; i < 4; i++) {
     await sleep(1500);
-    say(`  gateway backlog: ${gateway.parts.outbox.depth} messages waiting (oldest ${Math.round((gateway.parts.outbox.oldestAgeMs() ?? 0) / 1000)} s)`);
+    say(`  gateway backlog: ${gateway.inspect().backlog} messages waiting (oldest ${Math.round((gateway.inspect().oldestAgeMs ?? 0) / 1000)} s)`);
   }
   if (life.ended) return;
   say('─── township link back: the backlog drains, critical first ───');

@@ -24,7 +24,7 @@ describe('broadcast queue across restarts', () => {
 
   const start = async (dataDir?: string) => {
     v = await startVillage({ uplinkUrl: township.url, gatewayId: GW, clock, hardware, dataDir });
-    await probe.waitFor(() => v.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => v.gateway.inspect().commandsReady, 10_000, 'command subscription');
   };
   const restart = async () => {
     await v.gateway.stop();

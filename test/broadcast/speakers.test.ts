@@ -22,7 +22,7 @@ describe('loudspeakers beyond the sound card', () => {
   let v: Village | undefined;
 
   const ready = async (village: Village) => {
-    await probe.waitFor(() => village.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => village.gateway.inspect().commandsReady, 10_000, 'command subscription');
   };
 
   beforeAll(async () => {

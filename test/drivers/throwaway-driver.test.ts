@@ -86,17 +86,20 @@ describe('a driver kind from the test folder', () => {
 
     // Its command needs the `door` role: an `arm` key is refused and nothing rings.
     const topic = `pingan/v1/${TOWNSHIP}/${GW}/cmd/chime.ring`;
-    const rejectedBefore = g.parts.router.rejected;
-    await g.parts.router.handle(topic, Buffer.from(JSON.stringify(signCommand(command('chime.ring', { device: 'chime-hall', times: 2 }), 'ops-arm', arm.privatePem))));
-    expect(g.parts.router.rejected).toBe(rejectedBefore + 1);
+    const rejectedBefore = g.inspect().commands.rejected;
+    await g.testApi.handleCommand(topic, Buffer.from(JSON.stringify(signCommand(command('chime.ring', { device: 'chime-hall', times: 2 }), 'ops-arm', arm.privatePem))));
+    expect(g.inspect().commands.rejected).toBe(rejectedBefore + 1);
     expect(rings.get('chime-hall') ?? []).toHaveLength(0);
-    await g.parts.router.handle(topic, Buffer.from(JSON.stringify(signCommand(command('chime.ring', { device: 'chime-hall', times: 2 }), 'ops-door', door.privatePem))));
+    await g.testApi.handleCommand(topic, Buffer.from(JSON.stringify(signCommand(command('chime.ring', { device: 'chime-hall', times: 2 }), 'ops-door', door.privatePem))));
     await waitFor(() => (rings.get('chime-hall') ?? []).length === 1, 10_000, 'the chime to ring');
     expect(rings.get('chime-hall')).toEqual([{ tone: 'dong', times: 2 }]);
     await waitFor(() => events(g).some((e) => e.type === 'chime.rang'), 10_000, 'the chime.rang event');
 
-    // Its health() is read into the metrics.
+    // Its health() is read into the metrics and the state mirror.
     expect(g.metrics().devices.degraded).toEqual([{ device: 'chime-hall', status: 'degraded', detail: 'test chime has no speaker' }]);
+    const state = g.db.prepare("SELECT payload FROM outbox WHERE kind = 'state'").all() as { payload: Buffer }[];
+    expect(state.map((r) => JSON.parse(r.payload.toString()) as unknown).at(-1)).toMatchObject({ online: true, state: { starts: 1 }, health: { status: 'degraded', detail: 'test chime has no speaker' } });
+    expect(g.inspect().busSubscribers).toEqual(['outbox', 'local reactions']);
 
     // Its storage port persists across a restart.
     await g.stop();

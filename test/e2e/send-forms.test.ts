@@ -35,7 +35,7 @@ describe('vgw send forms', () => {
   });
 
   it('match the names the gateway registers, both ways', async () => {
-    const registered = fx.gateway.parts.router.names().sort();
+    const registered = fx.gateway.inspect().commands.names.sort();
     expect(registered).toContain('broadcast.cancel');
     const help = await vgw(['send', '--help']);
     expect(help.code).toBe(0);

@@ -34,7 +34,7 @@ describe('expiry judged by a trusted time floor', () => {
     const raw = await buildConfig({ uplinkUrl: township.url, dataDir, gatewayId: GW, devices: [], uplink: { protocolVersion: 4 }, override: { commands: { operators: [{ kid: 'ops-a', publicKey: key.publicRaw, roles: ['admin'] }] } } });
     gateway = createGateway({ config: parseConfig(raw), log: pino({ level: 'silent' }, new LogSink()), clock });
     await gateway.start();
-    await probe.waitFor(() => gateway!.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => gateway!.inspect().commandsReady, 10_000, 'command subscription');
   };
   const stop = async () => {
     await gateway?.stop();

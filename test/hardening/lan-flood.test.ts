@@ -149,6 +149,6 @@ describe('publish rates by device, category and config', () => {
     expect(plain).toBeLessThan(20);
     expect(panic).toBeGreaterThanOrEqual(40);
     expect(panic).toBeLessThan(46);
-    expect(fx.gateway.parts.reports.counts.get('door-slow')).toBeGreaterThanOrEqual(1);
+    expect(fx.gateway.inspect().rejections.bySubject.get('door-slow')).toBeGreaterThanOrEqual(1);
   });
 });
