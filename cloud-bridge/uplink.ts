@@ -4,6 +4,7 @@
  * (its offline store is memory: mqttjs#398, #607, #2015): every connection is a new client with
  * automatic reconnect off, and after a drop the rows in flight are simply sent again from SQLite.
  */
+import { delayMs } from '../gateway/kernel/timers.js';
 import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { isoLocal, type Clock } from '../gateway/kernel/clock.js';
@@ -101,7 +102,7 @@ export class Uplink {
       while (this.inflight.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       const offline = JSON.stringify({ online: false, ts: isoLocal(this.deps.clock.now()), reason: 'shutdown' });
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
+        const timer = setTimeout(resolve, delayMs(graceMs));
         client.publish(this.deps.topics.status, offline, { qos: 1, retain: true }, () => {
           clearTimeout(timer);
           resolve();

@@ -5,6 +5,7 @@
  * buffered (issue 8): packet size at the socket, connections not yet logged in, password attempts,
  * client ids, retained state and each device's publish rate.
  */
+import { delayMs } from './kernel/timers.js';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Client, PublishPacket, Subscription } from 'aedes';
 import { readFileSync } from 'node:fs';
@@ -241,7 +242,7 @@ export class LocalBroker implements LocalBus {
     }
     this.refusalLog.note('device publish rate exceeded; publish held', 'rate-held', { device, waitMs: Math.round(wait) });
     // Held, not refused: aedes reads nothing more from this connection until `done`, so TCP slows the device.
-    setTimeout(() => (client.closed ? done(new Error('connection closed')) : this.handlePublish(device, where.kind, packet, false, done)), wait);
+    setTimeout(() => (client.closed ? done(new Error('connection closed')) : this.handlePublish(device, where.kind, packet, false, done)), delayMs(wait));
   }
 
   private handlePublish(device: string, topicKind: string, packet: PublishPacket, isWill: boolean, done: (err?: Error | null) => void): void {

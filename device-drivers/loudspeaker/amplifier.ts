@@ -83,7 +83,7 @@ export class Amplifier {
       this.log.info({ warmUpMs: this.timing.warmUpMs }, 'amplifier on');
     }
     const left = this.poweredAt + this.timing.warmUpMs - Date.now();
-    if (left > 0) await sleep(left, undefined, { signal }).catch(() => {});
+    if (left > 0) await sleep(delayMs(left), undefined, { signal }).catch(() => {});
   }
 
   /** The sound has ended: power off after the idle time unless another sound comes first. */
