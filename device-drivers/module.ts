@@ -35,8 +35,12 @@ export interface DriverCommand {
   action: string;
 }
 
-/** What a kind offers the rest of the gateway besides actions: `speaker` (plays notices, see loudspeaker/speaker.ts). */
-export type Capability = 'speaker';
+/**
+ * What a kind offers the rest of the gateway besides actions: `speaker` (plays notices, see
+ * loudspeaker/speaker.ts); `lan-login` (its devices log in on the local broker with the fields of
+ * mqtt/config.ts: `passwordHash`, `rate`, `types`, `defaultType`).
+ */
+export type Capability = 'speaker' | 'lan-login';
 
 export interface DriverModule<C extends DeviceConfigBase, K extends SeamName> {
   /** The `driver` value of its devices' config. */

@@ -18,6 +18,7 @@ import type { Driver } from '../device-drivers/driver.js';
 import { unavailableGpio } from '../device-drivers/gpio/gpio.js';
 import type { Speaker } from '../device-drivers/loudspeaker/speaker.js';
 import type { AnyDriverModule } from '../device-drivers/module.js';
+import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
 import { systemHttp } from '../device-drivers/net/http.js';
 import { systemUdp } from '../device-drivers/net/udp.js';
 import { defaultModules, moduleFor } from '../device-drivers/registry.js';
@@ -127,7 +128,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     });
     router.register('ping', { role: null, params: z.object({}).strict(), run: async () => {} });
     uplink = new Uplink({ config: config.uplink, gatewayId: config.gateway.id, version: VERSION, bootId, outbox, topics, clock, log: log.child({ component: 'uplink' }), onCommand: (t, p, props) => router.handle(t, p, props) });
-    const broker = new LocalBroker({ config: config.localBroker, devices: config.devices, reports, log: log.child({ component: 'local-broker' }) });
+    const lanDevices = config.devices.filter((d) => moduleFor(modules, d.driver)?.provides?.includes('lan-login')) as MqttDeviceConfig[];
+    const broker = new LocalBroker({ config: config.localBroker, devices: lanDevices, reports, log: log.child({ component: 'local-broker' }) });
     const drivers = new Map<string, Driver>();
     const { arming, reactions } = buildLocalSafety({ config, db: database, pipeline, router, drivers, clock, log });
     const seams: GatewaySeams = {
@@ -391,9 +393,9 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         reconnects: p.uplink.reconnects,
         commands: { executed: p.router.executed, rejected: p.router.rejected, names: p.router.names() },
         /** Rejected input reported, in all and by subject (a device id, a key id, `(others)`). */
-        rejections: { total: p.reports.total, bySubject: new Map(p.reports.counts) },
+        rejections: { total: p.reports.total, bySubject: p.reports.counts as ReadonlyMap<string, number> },
         /** Connections the local broker refused, by reason. */
-        lanRefusals: new Map(p.broker.refusals),
+        lanRefusals: p.broker.refusals as ReadonlyMap<string, number>,
         busSubscribers: p.pipeline.bus.subscribers,
         failedComponents: (components?.failed ?? []).map((f) => ({ name: f.name, message: f.error.message })),
       };

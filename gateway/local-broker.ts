@@ -13,7 +13,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import { localTopic, parseLocalTopic } from './kernel/topics.js';
-import type { Config, DeviceConfig } from './config/schema.js';
+import type { Config } from './config/schema.js';
 import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
 import { GatewayError } from './kernel/errors.js';
 import { DeviceRates, type RateSpec } from './lan/device-rate.js';
@@ -62,7 +62,8 @@ type LoginRefusal = 'unknown-device' | 'bad-password' | 'anonymous' | 'throttled
 
 export interface LocalBrokerDeps {
   config: Config['localBroker'];
-  devices: readonly DeviceConfig[];
+  /** The devices that log in on this broker (their kinds' modules provide `lan-login`). */
+  devices: readonly MqttDeviceConfig[];
   reports: RejectionReports;
   log: Logger;
 }
@@ -86,7 +87,7 @@ export class LocalBroker implements LocalBus {
   readonly refusals = new Map<string, number>();
 
   constructor(private readonly deps: LocalBrokerDeps) {
-    this.devices = new Map(deps.devices.flatMap((d) => (d.driver === 'mqtt' ? [[d.id, d] as const] : [])));
+    this.devices = new Map(deps.devices.map((d) => [d.id, d] as const));
     const c = deps.config;
     this.refusalLog = new RefusalLog(deps.log);
     this.pending = new PendingLogins({ total: c.maxPendingLogins, perAddress: c.maxPendingLoginsPerAddress, timeoutMs: c.loginTimeoutMs }, (reason, address) => this.refusedConnection(reason, { address }));

@@ -4,7 +4,6 @@
  * that long). Time is measured from the edge's own timestamp, so a kernel-stamped edge that reached us
  * late through a pipe is not held back twice.
  */
-import { delayMs } from '../../gateway/kernel/timers.js';
 import type { Gpio, GpioInput, InputHandlers, Level, LevelChange, PinBackend } from './gpio.js';
 import { monoNow } from './gpio.js';
 
@@ -29,7 +28,7 @@ export class Debouncer {
     this.pending = { level, monoNs };
     if (this.timer) clearTimeout(this.timer);
     const heldMs = Number(monoNow() - monoNs) / 1e6;
-    this.timer = setTimeout(() => this.settle(), delayMs(this.debounceMs - heldMs));
+    this.timer = setTimeout(() => this.settle(), Math.max(0, this.debounceMs - heldMs));
   }
 
   stop(): void {
@@ -43,7 +42,7 @@ export class Debouncer {
     // libuv measures timers from the start of the loop turn, so one may fire a little early.
     const heldMs = p ? Number(monoNow() - p.monoNs) / 1e6 : this.debounceMs;
     if (heldMs < this.debounceMs) {
-      this.timer = setTimeout(() => this.settle(), delayMs(this.debounceMs - heldMs));
+      this.timer = setTimeout(() => this.settle(), Math.ceil(this.debounceMs - heldMs));
       return;
     }
     this.timer = null;

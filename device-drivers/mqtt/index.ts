@@ -12,4 +12,5 @@ export const mqttModule = defineDriver({
   // Sent on as `{"action": name, ...params}` to dev/{id}/cmd; the device decides what it does.
   actions: 'any',
   events: 'any',
+  provides: ['lan-login'],
 });
