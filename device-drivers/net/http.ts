@@ -19,18 +19,29 @@ export interface HttpClient {
 export const systemHttp: HttpClient = {
   request(url, { method = 'GET', headers = {}, body, maxBytes, signal }) {
     return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: Error): void => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+      };
       const req = request(url, { method, headers, signal }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > maxBytes) return void req.destroy(new Error(`response from ${url} is over ${maxBytes} bytes`));
+          // Over the cap: rejected at once and the socket dropped, never a truncated body.
+          if (size > maxBytes) return void (fail(new Error(`response from ${url} is over ${maxBytes} bytes`)), res.destroy());
           chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+        res.on('error', fail);
       });
-      req.on('error', reject);
+      req.on('error', fail);
       req.end(body);
     });
   },
