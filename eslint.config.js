@@ -2,11 +2,63 @@
 // where a callback is expected, non-exhaustive switches, and the data path's import boundaries.
 import tseslint from 'typescript-eslint';
 
-const only = (pkg, where) => ({ name: pkg, message: `only ${where} may import ${pkg} (style rule 5: a port in front of every outside library)` });
-const ONOFF = 'device-drivers/gpio/onoff-backend.ts';
+// Style rule 5: a port in front of every outside library; each may be imported by its adapter file only.
+const LIBS = {
+  'better-sqlite3': ['cloud-bridge/db.ts', 'provisioning/township/monitor/archive-db.ts'],
+  mqtt: ['cloud-bridge/uplink.ts'],
+  aedes: ['gateway/local-broker.ts'],
+  onoff: ['device-drivers/gpio/onoff-backend.ts'],
+};
+const ADAPTERS = Object.values(LIBS).flat();
+// provisioning/ may use mqtt and aedes (the CLI's tools, the demo's township broker); the daemon's layers may not.
+const PROVISIONING_FREE = ['mqtt', 'aedes'];
+
+// Issue 9: layer boundaries of the data path. The core rule sees `import type` too (it is the
+// typescript-eslint variant that has `allowTypeImports`); test/lint-boundary.test.ts proves it.
+const KERNEL = 'gateway/kernel is the leaf kernel: it imports nothing of ours (issue 9)';
+const upward = (what) => `layer boundary: ${what} may import gateway/ only from gateway/kernel (issue 9, architecture.md)`;
+// A regex, not a gitignore group: a group cannot re-include gateway/kernel once gateway/** is excluded.
+const GATEWAY_NOT_KERNEL = '(^|/)gateway/(?!kernel/)';
+const LAYERS = [
+  { dir: 'gateway/kernel', patterns: [{ regex: '^\\.\\./', message: KERNEL }] },
+  {
+    dir: 'device-drivers',
+    patterns: [
+      { regex: GATEWAY_NOT_KERNEL, message: upward('a driver') },
+      { group: ['**/cloud-bridge/**'], message: 'layer boundary: a driver never talks to the township or SQLite (architecture.md)' },
+    ],
+  },
+  {
+    dir: 'cloud-bridge',
+    patterns: [
+      { regex: GATEWAY_NOT_KERNEL, message: upward('the cloud bridge') },
+      { group: ['**/device-drivers/**'], message: 'layer boundary: the cloud bridge never imports drivers (architecture.md)' },
+    ],
+  },
+  {
+    dir: 'provisioning/township',
+    patterns: [
+      { regex: GATEWAY_NOT_KERNEL, message: upward("the township tools (they run at the township, not in the village daemon)") },
+      { group: ['**/device-drivers/**', '**/cloud-bridge/**'], message: "layer boundary: the township tools never import the village daemon's code; share it through gateway/kernel (issue 9)" },
+    ],
+  },
+];
+
+const libPaths = (file, exempt = []) =>
+  Object.entries(LIBS)
+    .filter(([pkg, where]) => !where.includes(file) && !exempt.includes(pkg))
+    .map(([pkg, where]) => ({ name: pkg, message: `only ${where.join(' and ')} may import ${pkg} (style rule 5: a port in front of every outside library)` }));
+
+/** One no-restricted-imports setting per file group (a later flat-config block replaces, not merges, a rule). */
+function restrict(files, { patterns = [], ignores = [], file = null, exempt = [] }) {
+  return { files, ignores, rules: { 'no-restricted-imports': ['error', { paths: libPaths(file, exempt), patterns }] } };
+}
+
+const layerOf = (file) => LAYERS.find((l) => file.startsWith(`${l.dir}/`));
+const DAEMON = ['gateway', 'device-drivers', 'cloud-bridge'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'bench-results/**', 'provisioning/bin/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'dist/**', 'bench-results/**', 'provisioning/bin/**', 'eslint.config.js', 'test/lint-fixtures/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
@@ -18,25 +70,12 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
     },
   },
-  {
-    files: ['gateway/**/*.ts', 'device-drivers/**/*.ts', 'cloud-bridge/**/*.ts'],
-    ignores: ['cloud-bridge/db.ts', 'cloud-bridge/uplink.ts', 'gateway/local-broker.ts', ONOFF],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [only('better-sqlite3', 'cloud-bridge/db.ts'), only('mqtt', 'cloud-bridge/uplink.ts'), only('aedes', 'gateway/local-broker.ts'), only('onoff', ONOFF)] }],
-    },
-  },
-  {
-    files: ['provisioning/**/*.ts'],
-    ignores: ['provisioning/monitor/archive-db.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [only('better-sqlite3', 'cloud-bridge/db.ts and provisioning/monitor/archive-db.ts'), only('onoff', ONOFF)] }],
-    },
-  },
-  {
-    files: ['device-drivers/**/*.ts'],
-    ignores: [ONOFF],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/cloud-bridge/**'], message: 'a driver never talks to the township or SQLite (architecture.md)' }], paths: [only('better-sqlite3', 'cloud-bridge/db.ts'), only('mqtt', 'cloud-bridge/uplink.ts'), only('aedes', 'gateway/local-broker.ts'), only('onoff', ONOFF)] }],
-    },
-  },
+  restrict(DAEMON.map((d) => `${d}/**/*.ts`), { ignores: ADAPTERS }),
+  restrict(['provisioning/**/*.ts'], { ignores: ADAPTERS, exempt: PROVISIONING_FREE }),
+  // Each layer (and its fixtures under test/lint-fixtures/, linted only by test/lint-boundary.test.ts).
+  ...LAYERS.map((l) =>
+    restrict([`${l.dir}/**/*.ts`, `test/lint-fixtures/${l.dir}/**/*.ts`], { patterns: l.patterns, ignores: ADAPTERS, exempt: l.dir.startsWith('provisioning') ? PROVISIONING_FREE : [] }),
+  ),
+  // Adapter files: their own library allowed, every other rule of their folder kept.
+  ...ADAPTERS.map((file) => restrict([file], { file, patterns: layerOf(file)?.patterns ?? [], exempt: file.startsWith('provisioning') ? PROVISIONING_FREE : [] })),
 );

@@ -3,7 +3,7 @@
  * broker that comes back is not hit by every village at the same instant (MQTT.js's fixed
  * `reconnectPeriod` would do exactly that).
  */
-import { delayMs } from '../gateway/timers.js';
+import { delayMs } from '../gateway/kernel/timers.js';
 
 export class Backoff {
   private attempt = 0;

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayError } from '../gateway/errors.js';
+import { GatewayError } from '../gateway/kernel/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { SEQ_LEASE_FILE } from './seq-lease.js';
 import { prepareFileSpace } from './vacuum.js';

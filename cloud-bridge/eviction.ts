@@ -1,6 +1,6 @@
 /** What an eviction report says: counts by severity and the evicted seq ranges (contract: `system`). */
-import type { Severity } from '../gateway/config/schema.js';
-import { SEVERITY_BY_PRIO } from '../gateway/severity.js';
+import type { Severity } from '../gateway/kernel/severity.js';
+import { SEVERITY_BY_PRIO } from '../gateway/kernel/severity.js';
 
 export interface EvictionSummary {
   count: number;

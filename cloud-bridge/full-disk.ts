@@ -6,9 +6,9 @@
  * when the database has room for minFreeBytes, and rewrites the reserve when the filesystem allows.
  */
 import type { Logger } from 'pino';
-import type { Severity } from '../gateway/config/schema.js';
-import { GatewayError } from '../gateway/errors.js';
-import { SEVERITY_BY_PRIO } from '../gateway/severity.js';
+import type { Severity } from '../gateway/kernel/severity.js';
+import { GatewayError } from '../gateway/kernel/errors.js';
+import { SEVERITY_BY_PRIO } from '../gateway/kernel/severity.js';
 import type { DiskSpace } from './disk-space.js';
 import type { OutboxItem, SystemReporter } from './outbox.js';
 

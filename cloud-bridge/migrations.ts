@@ -69,4 +69,13 @@ export const MIGRATIONS: readonly string[] = [
   -- Below 2^53, so JavaScript numbers (and the lease's JSON) hold it exactly.
   INSERT INTO counters (name, value) VALUES ('instance', abs(random() % 9007199254740991));
   `,
+  // 6 (issue 9): each device's own key-value store (gateway/driver-storage.ts), the drivers' storage port.
+  `
+  CREATE TABLE device_kv (
+    device TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    PRIMARY KEY (device, key)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -6,8 +6,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Severity } from '../gateway/config/schema.js';
-import { GatewayError, isDiskFull } from '../gateway/errors.js';
+import type { Severity } from '../gateway/kernel/severity.js';
+import { GatewayError, isDiskFull } from '../gateway/kernel/errors.js';
 import type { Db, DbFiles } from './db.js';
 import type { DiskSpace } from './disk-space.js';
 import { essential, FullDisk } from './full-disk.js';
@@ -302,7 +302,22 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     }
     this.options.disk?.noteWritten(written);
     for (const p of batch) p.resolve(p.seq);
-    this.emit('added', committed, minPrio);
+    this.notifyAdded(committed, minPrio);
+  }
+
+  /**
+   * Tells the 'added' listeners (the uplink) what was committed. This runs inside the flush's
+   * setImmediate, where a listener's exception would be uncaught and end the process (issue 9, item 5):
+   * each one is contained and logged; the rows are committed whatever a listener does.
+   */
+  private notifyAdded(rows: OutboxRow[], minPrio: number): void {
+    for (const listener of this.listeners('added') as ((rows: OutboxRow[], minPrio: number) => void)[]) {
+      try {
+        listener(rows, minPrio);
+      } catch (err) {
+        this.log.error({ err, rows: rows.length }, 'outbox listener failed; the rows stay committed and are sent at the next drain');
+      }
+    }
   }
 
   /**

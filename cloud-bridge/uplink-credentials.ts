@@ -4,8 +4,8 @@
  * uplink and `vgw check`, so the check connects exactly as the gateway would.
  */
 import { readFileSync } from 'node:fs';
-import type { Config } from '../gateway/config/schema.js';
-import { GatewayError } from '../gateway/errors.js';
+import type { UplinkConfig } from './config.js';
+import { GatewayError } from '../gateway/kernel/errors.js';
 
 /**
  * A file the config names, read or refused with the key, the path and the fix — not a bare ENOENT
@@ -20,7 +20,7 @@ function readNamed(key: string, file: string, what: string): Buffer {
   }
 }
 
-export function uplinkCredentials(config: Config['uplink']) {
+export function uplinkCredentials(config: UplinkConfig) {
   const tls = config.tls;
   return {
     username: config.username,

@@ -4,15 +4,16 @@
  * (its offline store is memory: mqttjs#398, #607, #2015): every connection is a new client with
  * automatic reconnect off, and after a drop the rows in flight are simply sent again from SQLite.
  */
+import { delayMs } from '../gateway/kernel/timers.js';
 import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { isoLocal, type Clock } from '../gateway/clock.js';
-import type { Config } from '../gateway/config/schema.js';
+import { isoLocal, type Clock } from '../gateway/kernel/clock.js';
+import type { UplinkConfig } from './config.js';
 import { Backoff } from './backoff.js';
 import { uplinkErrorLogger } from './connect-hints.js';
 import { uplinkCredentials } from './uplink-credentials.js';
 import type { Outbox, OutboxRow } from './outbox.js';
-import type { TownshipTopics } from './topics.js';
+import type { TownshipTopics } from '../gateway/kernel/topics.js';
 
 export type UplinkState = 'connected' | 'connecting' | 'disconnected';
 
@@ -20,7 +21,7 @@ export type UplinkState = 'connected' | 'connecting' | 'disconnected';
 export type CommandHandler = (topic: string, payload: Buffer, properties: IPublishPacket['properties']) => Promise<void>;
 
 export interface UplinkDeps {
-  config: Config['uplink'];
+  config: UplinkConfig;
   gatewayId: string;
   version: string;
   bootId: string;
@@ -101,7 +102,7 @@ export class Uplink {
       while (this.inflight.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       const offline = JSON.stringify({ online: false, ts: isoLocal(this.deps.clock.now()), reason: 'shutdown' });
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
+        const timer = setTimeout(resolve, delayMs(graceMs));
         client.publish(this.deps.topics.status, offline, { qos: 1, retain: true }, () => {
           clearTimeout(timer);
           resolve();

@@ -4,18 +4,36 @@
  * Lifecycle (style rule 2): the factory only assigns, `start` does the I/O, `stop` releases it.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../gateway/clock.js';
-import type { DeviceConfig } from '../gateway/config/schema.js';
+import type { Clock } from '../gateway/kernel/clock.js';
+import type { DeviceStorage } from './storage.js';
+
+/** What every device config has, whatever its driver (see device-common.ts). */
+export interface DeviceConfigBase {
+  id: string;
+  driver: string;
+}
+
+/** A file that goes with an event (a camera snapshot): stored by the gateway, named in the event's data. */
+export interface Attachment {
+  /** The file's content, or the path of a file the gateway copies. */
+  bytes?: Buffer | undefined;
+  path?: string | undefined;
+  /** MIME type, e.g. `image/jpeg`. */
+  contentType: string;
+}
 
 /** What a driver reports of its device; `state` is mirrored to `devices/{device}/state`. */
 export interface DeviceEventInput {
   type: string;
   data: Record<string, unknown>;
+  /** A file stored with the event; its name, type and size land in `data.attachment`. */
+  attachment?: Attachment | undefined;
 }
 
 /** `too-deep`: nesting over the limit; `forbidden-type`: a device may not send `system.*`; `unlisted-type`: not in the device's `types`. */
 export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'too-deep' | 'bad-type' | 'forbidden-type' | 'unlisted-type' | 'unknown-topic';
 
+/** What a driver says of itself; read into metrics and `devices/{id}/state`. */
 export interface DriverHealth {
   status: 'ok' | 'degraded' | 'stopped';
   online: boolean;
@@ -29,7 +47,7 @@ export interface DeviceAction {
 }
 
 /** The narrow context every driver gets (style rule 4); `S` is the hardware seams it uses. */
-export interface DriverContext<S = object, D extends DeviceConfig = DeviceConfig> {
+export interface DriverContext<S = object, D extends DeviceConfigBase = DeviceConfigBase> {
   device: Readonly<D>;
   log: Logger;
   clock: Clock;
@@ -39,14 +57,17 @@ export interface DriverContext<S = object, D extends DeviceConfig = DeviceConfig
   reject(reason: RejectReason, detail: { bytes?: number }): void;
   /** Records the device's latest state and online flag; mirrored (retained) to the township. */
   setState(update: { online?: boolean; state?: Record<string, unknown> }): Promise<void>;
+  /** This device's own persistent key-value store (a door's whitelist); nobody else reads it. */
+  storage: DeviceStorage;
   seams: S;
 }
 
 export interface Driver {
-  start(): Promise<void>;
+  /** Does the I/O; `signal` aborts when the gateway gives up on this start (its time limit) or stops. */
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   health(): DriverHealth;
   handleAction?(action: DeviceAction): Promise<void>;
 }
 
-export type DriverFactory<S = object, D extends DeviceConfig = DeviceConfig> = (ctx: DriverContext<S, D>) => Driver;
+export type DriverFactory<S = object, D extends DeviceConfigBase = DeviceConfigBase> = (ctx: DriverContext<S, D>) => Driver;

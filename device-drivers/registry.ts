@@ -1,35 +1,31 @@
-/** Driver kinds by the `driver` key of a device's config. */
-import type { DeviceConfig } from '../gateway/config/schema.js';
-import { createAlarmInput, type AlarmInputSeams } from './alarm-input/alarm-input.js';
-import type { Driver, DriverContext } from './driver.js';
-import { createIpSpeaker } from './loudspeaker/ip-speaker.js';
-import { createLoudspeaker, type LoudspeakerSeams } from './loudspeaker/loudspeaker.js';
-import type { SpeechEngine } from './loudspeaker/speech.js';
-import { createMqttDevice, type MqttDeviceSeams } from './mqtt-device.js';
-import { createRelay } from './relay/relay.js';
-
 /**
- * Every hardware seam the gateway can offer (real in the daemon, simulated in tests and the demo);
- * each driver is handed the subset it uses.
+ * The driver kinds this gateway knows: one line per kind (issue 9). Adding a kind is a folder with an
+ * `index.ts` exporting its DriverModule, and a line here; nothing in gateway/ names a kind.
  */
-export type HardwareSeams = MqttDeviceSeams & LoudspeakerSeams & AlarmInputSeams & {
-  /** Text-to-speech for notices (espeak-ng, or simulated); used by the broadcast queue, not a driver. */
-  speech?: SpeechEngine | undefined;
-};
+import { alarmInputModule } from './alarm-input/index.js';
+import { ipSpeakerModule } from './ip-speaker/index.js';
+import { loudspeakerModule } from './loudspeaker/index.js';
+import type { AnyDriverModule, DriverModule } from './module.js';
+import type { SeamName } from './seams.js';
+import { mqttModule } from './mqtt/index.js';
+import { relayModule } from './relay/index.js';
 
-type BaseContext = Omit<DriverContext, 'device' | 'seams'>;
+/** Every built-in kind, in the order their devices are documented. */
+export const defaultModules = [
+  mqttModule,
+  loudspeakerModule,
+  ipSpeakerModule,
+  alarmInputModule,
+  relayModule,
+] as const satisfies readonly AnyDriverModule[];
 
-export function createDriver(device: DeviceConfig, ctx: BaseContext, seams: HardwareSeams): Driver {
-  switch (device.driver) {
-    case 'mqtt':
-      return createMqttDevice({ ...ctx, device, seams: { bus: seams.bus } });
-    case 'loudspeaker':
-      return createLoudspeaker({ ...ctx, device, seams: { audio: seams.audio, amplifierPower: seams.amplifierPower } });
-    case 'ip-speaker':
-      return createIpSpeaker({ ...ctx, device, seams: { bus: seams.bus } });
-    case 'alarm-input':
-      return createAlarmInput({ ...ctx, device, seams: { gpio: seams.gpio, zones: seams.zones } });
-    case 'relay':
-      return createRelay({ ...ctx, device, seams: { gpio: seams.gpio } });
-  }
+/** The config of a device of any built-in kind. */
+export type DeviceConfig = ConfigOf<(typeof defaultModules)[number]>;
+
+/** The device config a module validates. */
+export type ConfigOf<M> = M extends DriverModule<infer C, SeamName> ? C : never;
+
+/** Finds the module of `kind` in `modules`. */
+export function moduleFor(modules: readonly AnyDriverModule[], kind: string): AnyDriverModule | undefined {
+  return modules.find((m) => m.kind === kind);
 }

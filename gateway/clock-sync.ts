@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { delayMs } from './timers.js';
+import { delayMs } from './kernel/timers.js';
 
 /** What the last look found. */
 export interface ClockSyncState {

@@ -12,32 +12,41 @@ import { asCorruptDb, DB_FILE, DbFiles, openDb, type Db } from '../cloud-bridge/
 import { DiskSpace } from '../cloud-bridge/disk-space.js';
 import { Outbox } from '../cloud-bridge/outbox.js';
 import { SeqLease } from '../cloud-bridge/seq-lease.js';
-import { townshipTopics } from '../cloud-bridge/topics.js';
+import { townshipTopics } from './kernel/topics.js';
 import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
 import { unavailableGpio } from '../device-drivers/gpio/gpio.js';
-import { relayAmplifiers } from '../device-drivers/loudspeaker/amplifier.js';
-import { isSpeaker, type Speaker } from '../device-drivers/loudspeaker/speaker.js';
-import { createDriver, type HardwareSeams } from '../device-drivers/registry.js';
+import type { Speaker } from '../device-drivers/loudspeaker/speaker.js';
+import type { AnyDriverModule } from '../device-drivers/module.js';
+import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
+import { systemHttp } from '../device-drivers/net/http.js';
+import { systemUdp } from '../device-drivers/net/udp.js';
+import { defaultModules, moduleFor } from '../device-drivers/registry.js';
+import type { GatewaySeams } from '../device-drivers/seams.js';
+import { storeAttachment } from './attachments.js';
+import { registerDriverCommands } from './commands/driver-commands.js';
+import { deviceStorage } from './driver-storage.js';
 import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './kernel/clock.js';
 import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
-import { CommandRouter } from './commands/router.js';
+import { CommandRouter, type CommandDefinition } from './commands/router.js';
 import { TimeFloor } from './commands/time-floor.js';
-import type { Config, Severity } from './config/schema.js';
+import type { Config } from './config/schema.js';
+import type { Severity } from './kernel/severity.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DeviceStates } from './device-states.js';
-import { GatewayError, isDiskFull } from './errors.js';
+import { GatewayError, isDiskFull } from './kernel/errors.js';
 import { warnIfExposed } from './file-modes.js';
+import { Components, type Component } from './components.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
-import { Pipeline } from './pipeline.js';
+import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
-import { delayMs } from './timers.js';
+import { delayMs } from './kernel/timers.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -46,10 +55,22 @@ export interface GatewayDeps {
   /** Where the system clock's sync state is looked up (tests: stand-in tools on PATH); unused with `clock`. */
   clockSync?: Partial<Omit<ClockSyncWatchOptions, 'markerFile' | 'log'>>;
   /** Hardware seams to use instead of the real ones (simulated GPIO, audio, ... in tests and the demo). */
-  hardware?: Partial<Omit<HardwareSeams, 'bus' | 'zones'>>;
+  hardware?: Partial<Omit<GatewaySeams, 'bus' | 'zones' | 'deviceActions'>>;
+  /** The driver kinds to mount devices with (default: the registry's); tests add their own kinds here. */
+  drivers?: readonly AnyDriverModule[];
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+/** Devices whose driver says it is not ok (style rule 3: a broken driver is reported, not fatal). */
+function degradedDevices(drivers: ReadonlyMap<string, Driver>): { device: string; status: 'degraded' | 'stopped'; detail?: string }[] {
+  const out: { device: string; status: 'degraded' | 'stopped'; detail?: string }[] = [];
+  for (const [device, driver] of drivers) {
+    const h = driver.health();
+    if (h.status !== 'ok') out.push({ device, status: h.status, ...(h.detail !== undefined ? { detail: h.detail } : {}) });
+  }
+  return out;
+}
 
 /** Less free space than this at start (and no room for half the reserve) is a full disk. */
 const FULL_BELOW_BYTES = 1024 * 1024;
@@ -60,7 +81,7 @@ function fullDiskError(err: unknown): boolean {
   return isDiskFull(err) || (typeof code === 'string' && (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')));
 }
 
-export function createGateway({ config, log, clock: given, clockSync, hardware = {} }: GatewayDeps) {
+export function createGateway({ config, log, clock: given, clockSync, hardware = {}, drivers: modules = defaultModules }: GatewayDeps) {
   // A given clock (tests, the demo) knows its own sync state; the system clock's is watched (issue 8, finding 20).
   const watch = given ? null : new ClockSyncWatch({ markerFile: config.gateway.clockSyncedFile, log: log.child({ component: 'clock' }), ...clockSync });
   const clock = given ?? systemClock(watch as ClockSyncWatch);
@@ -91,7 +112,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       backlog: outbox,
       holdAtRows: holdAtRowsFor(config.outbox.maxRows),
     });
-    const states = new DeviceStates(outbox, topics, clock);
+    const states = new DeviceStates(outbox, topics, clock, (id) => drivers.get(id)?.health());
     let uplink: Uplink | null = null;
     const timeFloor = new TimeFloor(database);
     const router = new CommandRouter({
@@ -107,28 +128,58 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     });
     router.register('ping', { role: null, params: z.object({}).strict(), run: async () => {} });
     uplink = new Uplink({ config: config.uplink, gatewayId: config.gateway.id, version: VERSION, bootId, outbox, topics, clock, log: log.child({ component: 'uplink' }), onCommand: (t, p, props) => router.handle(t, p, props) });
-    const broker = new LocalBroker({ config: config.localBroker, devices: config.devices, reports, log: log.child({ component: 'local-broker' }) });
+    const lanDevices = config.devices.filter((d) => moduleFor(modules, d.driver)?.provides?.includes('lan-login')) as MqttDeviceConfig[];
+    const broker = new LocalBroker({ config: config.localBroker, devices: lanDevices, reports, log: log.child({ component: 'local-broker' }) });
     const drivers = new Map<string, Driver>();
     const { arming, reactions } = buildLocalSafety({ config, db: database, pipeline, router, drivers, clock, log });
-    const amplifierPower = hardware.amplifierPower ?? relayAmplifiers((id) => drivers.get(id));
+    const seams: GatewaySeams = {
+      audio: undefined,
+      amplifierPower: undefined,
+      speech: undefined,
+      udp: systemUdp,
+      http: systemHttp,
+      ...hardware,
+      bus: broker,
+      gpio: hardware.gpio ?? unavailableGpio('no GPIO backend was given to this gateway (the daemon passes the system one)'),
+      zones: arming,
+      deviceActions: {
+        act: async (id, action) => {
+          const driver = drivers.get(id);
+          if (!driver?.handleAction) throw new Error(`device "${id}" is not mounted or takes no actions`);
+          await driver.handleAction(action);
+        },
+        stopped: (id) => drivers.get(id)?.health().status === 'stopped',
+      },
+    };
+    const speakers = new Map<string, Speaker>();
     for (const device of config.devices) {
+      const module = moduleFor(modules, device.driver);
+      if (!module) throw new GatewayError('VGW_CONFIG_INVALID', `devices: no driver "${device.driver}" is registered for "${device.id}"`, false);
       const dlog = log.child({ component: 'driver', device: device.id });
-      drivers.set(device.id, createDriver(device, {
+      const driver = module.create({
+        device,
         log: dlog,
         clock,
-        emit: async (e) => void (await reactions.observe({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data: e.data })),
+        emit: async (e) => {
+          const data = e.attachment ? { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } : e.data;
+          await pipeline.emit({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data });
+        },
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),
-      }, { ...hardware, amplifierPower, bus: broker, gpio: hardware.gpio ?? unavailableGpio('no GPIO backend was given to this gateway (the daemon passes the system one)'), zones: arming }));
+        storage: deviceStorage(database, device.id),
+        seams: Object.fromEntries(module.seams.map((name) => [name, seams[name]])) as unknown as GatewaySeams,
+      });
+      drivers.set(device.id, driver);
+      // A kind that says it plays notices hands its drivers to the broadcast queue.
+      if (module.provides?.includes('speaker')) speakers.set(device.id, driver as Driver & Speaker);
     }
-    const speakers = new Map<string, Speaker>();
-    for (const [id, driver] of drivers) if (isSpeaker(driver)) speakers.set(id, driver);
+    registerDriverCommands(router, modules, config.devices, drivers);
     const broadcast = new BroadcastService({
       config,
       db: database,
       clock,
       log: log.child({ component: 'broadcast' }),
-      speech: hardware.speech,
+      speech: seams.speech,
       speakers,
       emit: (type, data) => pipeline.emit({ device: config.gateway.id, category: 'broadcast', type, data }),
       settle: (id, outcome) => router.settle(id, outcome),
@@ -184,6 +235,120 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     }
   }
 
+  let components: Components | null = null;
+  let uplinkStarted = false;
+
+  /**
+   * The gateway's components in start order (issue 9, item 3); they stop in reverse: timers, notices,
+   * reactions, drivers, arming, the clock watch, the local broker (intake ends), the uplink's last
+   * drain, the database, the lock.
+   */
+  function componentList(): Component[] {
+    let fullAtStart = false;
+    const p = () => parts as NonNullable<typeof parts>;
+    const driverOf = (id: string): Driver => p().drivers.get(id) as Driver;
+    // A driver that starts degraded or fails says so on devices/{id}/state at once, not at its next state.
+    const startDriver = async (id: string, signal: AbortSignal): Promise<void> => {
+      try {
+        await driverOf(id).start(signal);
+      } finally {
+        if (driverOf(id).health().status === 'degraded') await p().states.update(id, {}).catch((err: unknown) => log.error({ err, device: id }, 'device health not stored'));
+      }
+    };
+    const list: Component[] = [
+      // Before anything is written: a second gateway on this directory stops here (issue 8, finding 19).
+      { name: 'data dir lock', start: () => void (lock = lockOnDisk()), stop: () => lock?.release() },
+      { name: 'check disk space', startMs: 30_000, start: () => void (fullAtStart = startOnDisk()) },
+      {
+        name: 'database',
+        start: () => {
+          const database = (db = openOnDisk());
+          warnIfExposed(log, join(config.gateway.dataDir, DB_FILE), 'the database');
+          if (config.uplink.passwordFile) warnIfExposed(log, config.uplink.passwordFile, 'the uplink password');
+          const built = (parts = build(database));
+          try {
+            built.outbox.start();
+          } catch (err) {
+            built.storage.lease.close();
+            database.close();
+            throw asCorruptDb(config.gateway.dataDir, err);
+          }
+          if (fullAtStart) built.outbox.markDiskFull('start on a full disk');
+          built.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
+        },
+        stop: () => {
+          p().outbox.stop();
+          p().outbox.flush();
+          p().outbox.flushAcks();
+          db?.close();
+          p().storage.lease.close();
+        },
+      },
+      // Stops after the local broker: what intake committed last is flushed and sent before the offline status.
+      {
+        name: 'uplink drain',
+        stopMs: 7000,
+        stop: async () => {
+          p().reports.flush();
+          await new Promise<void>((r) => setImmediate(() => { p().outbox.flush(); r(); }));
+          if (uplinkStarted) await step(log, 'stop uplink', 5000, () => p().uplink.stop());
+        },
+      },
+      // The port first: a start that fails on it (EADDRINUSE) must leave no `system.started` behind.
+      { name: 'local broker', start: () => p().broker.start(), stopMs: 3000, stop: () => p().broker.stop() },
+      {
+        name: 'system events',
+        start: async () => {
+          // Issue 8 D: stored nowhere (the file is gone), so said once on the uplink and in the log.
+          p().outbox.once('fault', (err) => {
+            const report = p().pipeline.unstoredSystem('system.database.lost', 'critical', { code: err.code, message: err.message });
+            p().uplink.publishVolatile(report.topic, report.payload, 1);
+          });
+          const clockState = (st: { synced: boolean; source: string }) =>
+            p().pipeline.system(st.synced ? 'system.clock.synced' : 'system.clock.unsynced', st.synced ? 'info' : 'minor', { source: st.source }).catch((err: unknown) => log.error({ err }, 'clock sync event not stored'));
+          if (watch) await step(log, 'detect clock sync', 10_000, () => watch.start((st) => void clockState(st)));
+          // On a full disk an info event is refused (and counted); the start goes on regardless.
+          await p().pipeline.system('system.started', 'info', { version: VERSION, bootId }).catch((err: unknown) => {
+            if ((err as { code?: unknown }).code !== 'VGW_DISK_FULL') throw err;
+          });
+          const skipped = p().outbox.skippedAtStart;
+          if (skipped) await p().pipeline.system('system.seq.skipped', 'major', { ...skipped, reason: 'database-replaced' });
+          // Said once per start, not only in each event's `clock` field: the township sees why at once.
+          if (watch && !watch.state.synced) await clockState(watch.state);
+        },
+        stop: () => watch?.stop(),
+      },
+      { name: 'uplink', start: () => void (p().uplink.start(), (uplinkStarted = true)) },
+      { name: 'arming state', start: () => p().arming.start(), stop: () => p().arming.stop() },
+      // Style rule 3: one broken device must not take the gateway down with it. Stopped first of the
+      // intake: once detached, their devices' publishes are refused (no PUBACK, so they resend after
+      // the restart) instead of reading as "device offline" when only the gateway stops.
+      ...config.devices.map(({ id }): Component => ({ name: `driver ${id}`, optional: 'driver failed to start; device degraded', start: (signal) => startDriver(id, signal), stop: () => driverOf(id).stop() })),
+      { name: 'reactions', stop: () => p().reactions.stop() },
+      // Before the drivers: a notice cut off here stays queued and plays again after the restart.
+      { name: 'broadcast queue', optional: 'broadcast queue failed to start; notices wait until the next start', start: () => p().broadcast.start(), stopMs: 3000, stop: () => p().broadcast.stop() },
+      {
+        name: 'timers',
+        start: () => {
+          // A synced clock is written down now and hourly: after a reboot with the clock behind, expiry is judged by it.
+          p().timeFloor.observe(clock);
+          floorTimer = setInterval(() => p().timeFloor.observe(clock), 3600_000);
+          floorTimer.unref();
+          const every = config.uplink.metricsIntervalSec * 1000;
+          if (every > 0) {
+            metricsTimer = setInterval(() => p().uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), delayMs(every));
+            metricsTimer.unref();
+          }
+        },
+        stop: () => {
+          if (metricsTimer) clearInterval(metricsTimer);
+          if (floorTimer) clearInterval(floorTimer);
+        },
+      },
+    ];
+    return list;
+  }
+
   const gateway = {
     config,
     topics,
@@ -192,16 +357,12 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       if (!db) throw new Error('gateway not started');
       return db;
     },
-    get parts() {
-      if (!parts) throw new Error('gateway not started');
-      return parts;
-    },
     get localPort(): number {
       return parts?.broker.port ?? 0;
     },
 
     metrics() {
-      const p = gateway.parts;
+      const p = started();
       return buildMetrics({
         clock,
         startedAt,
@@ -211,123 +372,78 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         accepted: () => p.pipeline.acceptedTotal,
         rejected: () => p.reports.total,
         commands: p.router,
-        devices: { online: p.states.onlineCount, total: config.devices.length },
+        devices: { online: p.states.onlineCount, total: config.devices.length, degraded: degradedDevices(p.drivers) },
         drainRate: () => sampleDrainRate(p),
       });
     },
 
+    /** A snapshot of the gateway's counters and states, for tests, the demo and diagnostics (issue 9). */
+    inspect() {
+      const p = started();
+      return {
+        backlog: p.outbox.depth,
+        oldestAgeMs: p.outbox.oldestAgeMs(),
+        evicted: p.outbox.evicted,
+        refused: p.outbox.refused,
+        diskFull: p.outbox.diskFull,
+        skippedAtStart: p.outbox.skippedAtStart,
+        accepted: p.pipeline.acceptedTotal,
+        uplinkState: p.uplink.state,
+        commandsReady: p.uplink.commandsReady,
+        reconnects: p.uplink.reconnects,
+        commands: { executed: p.router.executed, rejected: p.router.rejected, names: p.router.names() },
+        /** Rejected input reported, in all and by subject (a device id, a key id, `(others)`). */
+        rejections: { total: p.reports.total, bySubject: p.reports.counts as ReadonlyMap<string, number> },
+        /** Connections the local broker refused, by reason. */
+        lanRefusals: p.broker.refusals as ReadonlyMap<string, number>,
+        busSubscribers: p.pipeline.bus.subscribers,
+        failedComponents: (components?.failed ?? []).map((f) => ({ name: f.name, message: f.error.message })),
+      };
+    },
+
+    /** What tests may do besides watching the outside (issue 9): the few operations they need. */
+    testApi: {
+      /** Publishes an event as a driver or the gateway would (through the pipeline and the bus). */
+      emit: (draft: EventDraft) => started().pipeline.emit(draft),
+      /** Adds a command definition, as a driver kind or a service does at build time. */
+      registerCommand: (name: string, definition: CommandDefinition) => started().router.register(name, definition),
+      /** Hands the router a command as the uplink would. */
+      handleCommand: (topic: string, payload: Buffer) => started().router.handle(topic, payload),
+      /** Publishes to a LAN device's `dev/{id}/cmd`. */
+      sendToDevice: (device: string, payload: Buffer) => started().broker.sendCommand(device, payload),
+      /** Rows of the outbox in drain order (see Outbox.page). */
+      outboxPage: (prio: number, id: number, limit: number) => started().outbox.page(prio, id, limit),
+      /** Whether a zone is armed. */
+      isArmed: (zone: string) => started().arming.isArmed(zone),
+    },
+
     async start(): Promise<void> {
-      // Before anything is written: a second gateway on this directory stops here (issue 8, finding 19).
-      const held = (lock = lockOnDisk());
-      let fullAtStart: boolean;
+      const list = new Components(log, componentList());
+      components = list;
       try {
-        fullAtStart = await step(log, 'check disk space', 30_000, () => startOnDisk());
-        db = await step(log, 'open database', 10_000, () => openOnDisk());
-      } catch (err) {
-        held.release();
-        throw err;
-      }
-      warnIfExposed(log, join(config.gateway.dataDir, DB_FILE), 'the database');
-      if (config.uplink.passwordFile) warnIfExposed(log, config.uplink.passwordFile, 'the uplink password');
-      const p = (parts = build(db));
-      try {
-        p.outbox.start();
-      } catch (err) {
-        p.storage.lease.close();
-        db.close();
-        held.release();
-        throw asCorruptDb(config.gateway.dataDir, err);
-      }
-      if (fullAtStart) p.outbox.markDiskFull('start on a full disk');
-      p.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
-      try {
-        // The port first: a start that fails on it (EADDRINUSE) must leave no `system.started` behind.
-        await step(log, 'start local broker', 10_000, () => p.broker.start());
+        await list.start();
       } catch (err) {
         stopped = true;
-        p.storage.lease.close();
-        db.close();
-        held.release();
         throw err;
       }
-      // Issue 8 D: stored nowhere (the file is gone), so said once on the uplink and in the log.
-      p.outbox.once('fault', (err) => {
-        const report = p.pipeline.unstoredSystem('system.database.lost', 'critical', { code: err.code, message: err.message });
-        p.uplink.publishVolatile(report.topic, report.payload, 1);
-      });
-      const clockState = (s: { synced: boolean; source: string }) =>
-        p.pipeline.system(s.synced ? 'system.clock.synced' : 'system.clock.unsynced', s.synced ? 'info' : 'minor', { source: s.source }).catch((err: unknown) => log.error({ err }, 'clock sync event not stored'));
-      if (watch) await step(log, 'detect clock sync', 10_000, () => watch.start((s) => void clockState(s)));
-      // On a full disk an info event is refused (and counted); the start goes on regardless.
-      await p.pipeline.system('system.started', 'info', { version: VERSION, bootId }).catch((err: unknown) => {
-        if ((err as { code?: unknown }).code !== 'VGW_DISK_FULL') throw err;
-      });
-      const skipped = p.outbox.skippedAtStart;
-      if (skipped) await p.pipeline.system('system.seq.skipped', 'major', { ...skipped, reason: 'database-replaced' });
-      // Said once per start, not only in each event's `clock` field: the township sees why at once.
-      if (watch && !watch.state.synced) await clockState(watch.state);
-      p.uplink.start();
-      await step(log, 'load arming state', 10_000, () => p.arming.start());
-      for (const [id, driver] of p.drivers) {
-        try {
-          await step(log, `start driver ${id}`, 10_000, () => driver.start());
-        } catch (err) {
-          // Style rule 3: one broken device must not take the gateway down with it.
-          log.error({ device: id, err }, 'driver failed to start; device degraded');
-        }
-      }
-      try {
-        await step(log, 'start broadcast queue', 10_000, () => p.broadcast.start());
-      } catch (err) {
-        log.error({ err }, 'broadcast queue failed to start; notices wait until the next start');
-      }
-      // A synced clock is written down now and hourly: after a reboot with the clock behind, expiry is judged by it.
-      p.timeFloor.observe(clock);
-      floorTimer = setInterval(() => p.timeFloor.observe(clock), 3600_000);
-      floorTimer.unref();
-      const every = config.uplink.metricsIntervalSec * 1000;
-      if (every > 0) {
-        metricsTimer = setInterval(() => p.uplink.publishVolatile(topics.metrics, JSON.stringify(gateway.metrics())), delayMs(every));
-        metricsTimer.unref();
-      }
+      const p = started();
       log.info({ gateway: config.gateway.id, version: VERSION, bootId, backlog: p.outbox.depth, localPort: p.broker.port }, 'gateway started');
     },
 
     /** Graceful stop: intake first, then flush, offline status, database; bounded in time. */
     async stop(reason = 'shutdown'): Promise<void> {
-      if (stopped || !parts || !db) return;
+      if (stopped || !parts || !db || !components) return;
       stopped = true;
       const p = parts;
       log.info({ reason, backlog: p.outbox.depth }, 'gateway stopping');
-      if (metricsTimer) clearInterval(metricsTimer);
-      watch?.stop();
-      if (floorTimer) clearInterval(floorTimer);
-      const guarded = async (name: string, ms: number, run: () => Promise<unknown> | unknown): Promise<void> => {
-        try {
-          await step(log, name, ms, run);
-        } catch (err) {
-          log.error({ err, step: name }, 'stop step failed');
-        }
-      };
-      // Drivers first: once detached, their devices' publishes are refused (no PUBACK, so they resend
-      // after restart) instead of reading as "device offline" when only the gateway stops.
-      // Before the drivers: a notice cut off here stays queued and plays again after the restart.
-      await guarded('stop broadcast queue', 3000, () => p.broadcast.stop());
-      p.arming.stop();
-      await guarded('finish reactions', 2000, () => p.reactions.stop());
-      for (const [id, driver] of p.drivers) await guarded(`stop driver ${id}`, 2000, () => driver.stop());
-      await guarded('stop local broker', 3000, () => p.broker.stop());
-      p.reports.flush();
-      await guarded('flush outbox', 2000, () => new Promise<void>((r) => setImmediate(() => { p.outbox.flush(); r(); })));
-      await guarded('stop uplink', 5000, () => p.uplink.stop());
-      p.outbox.stop();
-      p.outbox.flush();
-      p.outbox.flushAcks();
-      db.close();
-      p.storage.lease.close();
-      lock?.release();
+      await components.stop();
       log.info({ backlog: p.outbox.depth }, 'gateway stopped');
     },
   };
+
+  function started(): NonNullable<typeof parts> {
+    if (!parts) throw new Error('gateway not started');
+    return parts;
+  }
   return gateway;
 }

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openExclusive } from '../cloud-bridge/db.js';
-import { GatewayError } from './errors.js';
+import { GatewayError } from './kernel/errors.js';
 
 export const LOCK_FILE = 'vgw.lock';
 

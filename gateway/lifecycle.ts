@@ -1,6 +1,6 @@
 /** Ordered steps with time limits (style rule 2): a hung step cannot hold the whole stop hostage. */
 import type { Logger } from 'pino';
-import { GatewayError } from './errors.js';
+import { GatewayError } from './kernel/errors.js';
 
 export async function step<T>(log: Logger, name: string, ms: number, run: () => Promise<T> | T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

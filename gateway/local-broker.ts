@@ -5,22 +5,24 @@
  * buffered (issue 8): packet size at the socket, connections not yet logged in, password attempts,
  * client ids, retained state and each device's publish rate.
  */
+import { delayMs } from './kernel/timers.js';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Client, PublishPacket, Subscription } from 'aedes';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
-import { localTopic, parseLocalTopic } from '../cloud-bridge/topics.js';
-import type { Config, DeviceConfig, MqttDeviceConfig } from './config/schema.js';
-import { GatewayError } from './errors.js';
+import { localTopic, parseLocalTopic } from './kernel/topics.js';
+import type { Config } from './config/schema.js';
+import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
+import { GatewayError } from './kernel/errors.js';
 import { DeviceRates, type RateSpec } from './lan/device-rate.js';
 import { LoginThrottle } from './lan/login-throttle.js';
 import { GuardedSocket, type GuardLimits, type GuardRefusal } from './lan/packet-guard.js';
 import { PendingLogins, type PendingRefusal } from './lan/pending-logins.js';
 import { RefusalLog } from './lan/refusal-log.js';
-import type { LocalBus, LocalDeviceHandler } from './local-bus.js';
-import { verifyPassword } from './passwords.js';
+import type { LocalBus, LocalDeviceHandler } from '../device-drivers/local-bus.js';
+import { verifyPassword } from '../device-drivers/mqtt/passwords.js';
 import type { RejectionReports } from './reports.js';
 
 type AuthError = Error & { returnCode: number };
@@ -60,7 +62,8 @@ type LoginRefusal = 'unknown-device' | 'bad-password' | 'anonymous' | 'throttled
 
 export interface LocalBrokerDeps {
   config: Config['localBroker'];
-  devices: readonly DeviceConfig[];
+  /** The devices that log in on this broker (their kinds' modules provide `lan-login`). */
+  devices: readonly MqttDeviceConfig[];
   reports: RejectionReports;
   log: Logger;
 }
@@ -75,6 +78,8 @@ export class LocalBroker implements LocalBus {
   private readonly connections = new Map<string, number>();
   private readonly refusalLog: RefusalLog;
   private readonly pending: PendingLogins;
+  /** Every open TCP connection, logged in or not: `stop` ends those aedes does not know (issue 9). */
+  private readonly sockets = new Set<Socket>();
   private readonly throttle = new LoginThrottle();
   private readonly rates: DeviceRates;
   private readonly guardLimits: GuardLimits;
@@ -82,7 +87,7 @@ export class LocalBroker implements LocalBus {
   readonly refusals = new Map<string, number>();
 
   constructor(private readonly deps: LocalBrokerDeps) {
-    this.devices = new Map(deps.devices.flatMap((d) => (d.driver === 'mqtt' ? [[d.id, d] as const] : [])));
+    this.devices = new Map(deps.devices.map((d) => [d.id, d] as const));
     const c = deps.config;
     this.refusalLog = new RefusalLog(deps.log);
     this.pending = new PendingLogins({ total: c.maxPendingLogins, perAddress: c.maxPendingLoginsPerAddress, timeoutMs: c.loginTimeoutMs }, (reason, address) => this.refusedConnection(reason, { address }));
@@ -138,7 +143,11 @@ export class LocalBroker implements LocalBus {
     const accept = (socket: Socket): void => this.accept(broker, socket);
     const server = tls?.cert && tls.key ? createTlsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key), handshakeTimeout: this.deps.config.loginTimeoutMs }, accept) : createServer(accept);
     // First listener of the raw TCP connection (before TLS, before aedes): the pending-login caps.
-    server.prependListener('connection', (raw: Socket) => this.pending.admit(raw));
+    server.prependListener('connection', (raw: Socket) => {
+      this.sockets.add(raw);
+      raw.once('close', () => this.sockets.delete(raw));
+      this.pending.admit(raw);
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(new GatewayError('VGW_LOCAL_BROKER_LISTEN', `local broker cannot listen on ${host}:${port}: ${err.message}; pick a free port in localBroker.port or stop the other service`, false, { cause: err })));
@@ -156,6 +165,9 @@ export class LocalBroker implements LocalBus {
     // net.Server's close callback waits for every connection to end: close aedes' clients first.
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    // A connection that has not logged in (mid-handshake, a port scan) is no aedes client: without this
+    // the server's close waited for its login timeout, and the stop step timed out (issue 9, item 5).
+    for (const raw of this.sockets) raw.destroy();
     await serverClosed;
   }
 
@@ -231,7 +243,7 @@ export class LocalBroker implements LocalBus {
     }
     this.refusalLog.note('device publish rate exceeded; publish held', 'rate-held', { device, waitMs: Math.round(wait) });
     // Held, not refused: aedes reads nothing more from this connection until `done`, so TCP slows the device.
-    setTimeout(() => (client.closed ? done(new Error('connection closed')) : this.handlePublish(device, where.kind, packet, false, done)), wait);
+    setTimeout(() => (client.closed ? done(new Error('connection closed')) : this.handlePublish(device, where.kind, packet, false, done)), delayMs(wait));
   }
 
   private handlePublish(device: string, topicKind: string, packet: PublishPacket, isWill: boolean, done: (err?: Error | null) => void): void {

@@ -1,6 +1,6 @@
 /** The periodic `metrics` message (contract: backlog depth and age, disk, uptime, temperature, uplink). */
 import { readFileSync, statfsSync } from 'node:fs';
-import { isoLocal, type Clock } from './clock.js';
+import { isoLocal, type Clock } from './kernel/clock.js';
 
 export interface MetricsSources {
   clock: Clock;
@@ -11,7 +11,8 @@ export interface MetricsSources {
   accepted: () => number;
   rejected: () => number;
   commands: { executed: number; rejected: number };
-  devices: { online: number; total: number };
+  /** Devices online, in all, and those whose driver's health() is not ok. */
+  devices: { online: number; total: number; degraded: { device: string; status: 'degraded' | 'stopped'; detail?: string }[] };
   /** Delivered per second recently, for the drain-time estimate. */
   drainRate: () => number;
 }

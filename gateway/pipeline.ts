@@ -1,16 +1,24 @@
 /**
- * The event pipeline: turns a driver's draft into the contract's envelope (UUIDv7 id, persistent seq,
+ * The event pipeline: decides an event's severity and publishes it on the bus (event-bus.ts), whose
+ * durable store is `commit` here: the contract's envelope (UUIDv7 id, persistent seq,
  * local ts with offset, clock state, severity from the type) and hands it to the outbox. `emit`
  * resolves when the event is committed to disk — the moment a device may be acknowledged.
  */
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { Outbox } from '../cloud-bridge/outbox.js';
-import type { TownshipTopics } from '../cloud-bridge/topics.js';
-import type { Clock } from './clock.js';
-import { isoLocal } from './clock.js';
-import type { Category, Config, Severity } from './config/schema.js';
-import { PRIO_BY_SEVERITY, severityOf } from './severity.js';
+import type { TownshipTopics } from './kernel/topics.js';
+import type { Clock } from './kernel/clock.js';
+import { isoLocal } from './kernel/clock.js';
+import type { AcceptedEvent, Envelope } from './kernel/envelope.js';
+import type { Config } from './config/schema.js';
+import type { Category } from './kernel/categories.js';
+import type { Severity } from './kernel/severity.js';
+import { PRIO_BY_SEVERITY } from './kernel/severity.js';
+import { severityOf } from './severity.js';
+import { EventBus, type BusEvent } from './event-bus.js';
+
+export type { AcceptedEvent, Envelope };
 
 export interface EventDraft {
   device: string;
@@ -19,22 +27,6 @@ export interface EventDraft {
   data: Record<string, unknown>;
   /** Overrides the configured type → severity map (system events choose their own). */
   severity?: Severity;
-}
-
-export interface AcceptedEvent {
-  id: string;
-  seq: number;
-}
-
-export interface Envelope extends AcceptedEvent {
-  ts: string;
-  clock: 'synced' | 'unsynced';
-  gateway: string;
-  device: string;
-  category: Category;
-  type: string;
-  severity: Severity;
-  data: Record<string, unknown>;
 }
 
 export interface PipelineDeps {
@@ -49,14 +41,24 @@ export class Pipeline {
   private readonly devices;
   acceptedTotal = 0;
 
+  /** Where accepted events go: the outbox (durable) and the named observers. */
+  readonly bus: EventBus;
+
   constructor(private readonly deps: PipelineDeps) {
     this.devices = new Map(deps.config.devices.map((d) => [d.id, d]));
+    this.bus = new EventBus(deps.log.child({ component: 'bus' }));
+    this.bus.storeIn('outbox', (e) => this.commit(e));
   }
 
-  /** Builds the envelope and commits it; resolves once it is on disk. */
-  async emit(draft: EventDraft): Promise<AcceptedEvent> {
+  /** Decides the event's severity and publishes it on the bus; resolves once it is on disk. */
+  emit(draft: EventDraft): Promise<AcceptedEvent> {
+    return this.bus.publish({ device: draft.device, category: draft.category, type: draft.type, severity: this.severityOf(draft), data: draft.data });
+  }
+
+  /** The bus's durable store: builds the envelope and commits it to the outbox. */
+  private async commit(draft: BusEvent): Promise<AcceptedEvent> {
     const { config, clock, topics } = this.deps;
-    const severity = this.severityOf(draft);
+    const severity = draft.severity;
     const id = uuidv7();
     const now = clock.now();
     let seq = 0;

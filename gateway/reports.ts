@@ -13,8 +13,9 @@
  *   backlog (`holdAtRows`): then they wait aggregated in memory, so reports never take more than that
  *   share of the outbox and never push a genuine event out.
  */
+import { delayMs } from './kernel/timers.js';
 import type { Logger } from 'pino';
-import type { Severity } from './config/schema.js';
+import type { Severity } from './kernel/severity.js';
 import type { Pipeline } from './pipeline.js';
 
 /** Distinct samples (of the fields outside the key) kept per report. */
@@ -141,7 +142,7 @@ export class RejectionReports {
       agg.timer = null;
       if (agg.pending > 0) this.report(agg);
       else this.kinds.delete(agg.key);
-    }, delay);
+    }, delayMs(delay));
     agg.timer.unref();
   }
 

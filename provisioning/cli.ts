@@ -3,19 +3,19 @@
  * work lives in its own file under provisioning/commands/.
  */
 import { Command } from 'commander';
-import { GatewayError } from '../gateway/errors.js';
-import { createLogger } from '../gateway/log.js';
+import { GatewayError } from '../gateway/kernel/errors.js';
+import { createLogger } from '../gateway/kernel/log.js';
 import { runDaemon } from '../gateway/main.js';
 import { VERSION } from '../gateway/version.js';
 import { checkConfig } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
-import { keygen } from './commands/keygen.js';
+import { keygen } from './township/commands/keygen.js';
 import { passwd } from './commands/passwd.js';
 import { say } from './commands/say.js';
 import { withBrokerOptions } from './commands/broker-options.js';
-import { addEventsCommand } from './commands/events.js';
-import { addMonitorCommand } from './commands/monitor.js';
-import { addSendCommands } from './commands/send-commands.js';
+import { addEventsCommand } from './township/commands/events.js';
+import { addMonitorCommand } from './township/commands/monitor.js';
+import { addSendCommands } from './township/commands/send-commands.js';
 import { CliError } from './commands/cli-error.js';
 import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
 import { uplinkCredentials } from '../cloud-bridge/uplink-credentials.js';

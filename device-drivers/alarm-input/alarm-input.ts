@@ -5,12 +5,12 @@
  * its zone is armed (after the entry delay), and its end `alarm.restored`. A chattering contact gives
  * one `device.fault`; an NC loop open too long reads as a cut wire, reported as tamper.
  */
-import type { AlarmInputConfig } from '../../gateway/config/schema.js';
+import type { AlarmInputConfig } from './config.js';
 import type { Driver, DriverContext, DriverHealth } from '../driver.js';
 import type { Gpio, GpioInput, Level, LevelChange } from '../gpio/gpio.js';
 import { pinUnavailable } from '../gpio/unavailable-pin.js';
 import { Chatter } from './chatter.js';
-import { secMs } from '../../gateway/timers.js';
+import { secMs } from '../../gateway/kernel/timers.js';
 
 /** Arming state as drivers see it (gateway/arming implements it). */
 export interface ZoneView {

@@ -3,7 +3,7 @@
  * with alarms. `transitions` changes within `windowSec` make the input faulty until it has been quiet for
  * `windowSec`; the driver reports one `device.fault` per episode instead of every change.
  */
-import { secMs } from '../../gateway/timers.js';
+import { secMs } from '../../gateway/kernel/timers.js';
 
 export class Chatter {
   private readonly times: bigint[] = [];

@@ -1,10 +1,12 @@
 /**
  * Config fields of an `alarm-input` device (a contact on a GPIO pin), spread into its schema beside
- * `deviceCommon` in gateway/config/schema.ts, and the defaults that depend on the input's kind.
+ * `deviceCommon`, and the defaults that depend on the input's kind.
  */
 import { z } from 'zod';
-import type { Severity } from '../../gateway/config/schema.js';
-import { ZONE_NAME, ZONE_NAME_HINT } from '../../gateway/arming/config.js';
+import type { Severity } from '../../gateway/kernel/severity.js';
+import { ZONE_NAME, ZONE_NAME_HINT } from '../../gateway/kernel/ids.js';
+import { CATEGORIES } from '../../gateway/kernel/categories.js';
+import { deviceCommon } from '../device-common.js';
 import { withSeverityDefaults, type DeviceSeverity } from '../gpio/severity-defaults.js';
 
 export const INPUT_KINDS = ['panic', 'door-contact', 'pir', 'tamper', 'panel-output', 'camera-alarm', 'power-fail'] as const;
@@ -74,3 +76,10 @@ export function withInputDefaults<T extends Parsed>(d: T) {
     }),
   };
 }
+
+/** A contact on a GPIO pin: panic button, door contact, PIR, alarm panel or camera output, UPS mains signal. */
+export const alarmInputSchema = z.object({ ...deviceCommon, category: z.enum(CATEGORIES).default('alarm'), ...alarmInputFields }).strict().transform(withInputDefaults);
+
+
+/** A validated `alarm-input` device. */
+export type AlarmInputConfig = z.infer<typeof alarmInputSchema>;

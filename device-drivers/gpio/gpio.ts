@@ -4,7 +4,7 @@
  * simulated pins); each one only supplies raw timestamped edges (`PinBackend`) and `debouncedGpio` turns
  * those into the level changes drivers see, so debouncing behaves the same on every backend.
  */
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../gateway/kernel/errors.js';
 
 /** Electrical level of a pin: 1 high, 0 low. */
 export type Level = 0 | 1;

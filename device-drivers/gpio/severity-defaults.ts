@@ -1,5 +1,5 @@
 /** Per-device severity defaults of the GPIO drivers, below whatever the installer wrote for the device. */
-import type { Severity } from '../../gateway/config/schema.js';
+import type { Severity } from '../../gateway/kernel/severity.js';
 
 export interface DeviceSeverity {
   default?: Severity | undefined;

@@ -5,9 +5,9 @@
  */
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LoudspeakerDeviceConfig } from '../../gateway/config/schema.js';
-import type { Driver } from '../driver.js';
-import { delayMs } from '../../gateway/timers.js';
+import type { LoudspeakerDeviceConfig } from './config.js';
+import type { DeviceActions } from '../seams.js';
+import { delayMs } from '../../gateway/kernel/timers.js';
 
 /** Switches the amplifier's power; `on` while on changes nothing. */
 export interface AmplifierPower {
@@ -19,16 +19,14 @@ export interface AmplifierPower {
  * Each loudspeaker's power: its `amplifier.relay` device's driver (actions `on` / `off`), or none. The
  * relay is looked up when used: drivers are built in config order, and it may come after the speaker.
  */
-export function relayAmplifiers(driverOf: (id: string) => Driver | undefined): (speaker: LoudspeakerDeviceConfig) => AmplifierPower {
+export function relayAmplifiers(devices: DeviceActions): (speaker: LoudspeakerDeviceConfig) => AmplifierPower {
   return (speaker) => {
     const relayId = speaker.amplifier.relay;
     if (relayId === undefined) return noRelay;
     const act = async (name: 'on' | 'off'): Promise<void> => {
-      const relay = driverOf(relayId);
-      if (!relay?.handleAction) throw new Error(`amplifier relay "${relayId}" is not mounted`);
       // A relay stopped before its loudspeaker (config order at shutdown) switched itself off.
-      if (name === 'off' && relay.health().status === 'stopped') return;
-      await relay.handleAction({ name, params: {} });
+      if (name === 'off' && devices.stopped(relayId)) return;
+      await devices.act(relayId, { name, params: {} });
     };
     return { on: () => act('on'), off: () => act('off') };
   };
@@ -85,7 +83,7 @@ export class Amplifier {
       this.log.info({ warmUpMs: this.timing.warmUpMs }, 'amplifier on');
     }
     const left = this.poweredAt + this.timing.warmUpMs - Date.now();
-    if (left > 0) await sleep(left, undefined, { signal }).catch(() => {});
+    if (left > 0) await sleep(delayMs(left), undefined, { signal }).catch(() => {});
   }
 
   /** The sound has ended: power off after the idle time unless another sound comes first. */

@@ -3,8 +3,8 @@
  * plays the clip through the audio seam, and lets the amplifier go idle afterwards. Its state on the
  * township side says what it is playing.
  */
-import type { LoudspeakerDeviceConfig } from '../../gateway/config/schema.js';
-import { GatewayError } from '../../gateway/errors.js';
+import type { LoudspeakerDeviceConfig } from './config.js';
+import { GatewayError } from '../../gateway/kernel/errors.js';
 import type { Driver, DriverContext, DriverHealth } from '../driver.js';
 import { Amplifier, noRelay, type AmplifierPower } from './amplifier.js';
 import type { AlsaOutput, AudioBackend, Clip, PlayOptions, Speaker } from './speaker.js';

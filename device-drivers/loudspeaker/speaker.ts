@@ -2,7 +2,6 @@
  * What the broadcast queue needs from a loudspeaker, whatever drives it (a sound card on the box or an
  * IP speaker module on the village LAN), and the audio seam the sound-card driver plays through.
  */
-import type { Driver } from '../driver.js';
 
 /** What a notice says: speech from text, a named sound stored on the box, or downloaded audio. */
 export type ClipSource = { text: string } | { sound: string } | { url: string; sha256: string };
@@ -33,10 +32,6 @@ export interface Speaker {
   readonly speakerId: string;
   /** Resolves when the clip has played to its end or `signal` stopped it; rejects when it could not play. */
   play(clip: Clip, options: PlayOptions): Promise<void>;
-}
-
-export function isSpeaker(driver: Driver): driver is Driver & Speaker {
-  return typeof (driver as Partial<Speaker>).play === 'function' && typeof (driver as Partial<Speaker>).speakerId === 'string';
 }
 
 /** One sound-card output: the ALSA PCM players write to, and the mixer that sets its volume. */

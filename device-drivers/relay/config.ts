@@ -1,5 +1,6 @@
 /** Config fields of a `relay` device (siren, strobe, amplifier power on a GPIO relay board). */
 import { z } from 'zod';
+import { deviceCommon } from '../device-common.js';
 import { withSeverityDefaults, type DeviceSeverity } from '../gpio/severity-defaults.js';
 
 export const relayFields = {
@@ -16,3 +17,10 @@ export const relayFields = {
 export function withRelayDefaults<T extends { severity?: DeviceSeverity | undefined }>(d: T) {
   return { ...d, severity: withSeverityDefaults(d.severity, { 'relay.forced-off': 'minor', 'device.fault': 'major' }) };
 }
+
+/** A relay on a GPIO pin: siren, strobe, amplifier power. */
+export const relaySchema = z.object({ ...deviceCommon, ...relayFields }).strict().transform(withRelayDefaults);
+
+
+/** A validated `relay` device. */
+export type RelayConfig = z.infer<typeof relaySchema>;

@@ -4,12 +4,12 @@
  * after `maxOnSec` of continuous on-time and that is reported (`relay.forced-off`): a siren must not
  * sound all night because a reaction or an operator forgot it. State is mirrored to the township.
  */
-import { isoLocal } from '../../gateway/clock.js';
-import type { RelayConfig } from '../../gateway/config/schema.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
+import type { RelayConfig } from './config.js';
 import type { DeviceAction, Driver, DriverContext, DriverHealth } from '../driver.js';
 import type { Gpio, GpioOutput, Level } from '../gpio/gpio.js';
 import { pinUnavailable } from '../gpio/unavailable-pin.js';
-import { delayMs, secMs } from '../../gateway/timers.js';
+import { delayMs, secMs } from '../../gateway/kernel/timers.js';
 
 export interface RelaySeams {
   gpio: Gpio;

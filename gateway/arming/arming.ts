@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { ZoneView } from '../../device-drivers/alarm-input/alarm-input.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { ZoneConfig } from './config.js';
 import { Schedule } from './schedule.js';
 import type { ArmingStore, ZoneState } from './store.js';

@@ -1,9 +1,8 @@
 /** The `zones` config key: named zones (网格 cells of alarm inputs) and their daily arming schedules. */
 import { z } from 'zod';
+import { ZONE_NAME, ZONE_NAME_HINT } from '../kernel/ids.js';
 import { parseWindow } from './schedule.js';
 
-export const ZONE_NAME = /^[a-z0-9-]{1,64}$/;
-export const ZONE_NAME_HINT = 'lowercase letters, digits and "-", 1 to 64 characters';
 
 export const zoneSchema = z
   .object({

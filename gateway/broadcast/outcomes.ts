@@ -5,7 +5,7 @@
  * start finishes what a crash interrupted in between.
  */
 import type { Logger } from 'pino';
-import { isoLocal } from '../clock.js';
+import { isoLocal } from '../kernel/clock.js';
 import type { BroadcastStore, EndState, EndedNotice, Notice, Outcome } from './store.js';
 
 export type BroadcastEvent = 'queued' | 'started' | 'finished' | 'preempted' | 'cancelled' | 'expired' | 'failed';

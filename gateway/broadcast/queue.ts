@@ -5,7 +5,7 @@
  * each play a repeated notice waits `interval`; one not finished by its expiry is dropped.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { expiredOutcome, type Outcomes } from './outcomes.js';
 import { outcomeOf, type Player, type PlayResult } from './player.js';
 import type { BroadcastStore, EndState, Notice, Outcome } from './store.js';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../cloud-bridge/db.js';
 import type { Speaker } from '../../device-drivers/loudspeaker/speaker.js';
 import type { SpeechEngine } from '../../device-drivers/loudspeaker/speech.js';
-import { isoLocal, type Clock } from '../clock.js';
+import { isoLocal, type Clock } from '../kernel/clock.js';
 import type { Command } from '../commands/router.js';
 import type { Config } from '../config/schema.js';
 import { ClipMaker, pruneUnused } from './clips.js';

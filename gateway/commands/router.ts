@@ -8,12 +8,13 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CommandIds } from '../../cloud-bridge/command-ids.js';
 import type { Outbox } from '../../cloud-bridge/outbox.js';
-import { parseCommandTopic, type TownshipTopics } from '../../cloud-bridge/topics.js';
-import { isoLocal, type Clock } from '../clock.js';
-import type { Config, Role } from '../config/schema.js';
+import { parseCommandTopic, type TownshipTopics } from '../kernel/topics.js';
+import { isoLocal, type Clock } from '../kernel/clock.js';
+import type { Config } from '../config/schema.js';
+import type { Role } from '../kernel/roles.js';
 import type { RejectionReports } from '../reports.js';
 import { answerableResponseTopic } from './response-topic.js';
-import { loadPublicKey, verifyCommand } from './signing.js';
+import { loadPublicKey, verifyCommand } from '../kernel/signing.js';
 import type { TimeFloor } from './time-floor.js';
 
 export const REJECT_CODES = ['unsigned', 'bad-signature', 'unknown-key', 'forbidden', 'misdirected', 'expired', 'replayed', 'invalid'] as const;

@@ -5,7 +5,7 @@
  * SQLite, so expiry is judged against the larger of it and the system clock.
  */
 import type { Db } from '../../cloud-bridge/db.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kernel/clock.js';
 
 /** A synced clock is written back at most this often (one fsync each). */
 const SYNCED_WRITE_EVERY_MS = 60_000;

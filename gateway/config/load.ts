@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { GatewayError } from '../errors.js';
-import { configSchema, type Config } from './schema.js';
+import { GatewayError } from '../kernel/errors.js';
+import type { AnyDriverModule } from '../../device-drivers/module.js';
+import { buildConfigSchema, configSchema, type Config } from './schema.js';
 import { allowedKeys, closest } from './suggest.js';
 
 export function loadConfigFile(file: string): Config {
@@ -23,8 +24,9 @@ export function loadConfigFile(file: string): Config {
   return parseConfig(doc.toJS(), file);
 }
 
-export function parseConfig(raw: unknown, source = 'config'): Config {
-  const result = configSchema.safeParse(raw ?? {});
+/** Validates `raw`; `modules`: the driver kinds to accept (default: the registry's). */
+export function parseConfig(raw: unknown, source = 'config', modules?: readonly AnyDriverModule[]): Config {
+  const result = (modules ? buildConfigSchema(modules) : configSchema).safeParse(raw ?? {});
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue, raw)}`);
     throw new GatewayError('VGW_CONFIG_INVALID', `${source} has ${lines.length} problem${lines.length > 1 ? 's' : ''}; the gateway will not start until ${lines.length > 1 ? 'they are' : 'it is'} fixed:\n${lines.join('\n')}`);

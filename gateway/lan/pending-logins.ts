@@ -4,6 +4,7 @@
  * never comes and a password check waiting its turn all count. aedes' own `connectTimeout` stops when
  * the CONNECT arrives, not when the login ends.
  */
+import { delayMs } from '../kernel/timers.js';
 import type { Socket } from 'node:net';
 
 /** Why a connection was refused before login. */
@@ -56,7 +57,7 @@ export class PendingLogins {
       this.release(key);
       raw.destroy();
       this.onRefusal('login-timeout', address);
-    }, this.limits.timeoutMs);
+    }, delayMs(this.limits.timeoutMs));
     timer.unref();
     this.entries.set(key, { address, timer });
     this.perAddress.set(address, fromAddress + 1);

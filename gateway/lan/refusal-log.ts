@@ -3,6 +3,7 @@
  * first refusal of a kind in an interval is logged at once; the rest are counted and logged as one line
  * with `count` and the last sample when the interval ends.
  */
+import { delayMs } from '../kernel/timers.js';
 import type { Logger } from 'pino';
 
 interface Pending {
@@ -29,7 +30,7 @@ export class RefusalLog {
       return;
     }
     this.log.warn({ ...sample, reason: kind, count: 1 }, msg);
-    const timer = setTimeout(() => this.close(key, msg, kind), this.intervalMs);
+    const timer = setTimeout(() => this.close(key, msg, kind), delayMs(this.intervalMs));
     timer.unref();
     this.pending.set(key, { count: 0, sample, timer });
   }

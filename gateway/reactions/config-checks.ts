@@ -1,17 +1,17 @@
 /**
- * Checks across config keys for GPIO devices, zones and reactions, run by the config schema's
- * superRefine: each problem names the key path and the fix, like every other config error.
+ * Checks across config keys for GPIO pins, zones and reactions, run by the config schema's superRefine:
+ * each problem names the key path and the fix, like every other config error. What one kind needs of
+ * its own devices lives with its module (`checks`); a reaction's action is checked against the target
+ * module's `actions`.
  */
+import { takesAction, type ConfigIssue, type ConfigView } from '../../device-drivers/module.js';
+
+export type { ConfigIssue };
 
 interface DeviceLike {
   id: string;
   driver: string;
-  zone?: string | undefined;
   pin?: number;
-  mode?: string;
-  contact?: string;
-  entryDelaySec?: number;
-  cutAfterSec?: number | null;
 }
 
 interface ConfigLike {
@@ -20,12 +20,7 @@ interface ConfigLike {
   reactions: readonly { name: string; when: { device?: string | undefined; zone?: string | undefined }; do: { device: string; action: string; seconds?: number | undefined } }[];
 }
 
-export interface ConfigIssue {
-  path: (string | number)[];
-  message: string;
-}
-
-export function checkLocalSafety(cfg: ConfigLike): ConfigIssue[] {
+export function checkLocalSafety(cfg: ConfigLike, view: ConfigView): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const zones = new Set<string>();
   cfg.zones.forEach((z, i) => {
@@ -41,10 +36,6 @@ export function checkLocalSafety(cfg: ConfigLike): ConfigIssue[] {
     const first = pins.get(d.pin);
     if (first !== undefined) issues.push({ path: ['devices', i, 'pin'], message: `GPIO ${d.pin} is also used by devices[${first}] ("${cfg.devices[first]?.id}"); every input and relay needs its own pin` });
     else pins.set(d.pin, i);
-    if (d.driver !== 'alarm-input') return;
-    if (d.zone !== undefined && !zones.has(d.zone)) issues.push({ path: ['devices', i, 'zone'], message: `zone "${d.zone}" is not under zones (${zoneList}); add it there or fix the spelling` });
-    if (d.mode === '24h' && d.entryDelaySec) issues.push({ path: ['devices', i, 'entryDelaySec'], message: 'a 24h input alarms at once; only armable inputs have an entry delay' });
-    if (d.contact === 'NO' && d.cutAfterSec !== null && d.cutAfterSec !== undefined) issues.push({ path: ['devices', i, 'cutAfterSec'], message: 'a cut wire only shows on an NC loop; remove cutAfterSec or wire the input NC' });
   });
 
   const names = new Set<string>();
@@ -55,7 +46,9 @@ export function checkLocalSafety(cfg: ConfigLike): ConfigIssue[] {
     if (r.when.device !== undefined && !devices.has(r.when.device)) issues.push({ path: ['reactions', i, 'when', 'device'], message: `no device "${r.when.device}" under devices` });
     const target = devices.get(r.do.device);
     if (!target) issues.push({ path: ['reactions', i, 'do', 'device'], message: `no device "${r.do.device}" under devices; a reaction acts on a relay or another device that takes actions` });
-    else if (target.driver === 'alarm-input') issues.push({ path: ['reactions', i, 'do', 'device'], message: `"${r.do.device}" is an alarm input, which takes no actions; name a relay` });
+    const module = target && view.moduleOf(target.id);
+    if (module && module.actions !== 'any' && module.actions.length === 0) issues.push({ path: ['reactions', i, 'do', 'device'], message: `"${r.do.device}" is ${module.label}, which takes no actions; name a relay` });
+    else if (module && !takesAction(module, r.do.action)) issues.push({ path: ['reactions', i, 'do', 'action'], message: `${module.label} takes ${(module.actions as readonly string[]).map((a) => `"${a}"`).join(', ')}, not "${r.do.action}"` });
     if (r.do.action === 'pulse' && r.do.seconds === undefined) issues.push({ path: ['reactions', i, 'do', 'seconds'], message: 'a pulse needs its length in seconds, e.g. seconds: 60' });
     if (r.do.action !== 'pulse' && r.do.seconds !== undefined) issues.push({ path: ['reactions', i, 'do', 'seconds'], message: `only a pulse has a length; "${r.do.action}" lasts until disarmed or the relay's maxOnSec` });
   });

@@ -8,7 +8,7 @@ import type { Driver } from '../../device-drivers/driver.js';
 import { Arming } from '../arming/arming.js';
 import { registerZoneCommands } from '../arming/commands.js';
 import { ArmingStore } from '../arming/store.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { CommandRouter } from '../commands/router.js';
 import type { Config } from '../config/schema.js';
 import type { Pipeline } from '../pipeline.js';
@@ -45,6 +45,12 @@ export function buildLocalSafety({ config, db, pipeline, router, drivers, clock,
     severityOf: (draft) => pipeline.severityOf(draft),
     clock,
     log: log.child({ component: 'reactions' }),
+  });
+  // Devices' events only: the gateway's own (system, arming, notices) and the reactions' own events
+  // never trigger a reaction, as before the bus (no loops through `reaction.*`).
+  pipeline.bus.subscribe('local reactions', (event, committed) => {
+    if (event.device === config.gateway.id || event.type.startsWith('reaction.')) return;
+    reactions.react(event, committed);
   });
   arming.onChange((zone, armed) => {
     if (!armed) reactions.zoneDisarmed(zone);

@@ -6,8 +6,8 @@
  */
 import type { Logger } from 'pino';
 import type { DeviceAction } from '../../device-drivers/driver.js';
-import type { Clock } from '../clock.js';
-import type { Severity } from '../config/schema.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Severity } from '../kernel/severity.js';
 import type { AcceptedEvent, EventDraft } from '../pipeline.js';
 import type { ReactionConfig } from './config.js';
 
@@ -40,11 +40,9 @@ export class Reactions {
 
   constructor(private readonly deps: ReactionsDeps) {}
 
-  /** Commits `draft` and runs the reactions it matches; resolves when `draft` is committed. */
-  observe(draft: EventDraft): Promise<AcceptedEvent> {
-    const accepted = this.deps.commit(draft);
+  /** Runs the reactions `draft` matches (the bus calls this before the commit); `accepted`: its commit. */
+  react(draft: EventDraft, accepted: Promise<AcceptedEvent>): void {
     for (const r of this.deps.reactions) if (matches(r, draft)) this.track(this.run(r, draft, accepted));
-    return accepted;
   }
 
   /** Switches off what alarms of `zone` switched on, unless another zone's alarm still holds it. */

@@ -8,7 +8,7 @@ import { connectAsync } from 'mqtt';
 import { connectHint } from '../../cloud-bridge/connect-hints.js';
 import { asCorruptDbMessage, inspectDb } from '../../cloud-bridge/db.js';
 import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
-import { loadPublicKey } from '../../gateway/commands/signing.js';
+import { loadPublicKey } from '../../gateway/kernel/signing.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import type { Config } from '../../gateway/config/schema.js';
 import { checkBox, type BoxEnv } from './box-checks.js';

@@ -9,17 +9,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
-import { generateOperatorKey } from '../../gateway/commands/signing.js';
+import { generateOperatorKey } from '../../gateway/kernel/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway } from '../../gateway/create-gateway.js';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../demo/township-broker.js';
 import { connectSimDevice, publishEvent, publishState, type SimDevice } from '../demo/sim-devices.js';
 import { describeUplinkMessage } from '../demo/console-view.js';
 import { DemoLifetime } from '../demo/demo-lifetime.js';
 import { panicScene } from '../demo/panic-scene.js';
 import { runBroadcastScene } from '../demo/broadcast-scene.js';
-import { sendCommand } from './send.js';
+import { sendCommand } from '../township/commands/send.js';
 
 const TOWNSHIP = '370283104';
 const GATEWAY = '370283104-demo-01';
@@ -119,7 +119,7 @@ async function scenes(life: DemoLifetime, say: (line: string) => void): Promise<
   await scene.press();
   for (let i = 0; i < 4; i++) {
     await sleep(1500);
-    say(`  gateway backlog: ${gateway.parts.outbox.depth} messages waiting (oldest ${Math.round((gateway.parts.outbox.oldestAgeMs() ?? 0) / 1000)} s)`);
+    say(`  gateway backlog: ${gateway.inspect().backlog} messages waiting (oldest ${Math.round((gateway.inspect().oldestAgeMs ?? 0) / 1000)} s)`);
   }
   if (life.ended) return;
   say('─── township link back: the backlog drains, critical first ───');

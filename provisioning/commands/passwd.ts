@@ -1,5 +1,5 @@
 /** `vgw passwd`: the salted hash installers paste into a device's `passwordHash`. */
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { CliError } from './cli-error.js';
 import { readHidden, type TtyInput } from './hidden-prompt.js';
 

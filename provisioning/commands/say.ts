@@ -13,8 +13,8 @@ import { EspeakSpeech } from '../../device-drivers/loudspeaker/espeak.js';
 import type { AlsaOutput } from '../../device-drivers/loudspeaker/speaker.js';
 import type { ToolCommand } from '../../device-drivers/loudspeaker/tool.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
-import { loudspeakerDeviceSchema, type LoudspeakerDeviceConfig } from '../../gateway/config/schema.js';
-import { GatewayError } from '../../gateway/errors.js';
+import { loudspeakerDeviceSchema, type LoudspeakerDeviceConfig } from '../../device-drivers/loudspeaker/config.js';
+import { GatewayError } from '../../gateway/kernel/errors.js';
 import { CliError } from './cli-error.js';
 
 export interface SayOptions {

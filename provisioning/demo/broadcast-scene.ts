@@ -10,7 +10,7 @@ import { SimulatedAudio } from '../../device-drivers/loudspeaker/sim-audio.js';
 import { SimulatedSpeech } from '../../device-drivers/loudspeaker/sim-speech.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
-import { sendCommand } from '../commands/send.js';
+import { sendCommand } from '../township/commands/send.js';
 import type { DemoLifetime } from './demo-lifetime.js';
 
 const NOTICE = '村民朋友们请注意：今晚有大风降温，请关好门窗，注意用电安全。';

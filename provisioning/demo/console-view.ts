@@ -1,5 +1,5 @@
 /** One readable line per township message, for the demo's scrolling log (`vgw monitor` is the full console). */
-import { parseUplinkTopic } from '../../cloud-bridge/topics.js';
+import { parseUplinkTopic } from '../../gateway/kernel/topics.js';
 
 const SEVERITY_MARK: Record<string, string> = { critical: '!!! CRITICAL', major: '!!  major   ', minor: '!   minor   ', info: '    info    ' };
 

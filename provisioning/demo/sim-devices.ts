@@ -3,7 +3,7 @@
  * own login, publishing the way field devices do (QoS 1 events, retained state, a last will).
  */
 import { connectAsync, type MqttClient } from 'mqtt';
-import { localTopic } from '../../cloud-bridge/topics.js';
+import { localTopic } from '../../gateway/kernel/topics.js';
 
 export interface SimDevice {
   id: string;

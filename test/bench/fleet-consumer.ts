@@ -4,8 +4,8 @@
  * the SQLite archive. Reports every 200 ms over IPC: events received, events stored, memory, CPU time.
  */
 import { pino } from 'pino';
-import { createMonitor } from '../../provisioning/monitor/monitor.js';
-import { renderScreen } from '../../provisioning/monitor/render.js';
+import { createMonitor } from '../../provisioning/township/monitor/monitor.js';
+import { renderScreen } from '../../provisioning/township/monitor/render.js';
 
 interface ConsumerArgs {
   url: string;

@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArchiveDb } from '../../provisioning/monitor/archive-db.js';
+import { ArchiveDb } from '../../provisioning/township/monitor/archive-db.js';
 import { Mosquitto } from '../support/mosquitto.js';
 
 const GATEWAYS = Number(process.env.FLEET_GATEWAYS ?? 200);

@@ -7,7 +7,7 @@
  * IPC in:  { rate: events/s for the whole fleet }   IPC out: { published, acked } every 200 ms.
  */
 import { connectAsync, type MqttClient } from 'mqtt';
-import { isoLocal } from '../../gateway/clock.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
 import { eventTopic, TOWNSHIP, villageEvent } from '../monitor/envelopes.js';
 
 const [url = '', count = '200'] = process.argv.slice(2);

@@ -53,7 +53,7 @@ describe('audio URL notices', () => {
     probe = await TownshipProbe.connect(township.url, 'probe-dl', 4);
     op = await Operator.connect(township.url);
     v = await startVillage({ uplinkUrl: township.url, gatewayId: GW, broadcast: { downloadMaxBytes: LIMIT, downloadTimeoutSec: 5, allowLocalUrls: true } });
-    await probe.waitFor(() => v.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => v.gateway.inspect().commandsReady, 10_000, 'command subscription');
   });
   afterAll(async () => {
     await v?.gateway.stop();

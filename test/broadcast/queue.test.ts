@@ -27,7 +27,7 @@ describe('broadcast queue', () => {
     probe = await TownshipProbe.connect(township.url, 'probe-bc', 4);
     op = await Operator.connect(township.url);
     v = await startVillage({ uplinkUrl: township.url, gatewayId: GW });
-    await probe.waitFor(() => v.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => v.gateway.inspect().commandsReady, 10_000, 'command subscription');
   });
   afterAll(async () => {
     await v?.gateway.stop();

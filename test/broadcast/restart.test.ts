@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../cloud-bridge/db.js';
 import { BroadcastStore } from '../../gateway/broadcast/store.js';
-import { isoLocal } from '../../gateway/clock.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { TownshipProbe } from '../support/township.js';
 import { Operator, broadcastEvents, fakeClock, outcome, replies, simulatedHardware, startVillage, type Village } from './support.js';
@@ -24,7 +24,7 @@ describe('broadcast queue across restarts', () => {
 
   const start = async (dataDir?: string) => {
     v = await startVillage({ uplinkUrl: township.url, gatewayId: GW, clock, hardware, dataDir });
-    await probe.waitFor(() => v.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => v.gateway.inspect().commandsReady, 10_000, 'command subscription');
   };
   const restart = async () => {
     await v.gateway.stop();

@@ -9,7 +9,7 @@ import { SimulatedGpio } from '../../device-drivers/gpio/simulated-backend.js';
 import { SimulatedAudio } from '../../device-drivers/loudspeaker/sim-audio.js';
 import { SimulatedSpeech } from '../../device-drivers/loudspeaker/sim-speech.js';
 import { SimulatedAmplifierPower } from '../../device-drivers/loudspeaker/amplifier.js';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { deviceClient } from '../support/devices.js';
 import { TownshipProbe } from '../support/township.js';
@@ -22,7 +22,7 @@ describe('loudspeakers beyond the sound card', () => {
   let v: Village | undefined;
 
   const ready = async (village: Village) => {
-    await probe.waitFor(() => village.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => village.gateway.inspect().commandsReady, 10_000, 'command subscription');
   };
 
   beforeAll(async () => {

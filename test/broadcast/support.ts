@@ -12,8 +12,8 @@ import { SimulatedAmplifierPower } from '../../device-drivers/loudspeaker/amplif
 import { SimulatedAudio } from '../../device-drivers/loudspeaker/sim-audio.js';
 import { SimulatedSpeech } from '../../device-drivers/loudspeaker/sim-speech.js';
 import type { Gpio } from '../../device-drivers/gpio/gpio.js';
-import type { Clock } from '../../gateway/clock.js';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import type { Clock } from '../../gateway/kernel/clock.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
 import { LogSink, TOWNSHIP, buildConfig } from '../support/gateway-fixture.js';

@@ -21,7 +21,7 @@ describe.runIf(requireTools('mosquitto'))('township-wide broadcast', () => {
     probe = await TownshipProbe.connect(broker.url, 'probe-township');
     op = await Operator.connect(broker.url, 5);
     for (const id of VILLAGES) villages.push(await startVillage({ uplinkUrl: broker.url, gatewayId: id, protocolVersion: 5 }));
-    await probe.waitFor(() => villages.every((v) => v.gateway.parts.uplink.commandsReady), 10_000, 'both command subscriptions');
+    await probe.waitFor(() => villages.every((v) => v.gateway.inspect().commandsReady), 10_000, 'both command subscriptions');
   });
   afterAll(async () => {
     for (const v of villages) await v.gateway.stop();

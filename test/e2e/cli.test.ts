@@ -4,7 +4,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../gateway/passwords.js';
+import { verifyPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { stringify } from 'yaml';
 import { buildConfig, startFixture, type Fixture } from '../support/gateway-fixture.js';

@@ -7,7 +7,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { TOWNSHIP, startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe } from '../support/township.js';
@@ -32,8 +32,8 @@ describe.runIf(requireTools('mosquitto'))('command authentication and replies', 
 
   const start = async (dataDir?: string) => {
     fx = await startFixture({ uplinkUrl: broker.url, gatewayId: GW, dataDir, override: { commands: { operators: [{ kid: 'ops-door', publicKey: door.publicRaw, roles: ['door'] }, { kid: 'ops-arm', publicKey: door.publicPem, roles: ['arm'] }] } } });
-    fx.gateway.parts.router.register('zone.arm', { role: 'arm', params: z.object({ zones: z.array(z.string()).min(1) }).strict(), run: async (c) => void armed.push(...(c.params.zones as string[])) });
-    await probe.waitFor(() => fx.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    fx.gateway.testApi.registerCommand('zone.arm', { role: 'arm', params: z.object({ zones: z.array(z.string()).min(1) }).strict(), run: async (c) => void armed.push(...(c.params.zones as string[])) });
+    await probe.waitFor(() => fx.gateway.inspect().commandsReady, 10_000, 'command subscription');
   };
   const reply = async (id: string) => {
     await probe.waitFor(() => probe.json('replies').some((m) => m.body.id === id), 10_000, `reply to ${id}`);
@@ -88,13 +88,13 @@ describe.runIf(requireTools('mosquitto'))('command authentication and replies', 
     ['invalid', () => { const c = command('door.explode'); return { c, payload: signCommand(c, 'ops-door', door.privatePem), topic: topicFor(GW, 'door.explode') }; }],
   ])('rejects %s', async (code, make) => {
     const { c, payload, topic } = make() as { c: { id: string; name: string }; payload: object; topic?: string };
-    const before = fx.gateway.parts.router.rejected;
+    const before = fx.gateway.inspect().commands.rejected;
     await send(topic ?? topicFor(GW, c.name), payload);
     const replies = await reply(c.id);
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ id: c.id, status: 'rejected', error: { code } });
     expect(String((replies[0]!.error as { message: string }).message).length).toBeGreaterThan(10);
-    expect(fx.gateway.parts.router.rejected).toBe(before + 1);
+    expect(fx.gateway.inspect().commands.rejected).toBe(before + 1);
     await probe.waitFor(() => probe.events.some((e) => e.type === 'system.command.rejected' && e.data.commandId === c.id && e.data.code === code), 5000, 'rejection report');
   });
 

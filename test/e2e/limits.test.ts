@@ -29,7 +29,7 @@ describe('outbox limits end to end', () => {
     expect(acked).toHaveLength(300);
     await township.start();
     probe = await TownshipProbe.connect(township.url, 'probe-evict', 4);
-    await probe.waitFor(() => fx!.gateway.parts.outbox.depth === 0, 10_000, 'drain');
+    await probe.waitFor(() => fx!.gateway.inspect().backlog === 0, 10_000, 'drain');
     await dev.endAsync();
     await new Promise((r) => setTimeout(r, 200));
 
@@ -38,7 +38,7 @@ describe('outbox limits end to end', () => {
     const evictedSeqs = new Set<number>();
     for (const r of reports) for (const [from, to] of r.data.ranges as [number, number][]) for (let s = from; s <= to; s++) evictedSeqs.add(s);
     expect(reports.reduce((n, r) => n + (r.data.count as number), 0)).toBe(evictedSeqs.size);
-    expect(fx.gateway.parts.outbox.evicted).toBe(evictedSeqs.size);
+    expect(fx.gateway.inspect().evicted).toBe(evictedSeqs.size);
     const received = new Set(probe.events.map((e) => e.seq));
     const max = Math.max(...received);
     const unexplained = [];
@@ -66,7 +66,7 @@ describe('outbox limits end to end', () => {
     await new Promise((r) => setTimeout(r, 700));
     expect(pubacks).toBe(0); // nothing acknowledged while it cannot be stored
     expect(fx.logs.has('outbox commit failed; devices were not acknowledged and will resend')).toBe(true);
-    expect(fx.gateway.parts.outbox.depth).toBe(0);
+    expect(fx.gateway.inspect().backlog).toBe(0);
     dev.end(true);
     db.pragma('max_page_count = 1073741823'); // space is back: the device sends what was never acknowledged
     const again = await deviceClient(fx.gateway.localPort, 'door-west', 'door-secret-22');

@@ -62,7 +62,7 @@ describe('local broker: authentication, ACL and payload validation', () => {
   it('rejects, counts and reports bad payloads while the connection and other devices carry on', async () => {
     const port = fx.gateway.localPort;
     const panic = await deviceClient(port, 'panic-east-gate', 'panic-secret-1');
-    const countedBefore = fx.gateway.parts.reports.counts.get('panic-east-gate') ?? 0;
+    const countedBefore = fx.gateway.inspect().rejections.bySubject.get('panic-east-gate') ?? 0;
     const bad: [string, string | Buffer][] = [
       ['not-json', '{"type": "panic.pressed"'],
       ['not-object', '[1,2,3]'],
@@ -77,7 +77,7 @@ describe('local broker: authentication, ACL and payload validation', () => {
     const reasons = systemEvents('system.payload.rejected').map((e) => e.data.reason).sort();
     expect(reasons).toEqual(['bad-type', 'not-json', 'not-object', 'too-large', 'unknown-topic']);
     expect(systemEvents('system.payload.rejected').every((e) => e.data.device === 'panic-east-gate' && e.data.count === 1)).toBe(true);
-    expect(fx.gateway.parts.reports.counts.get('panic-east-gate')).toBe(countedBefore + 5);
+    expect(fx.gateway.inspect().rejections.bySubject.get('panic-east-gate')).toBe(countedBefore + 5);
     expect(panic.connected).toBe(true);
     expect(probe.events.filter((e) => e.type === 'x' || e.type === 'Has Spaces!')).toEqual([]);
     await Promise.all([panic.endAsync(), door.endAsync()]);

@@ -35,11 +35,11 @@ describe.runIf(requireTools('mosquitto'))('uplink outage with a real Mosquitto',
     // Every 50th event is a panic press (critical); the rest are info.
     const acked = await Promise.all(clients.map((c, k) => publishBurst(c, DEVICES[k]!.id, PER_DEVICE, (i) => ({ type: i % 50 === 0 ? 'panic.pressed' : 'door.opened', n: i }))));
     expect(acked.flat()).toHaveLength(4 * PER_DEVICE);
-    expect(fx.gateway.parts.outbox.depth).toBeGreaterThanOrEqual(4 * PER_DEVICE);
+    expect(fx.gateway.inspect().backlog).toBeGreaterThanOrEqual(4 * PER_DEVICE);
     const before = probe.events.length;
 
     await broker.start();
-    await probe.waitFor(() => fx.gateway.parts.outbox.depth === 0, 60_000, 'backlog drained');
+    await probe.waitFor(() => fx.gateway.inspect().backlog === 0, 60_000, 'backlog drained');
     await probe.waitFor(() => probe.events.filter((e) => e.device.startsWith('sensor-') && e.type !== 'device.online').length >= 4 * PER_DEVICE, 30_000, 'all events at the township');
     await Promise.all(clients.map((c) => c.endAsync()));
 

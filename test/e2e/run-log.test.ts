@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { prettyLine } from '../../gateway/log.js';
+import { prettyLine } from '../../gateway/kernel/log.js';
 import { buildConfig } from '../support/gateway-fixture.js';
 import { freePort } from '../support/ports.js';
 import { requireTools } from '../support/tools.js';

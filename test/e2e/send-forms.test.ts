@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOperatorKey } from '../../gateway/commands/signing.js';
+import { generateOperatorKey } from '../../gateway/kernel/signing.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { startFixture, TOWNSHIP, type Fixture } from '../support/gateway-fixture.js';
 import { vgw } from '../support/vgw-cli.js';
@@ -35,7 +35,7 @@ describe('vgw send forms', () => {
   });
 
   it('match the names the gateway registers, both ways', async () => {
-    const registered = fx.gateway.parts.router.names().sort();
+    const registered = fx.gateway.inspect().commands.names.sort();
     expect(registered).toContain('broadcast.cancel');
     const help = await vgw(['send', '--help']);
     expect(help.code).toBe(0);

@@ -44,7 +44,7 @@ describe.runIf(requireTools('mosquitto', 'mosquitto_passwd', 'openssl'))('uplink
     const dev = await deviceClient(fx.gateway.localPort, 'panic-east-gate', 'panic-secret-1');
     await dev.publishAsync('dev/panic-east-gate/event', JSON.stringify({ type: 'panic.pressed' }), { qos: 1 });
     await new Promise((r) => setTimeout(r, 800));
-    expect(fx.gateway.parts.uplink.state).not.toBe('connected');
+    expect(fx.gateway.inspect().uplinkState).not.toBe('connected');
     expect(got).not.toContain('panic.pressed');
     expect(fx.logs.lines.some((l) => l.msg === 'uplink error' && /Not authorized|Bad user/i.test(String(l.err)))).toBe(true);
 
@@ -52,7 +52,7 @@ describe.runIf(requireTools('mosquitto', 'mosquitto_passwd', 'openssl'))('uplink
     const until = Date.now() + 10_000;
     while (!got.includes('panic.pressed') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(got).toContain('panic.pressed');
-    expect(fx.gateway.parts.uplink.state).toBe('connected');
+    expect(fx.gateway.inspect().uplinkState).toBe('connected');
     await Promise.all([dev.endAsync(), monitor.endAsync()]);
   });
 
@@ -60,7 +60,7 @@ describe.runIf(requireTools('mosquitto', 'mosquitto_passwd', 'openssl'))('uplink
     const other = makeCerts();
     const fx2 = await startFixture({ uplinkUrl: `mqtts://127.0.0.1:${broker.port}`, gatewayId: '370283104-tls-02', uplink: { tls: { ca: other.ca }, passwordFile: secretFile } });
     await new Promise((r) => setTimeout(r, 800));
-    expect(fx2.gateway.parts.uplink.state).not.toBe('connected');
+    expect(fx2.gateway.inspect().uplinkState).not.toBe('connected');
     expect(fx2.logs.lines.some((l) => l.msg === 'uplink error' && /certificate|self.signed|unable to verify/i.test(String(l.err)))).toBe(true);
     await fx2.gateway.stop();
   });

@@ -7,7 +7,7 @@ import { createAlarmInput } from '../../device-drivers/alarm-input/alarm-input.j
 import type { Driver } from '../../device-drivers/driver.js';
 import { unavailableGpio, type Gpio, type Level } from '../../device-drivers/gpio/gpio.js';
 import { SimulatedGpio } from '../../device-drivers/gpio/simulated-backend.js';
-import { alarmInputSchema } from '../../gateway/config/schema.js';
+import { alarmInputSchema } from '../../device-drivers/alarm-input/config.js';
 import { FakeZones, recordingContext } from './support/driver-context.js';
 import { eventually, sleep } from './support/wait.js';
 

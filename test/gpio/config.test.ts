@@ -1,7 +1,7 @@
 /** GPIO devices, zones and reactions in the config: defaults by kind, and bad wiring refused by key. */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../gateway/config/load.js';
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../gateway/kernel/errors.js';
 
 const valid = () => ({
   gateway: { id: '370283104-xiejiayu-01', township: '370283104', dataDir: '/var/lib/vgw' },

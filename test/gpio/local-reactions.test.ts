@@ -6,7 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedGpio } from '../../device-drivers/gpio/simulated-backend.js';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { TOWNSHIP } from '../support/gateway-fixture.js';
 import { TownshipProbe } from '../support/township.js';
@@ -25,7 +25,7 @@ describe('local reactions, zones and arming commands', () => {
     const id = uuidv7();
     const now = Date.now();
     const cmd = { id, name, township: TOWNSHIP, target: gw.gatewayId, issuedAt: new Date(now).toISOString(), expiresAt: new Date(now + 60_000).toISOString(), by: 'duty-officer-wang', zones };
-    await gw.gateway.parts.router.handle(`pingan/v1/${TOWNSHIP}/${gw.gatewayId}/cmd/${name}`, Buffer.from(JSON.stringify(signCommand(cmd, 'ops-arm', key.privatePem))));
+    await gw.gateway.testApi.handleCommand(`pingan/v1/${TOWNSHIP}/${gw.gatewayId}/cmd/${name}`, Buffer.from(JSON.stringify(signCommand(cmd, 'ops-arm', key.privatePem))));
     await probe.waitFor(() => probe.json('replies').some((m) => m.body.id === id), 5000, `reply to ${name}`);
     return probe.json('replies').find((m) => m.body.id === id)!.body;
   };
@@ -52,7 +52,7 @@ describe('local reactions, zones and arming commands', () => {
         { name: 'panic-strobe', when: { input: 'panic' }, do: { device: 'strobe-east', action: 'on' } },
       ],
     });
-    await probe.waitFor(() => gw.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => gw.gateway.inspect().commandsReady, 10_000, 'command subscription');
   });
   afterAll(async () => {
     await gw?.gateway.stop();
@@ -91,7 +91,7 @@ describe('local reactions, zones and arming commands', () => {
   it('rejects arming a zone this gateway does not have, naming its zones', async () => {
     const reply = await command('zone.arm', ['school']);
     expect(reply).toMatchObject({ status: 'rejected', error: { code: 'invalid', message: expect.stringMatching(/no zone "school" on this gateway; it has: east-gate, market/) } });
-    expect(gw.gateway.parts.arming.isArmed('market')).toBe(true);
+    expect(gw.gateway.testApi.isArmed('market')).toBe(true);
     expect(probe.invalid).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ describe.runIf(requireTools('mosquitto'))('panic during an uplink outage', () =>
       ],
       reactions: [{ name: 'panic-siren', when: { input: 'panic' }, do: { device: 'siren-east', action: 'pulse', seconds: 1 } }],
     });
-    await probe.waitFor(() => gw.gateway.parts.uplink.state === 'connected', 10_000, 'uplink');
+    await probe.waitFor(() => gw.gateway.inspect().uplinkState === 'connected', 10_000, 'uplink');
   });
   afterAll(async () => {
     await gw?.gateway.stop();
@@ -42,14 +42,14 @@ describe.runIf(requireTools('mosquitto'))('panic during an uplink outage', () =>
 
   it('drives the siren at once and delivers the critical alarm and the reaction after the link returns', async () => {
     await broker.stop();
-    await probe.waitFor(() => gw.gateway.parts.uplink.state !== 'connected', 10_000, 'uplink down');
+    await probe.waitFor(() => gw.gateway.inspect().uplinkState !== 'connected', 10_000, 'uplink down');
 
     const pressed = monoNow();
     sim.pin(17).set(0);
     const sirenOn = await sim.pin(27).waitFor(1, 2000);
     expect(Number(sirenOn - pressed) / 1e6).toBeLessThan(DEBOUNCE_MS + 300); // at once: the uplink is down for seconds
     sim.pin(17).set(1);
-    await probe.waitFor(() => gw.gateway.parts.outbox.depth >= 2, 5000, 'alarm and reaction on disk');
+    await probe.waitFor(() => gw.gateway.inspect().backlog >= 2, 5000, 'alarm and reaction on disk');
     expect(probe.events.filter((e) => e.type === 'alarm.triggered')).toEqual([]);
     await sim.pin(27).waitFor(0, 3000); // the 1 s pulse ends on the box, uplink or not
 

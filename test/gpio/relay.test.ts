@@ -4,7 +4,7 @@ import type { Driver } from '../../device-drivers/driver.js';
 import { monoNow } from '../../device-drivers/gpio/gpio.js';
 import { SimulatedGpio } from '../../device-drivers/gpio/simulated-backend.js';
 import { createRelay } from '../../device-drivers/relay/relay.js';
-import { relaySchema } from '../../gateway/config/schema.js';
+import { relaySchema } from '../../device-drivers/relay/config.js';
 import { recordingContext } from './support/driver-context.js';
 import { eventually, sleep } from './support/wait.js';
 

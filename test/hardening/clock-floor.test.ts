@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../gateway/clock.js';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import type { Clock } from '../../gateway/kernel/clock.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
@@ -34,7 +34,7 @@ describe('expiry judged by a trusted time floor', () => {
     const raw = await buildConfig({ uplinkUrl: township.url, dataDir, gatewayId: GW, devices: [], uplink: { protocolVersion: 4 }, override: { commands: { operators: [{ kid: 'ops-a', publicKey: key.publicRaw, roles: ['admin'] }] } } });
     gateway = createGateway({ config: parseConfig(raw), log: pino({ level: 'silent' }, new LogSink()), clock });
     await gateway.start();
-    await probe.waitFor(() => gateway!.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => gateway!.inspect().commandsReady, 10_000, 'command subscription');
   };
   const stop = async () => {
     await gateway?.stop();

@@ -7,7 +7,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOperatorKey, signCommand } from '../../gateway/commands/signing.js';
+import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.js';
 import { TOWNSHIP, startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe } from '../support/township.js';
@@ -55,7 +55,7 @@ describe.runIf(requireTools('mosquitto'))('command intake limits and response to
     });
     await operator.subscribeAsync(['ops/#', 'Pingan/#', 'PINGAN/#', 'pingan/#'], { qos: 1 });
     fx = await startFixture({ uplinkUrl: broker.url, gatewayId: GW, override: { commands: { operators: [{ kid: 'ops-a', publicKey: key.publicRaw, roles: ['admin'] }] } } });
-    await probe.waitFor(() => fx.gateway.parts.uplink.commandsReady, 10_000, 'command subscription');
+    await probe.waitFor(() => fx.gateway.inspect().commandsReady, 10_000, 'command subscription');
   });
   afterAll(async () => {
     await fx?.gateway.stop();
@@ -70,20 +70,20 @@ describe.runIf(requireTools('mosquitto'))('command intake limits and response to
     await probe.waitFor(() => replies(small.id).length === 1, 10_000, 'reply to the padded ping under the limit');
     expect(replies(small.id)[0]).toMatchObject({ status: 'done' });
 
-    const rejectedBefore = fx.gateway.parts.router.rejected;
+    const rejectedBefore = fx.gateway.inspect().commands.rejected;
     const big = paddedPing(1024 * 1024);
     await operator.publishAsync(PING_TOPIC, big.payload, { qos: 1 });
     await probe.waitFor(() => rejectionReports().some((e) => e.data.code === 'invalid' && e.data.reason === 'too-large'), 10_000, 'too-large rejection report');
     const report = rejectionReports().find((e) => e.data.reason === 'too-large')!;
     expect(report.data).toMatchObject({ code: 'invalid', reason: 'too-large', count: 1, bytes: big.payload.length });
     expect(report.data.commandId).toBeUndefined(); // nothing was read from the payload
-    expect(fx.gateway.parts.router.rejected).toBe(rejectedBefore + 1);
+    expect(fx.gateway.inspect().commands.rejected).toBe(rejectedBefore + 1);
     // A good command after it is still answered; the big one never is.
     const after = command('ping');
     await operator.publishAsync(PING_TOPIC, JSON.stringify(signCommand(after, 'ops-a', key.privatePem)), { qos: 1 });
     await probe.waitFor(() => replies(after.id).length === 1, 10_000, 'reply to the ping after the big one');
     expect(replies(big.id)).toEqual([]);
-    expect(fx.gateway.parts.router.executed).toBeGreaterThanOrEqual(2);
+    expect(fx.gateway.inspect().commands.executed).toBeGreaterThanOrEqual(2);
     expect(probe.invalid).toEqual([]);
   });
 

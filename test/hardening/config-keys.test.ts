@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateOperatorKey } from '../../gateway/commands/signing.js';
+import { generateOperatorKey } from '../../gateway/kernel/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
 
 const HASH = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../gateway/config/load.js';
-import { delayMs, MAX_TIMER_MS, secMs } from '../../gateway/timers.js';
+import { delayMs, MAX_TIMER_MS, secMs } from '../../gateway/kernel/timers.js';
 
 const HASH = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=';
 type Raw = Record<string, unknown> & { uplink: Record<string, unknown>; devices: Record<string, unknown>[] };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../gateway/kernel/errors.js';
 import { validateUplink } from '../support/contract.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
@@ -45,7 +45,7 @@ describe('database deleted while running', () => {
     try {
       const first = await deviceClient(fx.gateway.localPort, DEVICE.id, DEVICE.password);
       expect(await publishOnce(first, 0)).toBe('acked');
-      const last = await fx.gateway.parts.pipeline.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: { n: 'last' } });
+      const last = await fx.gateway.testApi.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: { n: 'last' } });
       for (const f of ['gateway.db', 'gateway.db-wal', 'gateway.db-shm']) rmSync(join(dataDir, f), { force: true });
 
       let acked = 0;
@@ -57,17 +57,17 @@ describe('database deleted while running', () => {
       }
       await first.endAsync(true);
       expect(acked, 'events acknowledged into the deleted database file').toBe(0);
-      await expect(fx.gateway.parts.pipeline.emit({ device: DEVICE.id, category: 'door', type: 'panic.pressed', data: {} })).rejects.toMatchObject({ code: 'VGW_DB_LOST' });
-      expect(fx.gateway.parts.outbox.refused.dbLost).toBeGreaterThanOrEqual(AFTER + 1);
+      await expect(fx.gateway.testApi.emit({ device: DEVICE.id, category: 'door', type: 'panic.pressed', data: {} })).rejects.toMatchObject({ code: 'VGW_DB_LOST' });
+      expect(fx.gateway.inspect().refused.dbLost).toBeGreaterThanOrEqual(AFTER + 1);
       expect(fx.logs.lines.filter((l) => l.msg === 'database file vanished or replaced: intake stopped')).toHaveLength(1);
 
       await fx.gateway.stop();
       fx = await startFixture({ uplinkUrl: DEAD_UPLINK, devices: [DEVICE], dataDir });
-      const next = await fx.gateway.parts.pipeline.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: { n: 'after restart' } });
+      const next = await fx.gateway.testApi.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: { n: 'after restart' } });
       expect(next.seq, `seq after the restart (last used before: ${last.seq})`).toBeGreaterThan(last.seq);
-      expect(fx.gateway.parts.outbox.skippedAtStart).toMatchObject({ from: expect.any(Number) as number });
+      expect(fx.gateway.inspect().skippedAtStart).toMatchObject({ from: expect.any(Number) as number });
       // The jump is reported, valid against the contract's schema.
-      const rows = fx.gateway.parts.outbox.page(0, 0, 100).filter((r) => r.payload.includes('system.seq.skipped'));
+      const rows = fx.gateway.testApi.outboxPage(0, 0, 100).filter((r) => r.payload.includes('system.seq.skipped'));
       expect(rows).toHaveLength(1);
       expect(validateUplink(rows[0]!.topic, rows[0]!.payload)).toMatchObject({ ok: true });
     } finally {
@@ -79,7 +79,7 @@ describe('database deleted while running', () => {
 describe('damaged database file at start', () => {
   it('fails with a GatewayError naming the file and the fix; moved aside, the gateway starts empty and keeps seq', async () => {
     const fx = await startFixture({ uplinkUrl: DEAD_UPLINK, devices: [DEVICE] });
-    const last = await fx.gateway.parts.pipeline.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: {} });
+    const last = await fx.gateway.testApi.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: {} });
     await fx.gateway.stop();
     const db = join(fx.dataDir, 'gateway.db');
     writeFileSync(db, Buffer.alloc(8192, 'garbage!'));
@@ -96,7 +96,7 @@ describe('damaged database file at start', () => {
     renameSync(db, `${db}.corrupt-test`);
     const again = await startFixture({ uplinkUrl: DEAD_UPLINK, devices: [DEVICE], dataDir: fx.dataDir });
     try {
-      const next = await again.gateway.parts.pipeline.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: {} });
+      const next = await again.gateway.testApi.emit({ device: DEVICE.id, category: 'door', type: 'door.opened', data: {} });
       expect(next.seq).toBeGreaterThan(last.seq);
     } finally {
       await again.gateway.stop();

@@ -12,7 +12,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateUplink } from '../support/contract.js';
 import { deviceClient } from '../support/devices.js';
-import { startFixture, type Fixture } from '../support/gateway-fixture.js';
+import { startFixture, type Fixture, outboxView } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe, type ReceivedEvent } from '../support/township.js';
 import { requireTools } from '../support/tools.js';
@@ -119,9 +119,10 @@ describe.runIf(mounted)('a full disk (20 MB tmpfs)', () => {
     const dataDir = join(MOUNT, 'evict');
     mkdirSync(dataDir);
     fx = await start(dataDir);
-    await probe.waitFor(() => fx!.gateway.parts.uplink.state === 'connected', 15_000, 'uplink connected');
+    await probe.waitFor(() => fx!.gateway.inspect().uplinkState === 'connected', 15_000, 'uplink connected');
     await broker.stop();
-    const { pipeline, outbox } = fx.gateway.parts;
+    const pipeline = { emit: fx.gateway.testApi.emit };
+    const outbox = outboxView(fx.gateway);
     const accepted: number[] = [];
     const pad = 'x'.repeat(2000);
     for (let n = 0; outbox.evicted === 0 || n < 9000; ) {
@@ -161,12 +162,12 @@ describe.runIf(mounted)('a full disk (20 MB tmpfs)', () => {
     const dataDir = join(MOUNT, 'full');
     mkdirSync(dataDir);
     fx = await start(dataDir);
-    await probe.waitFor(() => fx!.gateway.parts.uplink.state === 'connected' && fx!.gateway.parts.outbox.depth === 0, 15_000, 'uplink connected and caught up');
+    await probe.waitFor(() => fx!.gateway.inspect().uplinkState === 'connected' && fx!.gateway.inspect().backlog === 0, 15_000, 'uplink connected and caught up');
     await broker.stop();
     const acked: string[] = [];
     let firstSeq = 0;
     for (let n = 0; n < 50; n++) {
-      const e = await fx.gateway.parts.pipeline.emit({ device: DOOR.id, category: 'door', type: 'door.opened', data: { key: `before-${n}` } });
+      const e = await fx.gateway.testApi.emit({ device: DOOR.id, category: 'door', type: 'door.opened', data: { key: `before-${n}` } });
       firstSeq ||= e.seq;
       acked.push(`before-${n}`);
     }
@@ -180,12 +181,12 @@ describe.runIf(mounted)('a full disk (20 MB tmpfs)', () => {
       else refusedInfo++;
     }
     expect(refusedInfo, 'info events refused on the full disk').toBe(5);
-    expect(fx.gateway.parts.outbox.diskFull).toBe(true);
+    expect(fx.gateway.inspect().diskFull).toBe(true);
     for (let n = 0; n < 5; n++) {
       expect(await publishOnce(fx.gateway.localPort, PANIC, { type: 'panic.pressed', key: `panic-${n}` }), `panic ${n} on the full disk`).toBe('acked');
       acked.push(`panic-${n}`);
     }
-    const refusedBefore = fx.gateway.parts.outbox.refused.diskFull;
+    const refusedBefore = fx.gateway.inspect().refused.diskFull;
     expect(refusedBefore).toBeGreaterThanOrEqual(refusedInfo);
     // Counted in the metrics too, which stay valid against the contract.
     const metrics = fx.gateway.metrics();
@@ -197,14 +198,14 @@ describe.runIf(mounted)('a full disk (20 MB tmpfs)', () => {
     // A clean stop checkpoints and removes the WAL, which frees space: take that too.
     const filler2 = fillDisk(MOUNT, 'filler-2');
     fx = await start(dataDir);
-    expect(fx.gateway.parts.outbox.diskFull).toBe(true);
+    expect(fx.gateway.inspect().diskFull).toBe(true);
     expect(await publishOnce(fx.gateway.localPort, PANIC, { type: 'panic.pressed', key: 'panic-after-restart' })).toBe('acked');
     acked.push('panic-after-restart');
     expect(await publishOnce(fx.gateway.localPort, DOOR, { type: 'door.opened', key: 'refused-after-restart' }, 1500)).toBe('refused');
 
     // The uplink comes back: everything acknowledged drains and is deleted on the still-full disk.
     await broker.start();
-    const outbox = fx.gateway.parts.outbox;
+    const outbox = outboxView(fx.gateway);
     // Counted in SQLite itself, not the outbox's own tally: the deletes really committed on the full disk.
     const rowsLeft = () => fx!.gateway.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number;
     await probe.waitFor(() => outbox.depth === 0 && rowsLeft() === 0, 30_000, 'the backlog drained and deleted on the full disk');

@@ -5,9 +5,9 @@
  * forever), and the monitor trusts eviction reports only from the gateway itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
-import { MonitorModel } from '../../provisioning/monitor/model.js';
+import { MonitorModel } from '../../provisioning/township/monitor/model.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { TownshipProbe } from '../support/township.js';
@@ -52,7 +52,7 @@ describe('device events: forged types, listed types, nesting depth', () => {
     expect(probe.events.find((e) => e.type === 'door.opened')).toMatchObject({ device: 'door-west', severity: 'info', data: { door: 'west' } });
     const forbidden = reports('forbidden-type').reduce((n, e) => n + (e.data.count as number), 0);
     expect(forbidden + reports('unlisted-type').reduce((n, e) => n + (e.data.count as number), 0)).toBeLessThanOrEqual(3);
-    expect(fx.gateway.parts.reports.total).toBeGreaterThanOrEqual(3);
+    expect(fx.gateway.inspect().rejections.total).toBeGreaterThanOrEqual(3);
     expect(sensor.connected && door.connected).toBe(true);
     expect(probe.invalid).toEqual([]);
     await Promise.all([sensor.endAsync(), door.endAsync()]);
@@ -60,7 +60,7 @@ describe('device events: forged types, listed types, nesting depth', () => {
 
   it('refuses an 8,000-deep event before parsing it, acknowledges it, and keeps the connection', async () => {
     const sensor = await deviceClient(fx.gateway.localPort, 'sensor-any', 'sensor-secret-3');
-    const acceptedBefore = fx.gateway.parts.pipeline.acceptedTotal;
+    const acceptedBefore = fx.gateway.inspect().accepted;
     await sensor.publishAsync('dev/sensor-any/event', nested(8000), { qos: 1 }); // PUBACK, not a closed connection
     await sensor.publishAsync('dev/sensor-any/event', nested(17), { qos: 1 });
     await sensor.publishAsync('dev/sensor-any/state', nested(500), { qos: 1 });
@@ -68,7 +68,7 @@ describe('device events: forged types, listed types, nesting depth', () => {
     await sensor.publishAsync('dev/sensor-any/event', nested(16), { qos: 1 });
     await probe.waitFor(() => reports('too-deep').length >= 1 && probe.events.filter((e) => e.device === 'sensor-any' && e.type === 'door.opened').length === 2, 10_000, 'too-deep report and the two good events');
     expect(sensor.connected).toBe(true);
-    expect(fx.gateway.parts.pipeline.acceptedTotal - acceptedBefore).toBeGreaterThanOrEqual(2);
+    expect(fx.gateway.inspect().accepted - acceptedBefore).toBeGreaterThanOrEqual(2);
     expect(probe.invalid).toEqual([]);
     await sensor.endAsync();
   });

@@ -5,7 +5,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
@@ -151,6 +151,6 @@ describe('publish rates by device, category and config', () => {
     expect(plain).toBeLessThan(20);
     expect(panic).toBeGreaterThanOrEqual(40);
     expect(panic).toBeLessThan(46);
-    expect(fx.gateway.parts.reports.counts.get('door-slow')).toBeGreaterThanOrEqual(1);
+    expect(fx.gateway.inspect().rejections.bySubject.get('door-slow')).toBeGreaterThanOrEqual(1);
   });
 });

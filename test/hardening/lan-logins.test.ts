@@ -8,7 +8,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../gateway/config/load.js';
-import { hashPassword, verifyPassword } from '../../gateway/passwords.js';
+import { hashPassword, verifyPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
@@ -191,11 +191,11 @@ describe('client ids belong to their device', () => {
     const commands: string[] = [];
     a.on('message', (_t, p) => commands.push(p.toString()));
     for (let i = 0; i < 3; i++) await expect(login(DOOR.id, DOOR.password, `${PANIC.id}-1`, false)).rejects.toThrow(/Identifier rejected/i);
-    await fx.gateway.parts.broker.sendCommand(PANIC.id, Buffer.from('{"action":"siren"}'));
+    await fx.gateway.testApi.sendToDevice(PANIC.id, Buffer.from('{"action":"siren"}'));
     await waitUntil(() => commands.length === 1, 5000, 'the command at device A');
     expect(aClosed).toBe(0);
     expect(a.connected).toBe(true);
-    expect(fx.gateway.parts.broker.refusals.get('client-id')).toBe(3);
+    expect(fx.gateway.inspect().lanRefusals.get('client-id')).toBe(3);
     await a.endAsync();
   });
 
@@ -232,7 +232,7 @@ describe('connections not logged in are capped and timed out', () => {
     });
 
   it('refuses idle connections over the per-address and total caps at once, closes the rest at the login timeout, and a device still logs in', async () => {
-    const refusals = fx.gateway.parts.broker.refusals;
+    const refusals = fx.gateway.inspect().lanRefusals;
     // Silent sockets (never a CONNECT: a slow-loris): 4 from 127.0.0.2 fill that address's share ...
     const fromTwo = await Promise.all(Array.from({ length: 5 }, () => connectRaw(fx.gateway.localPort, '127.0.0.2')));
     const twoClosed = fromTwo.map((s) => closedWithin(s, 5000));

@@ -114,7 +114,7 @@ describe.runIf(requireTools('openssl'))('LAN packet cap over TLS (in-process gat
     const outcome = await streamFiller(await tlsSocket(), fixedHeader(0x10, DECLARED), PER_SOCKET);
     expect(outcome.closedByPeer).toBe(true);
     expect(outcome.written).toBeLessThan(PER_SOCKET);
-    expect(fx.gateway.parts.broker.refusals.get('packet-too-large')).toBe(1);
+    expect(fx.gateway.inspect().lanRefusals.get('packet-too-large')).toBe(1);
     const dev = await deviceClient(fx.gateway.localPort, DEVICE.id, DEVICE.password, { protocol: 'mqtts', ca: readFileSync(certs.ca) });
     await dev.publishAsync(`dev/${DEVICE.id}/event`, JSON.stringify({ type: 'door.opened', pad: 'x'.repeat(10_000) }), { qos: 1 });
     await dev.endAsync();

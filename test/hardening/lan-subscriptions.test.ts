@@ -41,7 +41,7 @@ describe('subscriptions of persistent sessions', () => {
     const topics: string[] = [];
     const c = await connectAsync(`mqtt://127.0.0.1:${fx.gateway.localPort}`, { clientId, username: DOOR.id, password: DOOR.password, clean: false, protocolVersion: 4, reconnectPeriod: 0 });
     c.on('message', (topic, payload) => topics.push(payload.toString() === 'marker' ? 'marker' : topic));
-    await fx.gateway.parts.broker.sendCommand(DOOR.id, Buffer.from('marker'));
+    await fx.gateway.testApi.sendToDevice(DOOR.id, Buffer.from('marker'));
     await waitUntil(() => topics.includes('marker'), 5000, 'the marker command');
     await c.endAsync();
     return topics.filter((t) => t !== 'marker');
@@ -52,7 +52,7 @@ describe('subscriptions of persistent sessions', () => {
     expect(await granted(sub, [`dev/${DOOR.id}/#`, `dev/${DOOR.id}/cmd`])).toEqual([128, 1]);
     await sub.endAsync();
     await publishEvents(DOOR, 50);
-    await fx.gateway.parts.broker.sendCommand(DOOR.id, Buffer.from('{"action":"open"}'));
+    await fx.gateway.testApi.sendToDevice(DOOR.id, Buffer.from('{"action":"open"}'));
     expect(await queuedFor(`${DOOR.id}-own`)).toEqual([`dev/${DOOR.id}/cmd`]);
   });
 

@@ -11,8 +11,8 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../cloud-bridge/db.js';
 import { Outbox } from '../../cloud-bridge/outbox.js';
-import { townshipTopics } from '../../cloud-bridge/topics.js';
-import { systemClock } from '../../gateway/clock.js';
+import { townshipTopics } from '../../gateway/kernel/topics.js';
+import { systemClock } from '../../gateway/kernel/clock.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { Pipeline } from '../../gateway/pipeline.js';
 import { holdAtRowsFor, RejectionReports } from '../../gateway/reports.js';
@@ -105,10 +105,10 @@ describe('a flood of rejections during an outage', () => {
       await door.endAsync();
       const during = stored(fx.gateway.db);
       expect(during.types.get('door.opened')).toBe(50);
-      expect(fx.gateway.parts.outbox.evicted).toBe(0);
+      expect(fx.gateway.inspect().evicted).toBe(0);
       expect(during.authReports.length).toBeLessThanOrEqual(holdAtRowsFor(100));
-      expect(fx.gateway.parts.reports.counts.size).toBeLessThanOrEqual(1001);
-      console.log(`e2e flood: ${during.authReports.length} auth reports stored for 300 refused logins, ${during.types.get('door.opened')} of 50 door events kept, outbox depth ${fx.gateway.parts.outbox.depth}`);
+      expect(fx.gateway.inspect().rejections.bySubject.size).toBeLessThanOrEqual(1001);
+      console.log(`e2e flood: ${during.authReports.length} auth reports stored for 300 refused logins, ${during.types.get('door.opened')} of 50 door events kept, outbox depth ${fx.gateway.inspect().backlog}`);
 
       // The link comes back: the door events arrive, and the held counts follow as aggregated reports.
       township = new EmbeddedBroker(port);

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../cloud-bridge/db.js';
 import { Outbox } from '../../cloud-bridge/outbox.js';
-import { startFixture, type Fixture } from '../support/gateway-fixture.js';
+import { startFixture, type Fixture, outboxView } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe } from '../support/township.js';
 import { requireTools } from '../support/tools.js';
@@ -41,7 +41,7 @@ describe.runIf(requireTools('mosquitto'))('uplink drain with acknowledged rows a
     probe = await TownshipProbe.connect(broker.url, 'probe-stranded');
     // A small window: pages are short, so the head of a page is often rows PUBACKed but not yet deleted.
     fx = await startFixture({ uplinkUrl: broker.url, uplink: { inflightWindow: 8 } });
-    await probe.waitFor(() => fx.gateway.parts.uplink.state === 'connected' && fx.gateway.parts.outbox.depth === 0, 15_000, 'uplink connected and caught up');
+    await probe.waitFor(() => fx.gateway.inspect().uplinkState === 'connected' && fx.gateway.inspect().backlog === 0, 15_000, 'uplink connected and caught up');
   });
   afterAll(async () => {
     await fx?.gateway.stop();
@@ -50,7 +50,8 @@ describe.runIf(requireTools('mosquitto'))('uplink drain with acknowledged rows a
   });
 
   it('sends every row while new events keep arriving', async () => {
-    const { pipeline, outbox } = fx.gateway.parts;
+    const pipeline = { emit: fx.gateway.testApi.emit };
+    const outbox = outboxView(fx.gateway);
     const FLOOD = 3000;
     const CRITICALS = 150;
     const flood = Promise.all(Array.from({ length: FLOOD }, (_, n) => pipeline.emit({ device: 'door-west', category: 'door', type: 'door.opened', data: { n } })));

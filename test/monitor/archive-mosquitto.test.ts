@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveDb } from '../../provisioning/monitor/archive-db.js';
-import { createMonitor, type MonitorConfig } from '../../provisioning/monitor/monitor.js';
+import { ArchiveDb } from '../../provisioning/township/monitor/archive-db.js';
+import { createMonitor, type MonitorConfig } from '../../provisioning/township/monitor/monitor.js';
 import { deviceClient, publishBurst } from '../support/devices.js';
 import { startFixture, TOWNSHIP, type Fixture } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
@@ -83,22 +83,22 @@ describe.runIf(requireTools('mosquitto'))('archiver on Mosquitto', () => {
     const dev = await deviceClient(g1.gateway.localPort, 'panic-east-gate', 'panic-secret-1');
     devices.push(dev);
     await publishBurst(dev, 'panic-east-gate', 100, (i) => ({ type: i % 10 === 0 ? 'panic.pressed' : 'door.opened', n: i }), 20);
-    expect(g1.gateway.parts.outbox.depth).toBeGreaterThanOrEqual(100);
+    expect(g1.gateway.inspect().backlog).toBeGreaterThanOrEqual(100);
 
     // The backlog goes out but its PUBACKs are lost: the gateway will send all of it again.
     cutter.mode = 'acks-lost';
     await until('the backlog archived once', () => (monitor.archive?.stored ?? 0) >= 102);
-    expect(g1.gateway.parts.outbox.depth).toBeGreaterThanOrEqual(100);
+    expect(g1.gateway.inspect().backlog).toBeGreaterThanOrEqual(100);
     // The archiver is away while the replay and new events go out: its persistent session keeps them.
     await monitor.stop();
     cutter.mode = 'pass';
     cutter.reset();
     await publishBurst(dev, 'panic-east-gate', 10, (i) => ({ type: 'door.opened', n: 500 + i }), 10);
-    await until('the replay and the new events acknowledged', () => g1.gateway.parts.outbox.depth === 0);
+    await until('the replay and the new events acknowledged', () => g1.gateway.inspect().backlog === 0);
     monitor = createMonitor(config, silent);
     await monitor.start();
     await publishBurst(dev, 'panic-east-gate', 10, (i) => ({ type: 'door.opened', n: 1000 + i }), 10);
-    const accepted = g1.gateway.parts.pipeline.acceptedTotal;
+    const accepted = g1.gateway.inspect().accepted;
     await until('every accepted event archived', () => sentIds(G1).size === accepted && archived(config.archive!).length === accepted);
     await monitor.stop();
 
@@ -116,7 +116,7 @@ describe.runIf(requireTools('mosquitto'))('archiver on Mosquitto', () => {
     const devs = await Promise.all(g2.devices.map((d) => deviceClient(g2.gateway.localPort, d.id, d.password)));
     devices.push(...devs);
     await Promise.all(devs.map((c, k) => publishBurst(c, g2.devices[k]!.id, 300, (i) => ({ type: 'door.opened', n: i }), 20)));
-    const accepted = g2.gateway.parts.pipeline.acceptedTotal;
+    const accepted = g2.gateway.inspect().accepted;
     await until('all delivered and archived', () => sentIds(G2).size === accepted && (m1.archive?.stored ?? 0) + (m2.archive?.stored ?? 0) >= accepted);
     const expected = sentIds(G2);
     await Promise.all([m1.stop(), m2.stop()]);

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isoLocal } from '../../gateway/clock.js';
-import { queryEvents } from '../../provisioning/commands/events.js';
-import { ArchiveDb } from '../../provisioning/monitor/archive-db.js';
-import { parseWhen } from '../../provisioning/monitor/archive-query.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
+import { queryEvents } from '../../provisioning/township/commands/events.js';
+import { ArchiveDb } from '../../provisioning/township/monitor/archive-db.js';
+import { parseWhen } from '../../provisioning/township/monitor/archive-query.js';
 import { envelope } from './envelopes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vgw-archive-'));

@@ -7,9 +7,9 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMonitor, type Monitor } from '../../provisioning/monitor/monitor.js';
+import { createMonitor, type Monitor } from '../../provisioning/township/monitor/monitor.js';
 import { deviceClient, publishBurst } from '../support/devices.js';
-import { startFixture, TOWNSHIP, type Fixture } from '../support/gateway-fixture.js';
+import { startFixture, TOWNSHIP, type Fixture, uplinkView } from '../support/gateway-fixture.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { requireTools } from '../support/tools.js';
@@ -93,8 +93,8 @@ describe.runIf(requireTools('mosquitto'))('monitor console model on Mosquitto', 
   });
 
   it('explains the eviction gap with the gateway\'s own report: nothing counted as lost', async () => {
-    await until('the backlog drained', () => a.gateway.parts.outbox.depth === 0);
-    const evicted = a.gateway.parts.outbox.evicted;
+    await until('the backlog drained', () => a.gateway.inspect().backlog === 0);
+    const evicted = a.gateway.inspect().evicted;
     expect(evicted).toBeGreaterThan(150);
     // Every evicted seq is either an explained hole or arrived anyway (sent just before the link died,
     // its PUBACK lost): the two counts add up to the gateway's own, whatever the interleaving.
@@ -106,17 +106,17 @@ describe.runIf(requireTools('mosquitto'))('monitor console model on Mosquitto', 
 
   it('shows events a gateway sends twice (PUBACKs lost, sent again) once', async () => {
     const before = row(A)!.events;
-    const uplink = a.gateway.parts.uplink;
+    const uplink = uplinkView(a.gateway);
     const reconnects = uplink.reconnects;
     cutter.mode = 'acks-lost';
     cutter.reset();
     await until('the gateway reconnected', () => uplink.reconnects > reconnects && uplink.state === 'connected');
     await publishBurst(devA, 'door-west', 20, (i) => ({ type: 'door.opened', n: 1000 + i }), 20);
     await until('20 new events seen', () => row(A)!.events === before + 20);
-    expect(a.gateway.parts.outbox.depth).toBeGreaterThanOrEqual(20); // none acknowledged
+    expect(a.gateway.inspect().backlog).toBeGreaterThanOrEqual(20); // none acknowledged
     cutter.mode = 'pass';
     cutter.reset();
-    await until('the gateway sent them again', () => a.gateway.parts.outbox.depth === 0);
+    await until('the gateway sent them again', () => a.gateway.inspect().backlog === 0);
     await until('the duplicates dropped', () => row(A)!.duplicates >= 20);
     expect(row(A)!.events).toBe(before + 20);
     const shown = monitor.model.events(10_000).filter((r) => r.event.gateway === A && Number(r.event.data.n) >= 1000);

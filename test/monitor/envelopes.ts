@@ -3,8 +3,8 @@
  * gaps and duplicates on a real broker, and for the fleet simulator of the benchmark.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { isoLocal } from '../../gateway/clock.js';
-import type { EventEnvelope, Severity, UplinkMessage } from '../../provisioning/monitor/uplink-message.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
+import type { EventEnvelope, Severity, UplinkMessage } from '../../provisioning/township/monitor/uplink-message.js';
 
 export const TOWNSHIP = '370283104';
 

@@ -1,6 +1,6 @@
 /** The console model, fed township messages directly: what the screen would show, without a screen. */
 import { describe, expect, it } from 'vitest';
-import { MonitorModel } from '../../provisioning/monitor/model.js';
+import { MonitorModel } from '../../provisioning/township/monitor/model.js';
 import { birthMsg, envelope, eventMsg, evictionReport, metricsMsg, offlineMsg } from './envelopes.js';
 
 const GW = '370283104-xiejiayu-01';

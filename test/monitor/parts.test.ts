@@ -1,10 +1,10 @@
 /** The console's small parts: seq ranges, topic parsing and subscriptions, message reading, terminal cells. */
 import { describe, expect, it } from 'vitest';
-import { monitorFilters, parseUplinkTopic } from '../../cloud-bridge/topics.js';
-import { RecentIds } from '../../provisioning/monitor/recent-ids.js';
-import { SeqRanges } from '../../provisioning/monitor/seq-ranges.js';
-import { age, displayWidth, fit, sanitize } from '../../provisioning/monitor/text-cells.js';
-import { parseUplink } from '../../provisioning/monitor/uplink-message.js';
+import { monitorFilters, parseUplinkTopic } from '../../gateway/kernel/topics.js';
+import { RecentIds } from '../../provisioning/township/monitor/recent-ids.js';
+import { SeqRanges } from '../../provisioning/township/monitor/seq-ranges.js';
+import { age, displayWidth, fit, sanitize } from '../../provisioning/township/monitor/text-cells.js';
+import { parseUplink } from '../../provisioning/township/monitor/uplink-message.js';
 import { validateUplink } from '../support/contract.js';
 import { envelope, eventTopic, evictionReport, villageEvent } from './envelopes.js';
 

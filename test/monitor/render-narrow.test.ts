@@ -3,9 +3,9 @@
  * tells them apart, and a backlog that has drained is not shown as still waiting.
  */
 import { describe, expect, it } from 'vitest';
-import { MonitorModel, type GatewayRow } from '../../provisioning/monitor/model.js';
-import { renderScreen, type ScreenInput } from '../../provisioning/monitor/render.js';
-import { displayWidth } from '../../provisioning/monitor/text-cells.js';
+import { MonitorModel, type GatewayRow } from '../../provisioning/township/monitor/model.js';
+import { renderScreen, type ScreenInput } from '../../provisioning/township/monitor/render.js';
+import { displayWidth } from '../../provisioning/township/monitor/text-cells.js';
 import { birthMsg, envelope, eventMsg } from './envelopes.js';
 
 const IDS = ['370283104-xiejiayu-01', '370283104-dongcun-02', '370283104-a-very-long-village-name-03'];

@@ -1,8 +1,8 @@
 /** The console screen as an operator sees it, rendered from a model. */
 import { describe, expect, it } from 'vitest';
-import { MonitorModel } from '../../provisioning/monitor/model.js';
-import { renderScreen, type ScreenInput } from '../../provisioning/monitor/render.js';
-import { displayWidth } from '../../provisioning/monitor/text-cells.js';
+import { MonitorModel } from '../../provisioning/township/monitor/model.js';
+import { renderScreen, type ScreenInput } from '../../provisioning/township/monitor/render.js';
+import { displayWidth } from '../../provisioning/township/monitor/text-cells.js';
 import { birthMsg, envelope, eventMsg, evictionReport, offlineMsg } from './envelopes.js';
 
 const A = '370283104-xiejiayu-01';

@@ -1,6 +1,6 @@
 /** `vgw send` flags → command parameters, as the operator types them. */
 import { describe, expect, it } from 'vitest';
-import { broadcastParams, ids, intIn, time } from '../../provisioning/commands/send-params.js';
+import { broadcastParams, ids, intIn, time } from '../../provisioning/township/commands/send-params.js';
 
 describe('send broadcast parameters', () => {
   it('carries exactly one source, the priority and only the options given', () => {

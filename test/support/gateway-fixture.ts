@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
-import { hashPassword } from '../../gateway/passwords.js';
+import { hashPassword } from '../../device-drivers/mqtt/passwords.js';
 
 export const TOWNSHIP = '370283104';
 
@@ -73,4 +73,34 @@ export async function startFixture(o: FixtureOptions): Promise<Fixture> {
   const gateway = createGateway({ config, log: pino({ level: 'debug' }, logs) });
   await gateway.start();
   return { gateway, logs, devices, dataDir, gatewayId };
+}
+
+/** The outbox's counters, read through the gateway's inspection API (tests do not reach into its parts). */
+export function outboxView(g: Gateway) {
+  return {
+    get depth() {
+      return g.inspect().backlog;
+    },
+    get evicted() {
+      return g.inspect().evicted;
+    },
+    get refused() {
+      return g.inspect().refused;
+    },
+    get diskFull() {
+      return g.inspect().diskFull;
+    },
+  };
+}
+
+/** The uplink's state and reconnect count, read through the gateway's inspection API. */
+export function uplinkView(g: Gateway) {
+  return {
+    get state() {
+      return g.inspect().uplinkState;
+    },
+    get reconnects() {
+      return g.inspect().reconnects;
+    },
+  };
 }

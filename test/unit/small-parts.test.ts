@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../cloud-bridge/backoff.js';
-import { isoLocal } from '../../gateway/clock.js';
+import { isoLocal } from '../../gateway/kernel/clock.js';
 import type { Pipeline } from '../../gateway/pipeline.js';
 import { RejectionReports } from '../../gateway/reports.js';
 import { severityOf } from '../../gateway/severity.js';

@@ -2,7 +2,8 @@
 import { pino } from 'pino';
 import type { ZoneView } from '../../../device-drivers/alarm-input/alarm-input.js';
 import type { DeviceEventInput, DriverContext } from '../../../device-drivers/driver.js';
-import type { DeviceConfig } from '../../../gateway/config/schema.js';
+import { memoryStorage } from '../../../device-drivers/storage.js';
+import type { DeviceConfigBase as DeviceConfig } from '../../../device-drivers/driver.js';
 import { LogSink } from '../../support/gateway-fixture.js';
 
 export class FakeZones implements ZoneView {
@@ -33,6 +34,7 @@ export function recordingContext<S, D extends DeviceConfig>(device: D, seams: S)
     emit: async (e) => void events.push(e),
     reject: () => {},
     setState: async (u) => void states.push(u),
+    storage: memoryStorage(),
     seams,
   };
   return { ctx, events, states, logs, types: () => events.map((e) => e.type) };

@@ -4,7 +4,7 @@
  * what was signed.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from './errors.js';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 raw key bytes follow it. */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');

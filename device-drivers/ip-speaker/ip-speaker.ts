@@ -8,10 +8,10 @@
  * it; whether the module itself is reachable is its `via` device's presence.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IpSpeakerDeviceConfig } from '../../gateway/config/schema.js';
-import type { LocalBus } from '../../gateway/local-bus.js';
+import type { IpSpeakerDeviceConfig } from './config.js';
+import type { LocalBus } from '../local-bus.js';
 import type { Driver, DriverContext, DriverHealth } from '../driver.js';
-import type { Speaker } from './speaker.js';
+import type { Speaker } from '../loudspeaker/speaker.js';
 
 export interface IpSpeakerSeams {
   bus: LocalBus;

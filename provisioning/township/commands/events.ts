@@ -4,12 +4,12 @@
  * than one is listed once.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CATEGORIES } from '../../gateway/config/schema.js';
+import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { ArchiveDb, type ArchivedEvent } from '../monitor/archive-db.js';
 import { parseWhen, type EventQuery } from '../monitor/archive-query.js';
 import { fit, sanitize } from '../monitor/text-cells.js';
 import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
-import { numberOption } from './cli-numbers.js';
+import { numberOption } from '../../commands/cli-numbers.js';
 import { categoryList, idList } from './monitor.js';
 
 interface QueryOptions {

@@ -3,10 +3,10 @@
  * become events (`type` optional, the other fields become `data`), `dev/{id}/state` is mirrored to the
  * township, `dev/{id}/status` and the connection give online/offline.
  */
-import type { LocalBus, DisconnectReason } from '../gateway/local-bus.js';
-import type { MqttDeviceConfig } from '../gateway/config/schema.js';
-import type { DeviceAction, Driver, DriverContext, DriverHealth } from './driver.js';
-import { nestsDeeperThan } from './json-depth.js';
+import type { LocalBus, DisconnectReason } from '../local-bus.js';
+import type { MqttDeviceConfig } from './config.js';
+import type { DeviceAction, Driver, DriverContext, DriverHealth } from '../driver.js';
+import { nestsDeeperThan } from '../json-depth.js';
 
 const TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 /** Deepest nesting of a device payload; real device payloads nest two or three levels. */

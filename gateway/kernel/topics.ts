@@ -2,7 +2,7 @@
  * The township topic tree of contract.md, v1. The only module that builds or parses township topics
  * (style rule 6); change it only together with docs/asyncapi.yaml and the schemas.
  */
-import type { Category } from '../gateway/config/schema.js';
+import type { Category } from './categories.js';
 
 export const CONTRACT_ROOT = 'pingan/v1';
 

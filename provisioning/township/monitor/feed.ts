@@ -8,7 +8,7 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { monitorFilters, type MonitorScope } from '../../cloud-bridge/topics.js';
+import { monitorFilters, type MonitorScope } from '../../../gateway/kernel/topics.js';
 import type { LinkState } from './model.js';
 
 export interface FeedOptions {

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { connectAsync } from 'mqtt';
 import { v7 as uuidv7 } from 'uuid';
-import { signCommand } from '../../gateway/commands/signing.js';
-import { CONTRACT_ROOT, townshipTopics } from '../../cloud-bridge/topics.js';
+import { signCommand } from '../../../gateway/kernel/signing.js';
+import { CONTRACT_ROOT, townshipTopics } from '../../../gateway/kernel/topics.js';
 import { sanitize } from '../monitor/text-cells.js';
-import { brokerAuth, type BrokerOptions } from './broker-options.js';
-import { CliError } from './cli-error.js';
+import { brokerAuth, type BrokerOptions } from '../../commands/broker-options.js';
+import { CliError } from '../../commands/cli-error.js';
 
 export interface SendOptions extends BrokerOptions {
   township: string;

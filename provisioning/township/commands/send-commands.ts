@@ -4,8 +4,8 @@
  * the README and the gateway stay in step (a test compares them with the gateway's router).
  */
 import { Option, type Command } from 'commander';
-import { withBrokerOptions } from './broker-options.js';
-import { MAX_TIMER_SEC, numberOption } from './cli-numbers.js';
+import { withBrokerOptions } from '../../commands/broker-options.js';
+import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
 import { sendCommand, type SendOptions } from './send.js';
 import { broadcastParams, ids, intIn, time, uuid, type BroadcastFlags } from './send-params.js';
 

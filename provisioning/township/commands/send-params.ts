@@ -4,8 +4,8 @@
  * `rejected invalid` for anything it does not accept.
  */
 import { InvalidArgumentError } from 'commander';
-import { isoLocal } from '../../gateway/clock.js';
-import { numberIn } from './cli-numbers.js';
+import { isoLocal } from '../../../gateway/kernel/clock.js';
+import { numberIn } from '../../commands/cli-numbers.js';
 
 /** A commander parser for a whole number in [min, max] (the one CLI number parser, cli-numbers.ts). */
 export const intIn = (min: number, max: number): ((value: string) => number) => numberIn({ min, max, whole: true });

@@ -3,7 +3,7 @@
  * publishes commands to it. The broker awaits `onMessage` before acknowledging a QoS 1 publish, which is
  * how a device's PUBACK comes only after its event is committed.
  */
-import type { LocalKind } from '../cloud-bridge/topics.js';
+import type { LocalKind } from '../gateway/kernel/topics.js';
 
 export type DisconnectReason = 'disconnect' | 'will';
 

@@ -1,7 +1,7 @@
 /** `vgw keygen`: an operator's Ed25519 key pair; the private half never leaves the operator's machine. */
 import { writeFileSync } from 'node:fs';
-import { generateOperatorKey } from '../../gateway/commands/signing.js';
-import { CliError } from './cli-error.js';
+import { generateOperatorKey } from '../../../gateway/kernel/signing.js';
+import { CliError } from '../../commands/cli-error.js';
 
 export function keygen(o: { kid: string; out: string; roles: string }): void {
   const key = generateOperatorKey();

@@ -8,15 +8,15 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pino } from 'pino';
-import { CATEGORIES } from '../../gateway/config/schema.js';
-import { createLogger } from '../../gateway/log.js';
+import { CATEGORIES } from '../../../gateway/kernel/categories.js';
+import { createLogger } from '../../../gateway/kernel/log.js';
 import { commaList, type MonitorFilter } from '../monitor/filter.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';
 import { renderScreen } from '../monitor/render.js';
 import { TerminalScreen } from '../monitor/screen.js';
 import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
-import { brokerAuth, withBrokerOptions, type BrokerOptions } from './broker-options.js';
-import { MAX_TIMER_SEC, numberOption } from './cli-numbers.js';
+import { brokerAuth, withBrokerOptions, type BrokerOptions } from '../../commands/broker-options.js';
+import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
 
 interface MonitorOptions extends BrokerOptions {
   township?: string;

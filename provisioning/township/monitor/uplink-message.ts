@@ -3,25 +3,16 @@
  * the console relies on (fields and their types), not the full JSON Schemas: a console must show what a
  * slightly-off gateway sends rather than hide it, and counts what it cannot read.
  */
-import { parseUplinkTopic } from '../../cloud-bridge/topics.js';
+import type { Envelope } from '../../../gateway/kernel/envelope.js';
+import { PRIO_BY_SEVERITY, SEVERITIES, type Severity } from '../../../gateway/kernel/severity.js';
+import { parseUplinkTopic } from '../../../gateway/kernel/topics.js';
 
-export const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
 /** 0 = critical … 3 = info, the contract's drain order. */
-export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, major: 1, minor: 2, info: 3 };
+export const SEVERITY_RANK = PRIO_BY_SEVERITY;
 
-export interface EventEnvelope {
-  id: string;
-  seq: number;
-  ts: string;
-  clock: 'synced' | 'unsynced';
-  gateway: string;
-  device: string;
-  category: string;
-  type: string;
-  severity: Severity;
-  data: Record<string, unknown>;
-}
+/** The kernel's envelope, except that a console shows a category it does not know rather than hide it. */
+export type EventEnvelope = Omit<Envelope, 'category'> & { category: string };
 
 export type StatusPayload =
   | { online: true; ts: string; version: string; bootId: string; backlog: number }

@@ -1,0 +1,14 @@
+/** The `relay` kind: a relay on a GPIO pin (siren, strobe, amplifier power). */
+import { defineDriver } from '../module.js';
+import { relaySchema } from './config.js';
+import { createRelay } from './relay.js';
+
+export const relayModule = defineDriver({
+  kind: 'relay',
+  label: 'a relay',
+  schema: relaySchema,
+  seams: ['gpio'],
+  create: createRelay,
+  actions: ['on', 'off', 'pulse'],
+  events: ['relay.forced-off', 'device.fault'],
+});
