@@ -1,31 +1,22 @@
 /** The `vgw` CLI as an installer and an operator use it, run as real processes. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vgw } from '../support/vgw-cli.js';
 import { verifyPassword } from '../../device-drivers/mqtt/passwords.js';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { stringify } from 'yaml';
 import { buildConfig, startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { freePort } from '../support/ports.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'vgw-cli-'));
 
-function vgw(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts'), ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
 
 describe('vgw CLI', () => {
   it('passwd prints a salted hash that verifies, from an argument or stdin', async () => {
     const a = await vgw(['passwd', 'device-password-1']);
-    const b = await vgw(['passwd'], 'device-password-1\n');
+    const b = await vgw(['passwd'], { input: 'device-password-1\n' });
     expect(a.code).toBe(0);
     expect(a.stdout.trim()).not.toBe(b.stdout.trim()); // salted
     expect(await verifyPassword('device-password-1', a.stdout.trim())).toBe(true);

@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { buildConfig } from '../support/gateway-fixture.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { freePort } from '../support/ports.js';
-import { vgw } from './support/vgw.js';
+import { vgw } from '../support/vgw-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vgw-check-box-'));
 const hasGpio = existsSync('/sys/class/gpio') || (existsSync('/dev') && readdirSync('/dev').some((f) => /^gpiochip\d+$/.test(f)));

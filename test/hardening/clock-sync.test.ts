@@ -15,7 +15,7 @@ import { parseConfig } from '../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.js';
 import { buildConfig, LogSink } from '../support/gateway-fixture.js';
 import { freePort } from '../support/ports.js';
-import { vgw } from './support/vgw.js';
+import { vgw } from '../support/vgw-cli.js';
 
 /** `timedatectl` answers what the file `ntp` holds (missing: fails like a box without systemd); `chronyc` prints `leap` as its Leap status (missing: no daemon). */
 class TimeStandins {
@@ -114,17 +114,17 @@ describe('vgw check says whether the clock is synced (issue 8, finding 20)', () 
     const file = join(dir, 'vgw.yaml');
     writeFileSync(file, stringify(raw));
 
-    const none = await vgw(['check', '--offline', '--config', file], t.env);
+    const none = await vgw(['check', '--offline', '--config', file], { env: t.env });
     expect(none.stdout).toContain(`PROBLEM clock: not NTP-synced (${NO_MARKER} missing; timedatectl: failed; chronyc: failed), so every event says clock: unsynced; fix: no time sync service answered: enable one (sudo timedatectl set-ntp true for systemd-timesyncd, or sudo apt-get install chrony), or set gateway.clockSyncedFile`);
     expect(none.code).toBe(1);
 
     t.set('ntp', 'no');
-    const waiting = await vgw(['check', '--offline', '--config', file], t.env);
+    const waiting = await vgw(['check', '--offline', '--config', file], { env: t.env });
     expect(waiting.stdout).toContain('fix: the NTP client has not synced yet: check that the box reaches its NTP servers (UDP 123');
     expect(waiting.code).toBe(1);
 
     t.set('leap', 'Normal');
-    const synced = await vgw(['check', '--offline', '--config', file], t.env);
+    const synced = await vgw(['check', '--offline', '--config', file], { env: t.env });
     expect(synced.stdout).toContain('clock OK: synced (chronyc: Leap status Normal)');
     expect(synced.code).toBe(0);
   }, 60_000);

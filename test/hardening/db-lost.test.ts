@@ -3,19 +3,18 @@
  * stop intake (no PUBACK, fault logged once, refusals counted); seq must never go back after the
  * restart that creates a new database; a damaged file must fail the start with the file and the fix.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
+import { vgw } from '../support/vgw-cli.js';
 import { GatewayError } from '../../gateway/kernel/errors.js';
 import { validateUplink } from '../support/contract.js';
 import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture } from '../support/gateway-fixture.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 // Nothing listens on port 1: these tests are about the village side only.
 const DEAD_UPLINK = 'mqtt://127.0.0.1:1';
 const DEVICE = { id: 'door-west', password: 'door-secret-22', category: 'door' };
@@ -30,13 +29,6 @@ function publishOnce(client: MqttClient, n: number, limitMs = 1500): Promise<'ac
   ]);
 }
 
-function vgw(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts'), ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('database deleted while running', () => {
   it('refuses every later event (no PUBACK), logs the fault once, and seq goes on above the last used after restart', async () => {

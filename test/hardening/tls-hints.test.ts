@@ -14,7 +14,7 @@ import { buildConfig, startFixture } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { requireTools } from '../support/tools.js';
-import { vgw } from './support/vgw.js';
+import { vgw } from '../support/vgw-cli.js';
 
 const ok = requireTools('openssl', 'mosquitto');
 const dir = mkdtempSync(join(tmpdir(), 'vgw-tls-hints-'));

@@ -3,7 +3,6 @@
  * reply printed, refusals said plainly, silent gateways named; the commands it signs follow the
  * contract's schema.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,17 +14,10 @@ import { validateSignedCommand } from '../support/contract.js';
 import { startFixture, TOWNSHIP, type Fixture } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { requireTools } from '../support/tools.js';
+import { vgw } from '../support/vgw-cli.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const GATEWAYS = ['370283104-east-01', '370283104-west-02', '370283104-north-03'];
 
-function vgw(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts'), ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe.runIf(requireTools('mosquitto'))('vgw send on Mosquitto', () => {
   const broker = new Mosquitto();

@@ -70,10 +70,8 @@ static void image(int fd) {
   rename(tmp, dst);
 }
 
-int fsync(int fd) {
-  static int (*real)(int);
-  if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-  int rc = real(fd);
+/* A completed sync makes the file's current content the durable image; errno stays the real call's. */
+static int after_sync(int fd, int rc) {
   if (rc == 0) {
     int saved = errno;
     image(fd);
@@ -82,14 +80,14 @@ int fsync(int fd) {
   return rc;
 }
 
+int fsync(int fd) {
+  static int (*real)(int);
+  if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+  return after_sync(fd, real(fd));
+}
+
 int fdatasync(int fd) {
   static int (*real)(int);
   if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-  int rc = real(fd);
-  if (rc == 0) {
-    int saved = errno;
-    image(fd);
-    errno = saved;
-  }
-  return rc;
+  return after_sync(fd, real(fd));
 }
