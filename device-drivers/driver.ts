@@ -4,6 +4,7 @@
  * Lifecycle (style rule 2): the factory only assigns, `start` does the I/O, `stop` releases it.
  */
 import type { Logger } from 'pino';
+import type { Category } from '../gateway/kernel/categories.js';
 import type { Clock } from '../gateway/kernel/clock.js';
 import type { DeviceStorage } from './storage.js';
 
@@ -25,6 +26,8 @@ export interface Attachment {
 /** What a driver reports of its device; `state` is mirrored to `devices/{device}/state`. */
 export interface DeviceEventInput {
   type: string;
+  /** The event's category; default: `device` for `device.*` types, else the device's configured category. */
+  category?: Category | undefined;
   data: Record<string, unknown>;
   /** A file stored with the event; its name, type and size land in `data.attachment`. */
   attachment?: Attachment | undefined;

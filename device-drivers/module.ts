@@ -38,9 +38,11 @@ export interface DriverCommand {
 /**
  * What a kind offers the rest of the gateway besides actions: `speaker` (plays notices, see
  * loudspeaker/speaker.ts); `lan-login` (its devices log in on the local broker with the fields of
- * mqtt/config.ts: `passwordHash`, `rate`, `types`, `defaultType`).
+ * mqtt/config.ts: `passwordHash`, `rate`, `types`, `defaultType`); `door` (a door: it takes the action
+ * `unlock` with params `{ seconds, by: 'grant' | 'remote', person? }` and resolves only once the lock
+ * released — the relay pulsed or the controller answered; readers and `door.unlock` address it).
  */
-export type Capability = 'speaker' | 'lan-login';
+export type Capability = 'speaker' | 'lan-login' | 'door';
 
 export interface DriverModule<C extends DeviceConfigBase, K extends SeamName> {
   /** The `driver` value of its devices' config. */

@@ -2,6 +2,7 @@
  * Every seam the gateway can hand a driver (real in the daemon, simulated in tests and the demo); each
  * module names the ones it uses and gets only those.
  */
+import type { AccessControl } from './access.js';
 import type { ZoneView } from './alarm-input/alarm-input.js';
 import type { Gpio } from './gpio/gpio.js';
 import type { LocalBus } from './local-bus.js';
@@ -37,6 +38,8 @@ export interface GatewaySeams {
   udp: UdpNetwork;
   /** HTTP requests (cameras). */
   http: HttpClient;
+  /** Access decisions and the whitelist (issue 10); unset until the access service is built. */
+  access: AccessControl | undefined;
   /** Text-to-speech for notices; used by the broadcast queue, not a driver. */
   speech: SpeechEngine | undefined;
 }

@@ -136,6 +136,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       audio: undefined,
       amplifierPower: undefined,
       speech: undefined,
+      access: undefined,
       udp: systemUdp,
       http: systemHttp,
       ...hardware,
@@ -162,7 +163,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         clock,
         emit: async (e) => {
           const data = e.attachment ? { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } : e.data;
-          await pipeline.emit({ device: device.id, category: e.type.startsWith('device.') ? 'device' : device.category, type: e.type, data });
+          await pipeline.emit({ device: device.id, category: e.category ?? (e.type.startsWith('device.') ? 'device' : device.category), type: e.type, data });
         },
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),
