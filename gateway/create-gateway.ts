@@ -47,6 +47,7 @@ import { buildLocalSafety } from './reactions/local-safety.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 import { delayMs } from './kernel/timers.js';
+import { opsServer } from './http/wire.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -238,6 +239,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
 
   let components: Components | null = null;
   let uplinkStarted = false;
+  // Issue 13: /healthz, /metrics, the status page and {dataDir}/status.sock (gateway/http/).
+  const ops = opsServer({ parts: () => started(), config: () => config, clock, bootId, startedAt, drainRate: () => sampleDrainRate(started()), failedComponents: () => gateway.inspect().failedComponents, log: log.child({ component: 'http' }) });
 
   /**
    * The gateway's components in start order (issue 9, item 3); they stop in reverse: timers, notices,
@@ -285,6 +288,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
           p().storage.lease.close();
         },
       },
+      ...ops.components(),
       // Stops after the local broker: what intake committed last is flushed and sent before the offline status.
       {
         name: 'uplink drain',
@@ -361,6 +365,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     get localPort(): number {
       return parts?.broker.port ?? 0;
     },
+    /** The ops views: `port` of the LAN HTTP server, `status()` snapshot (issue 13). */
+    ops,
 
     metrics() {
       const p = started();

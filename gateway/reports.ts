@@ -62,6 +62,8 @@ export class RejectionReports {
   private storing = 0;
   /** Rejections by subject (device id, username or command key id), for health and tests. */
   readonly counts = new Map<string, number>();
+  /** Rejections by `type/reason` (or `type/code`), bounded like `counts`; for /metrics (issue 13). */
+  readonly byReason = new Map<string, number>();
   total = 0;
   /** Reports stored so far. */
   stored = 0;
@@ -81,6 +83,7 @@ export class RejectionReports {
   reject(type: string, severity: Severity, subject: string, data: Record<string, unknown>): void {
     this.total++;
     this.countSubject(subject);
+    this.countReason(type, data);
     const agg = this.aggregateFor(type, severity, data);
     agg.pending++;
     agg.first ??= data;
@@ -162,6 +165,13 @@ export class RejectionReports {
       .system(agg.type, agg.severity, data)
       .catch((err: unknown) => this.log.error({ err, type: agg.type, count: data.count }, 'could not store a rejection report'))
       .finally(() => this.storing--);
+  }
+
+  private countReason(type: string, data: Record<string, unknown>): void {
+    const why = typeof data.reason === 'string' ? data.reason : typeof data.code === 'string' ? data.code : '';
+    const wanted = `${type}/${why}`;
+    const key = this.byReason.has(wanted) || this.byReason.size < MAX_SUBJECTS ? wanted : `${type}/(other)`;
+    this.byReason.set(key, (this.byReason.get(key) ?? 0) + 1);
   }
 
   private countSubject(subject: string): void {

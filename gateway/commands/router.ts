@@ -93,6 +93,8 @@ export class CommandRouter {
   private readonly later = new Map<string, ReplyProperties | undefined>();
   executed = 0;
   rejected = 0;
+  /** Replies by `status/code` (`done/`, `rejected/expired`), for /metrics (issue 13). */
+  readonly outcomes = new Map<string, number>();
 
   constructor(private readonly deps: RouterDeps) {
     this.keys = new Map(deps.config.commands.operators.map((o) => [o.kid, { key: loadPublicKey(o.publicKey), roles: o.roles }]));
@@ -199,6 +201,8 @@ export class CommandRouter {
   private async reply(id: string, status: 'rejected' | 'done' | 'failed' | 'accepted', error: { code: string; message: string } | undefined, properties?: ReplyProperties): Promise<void> {
     const { topics, clock, outbox, respond } = this.deps;
     const payload = Buffer.from(JSON.stringify({ id, status, ts: isoLocal(clock.now()), ...(error ? { error } : {}) }));
+    const outcome = `${status}/${error?.code ?? ''}`;
+    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
     await outbox.add({ kind: 'reply', prio: 0, topic: topics.reply(id), payload, qos: 1, retain: false });
     const rt = properties?.responseTopic;
     if (answerableResponseTopic(rt)) respond(rt, payload, properties?.correlationData);

@@ -13,6 +13,7 @@ import type { AnyDriverModule, ConfigView } from '../../device-drivers/module.js
 import { defaultModules, moduleFor, type DeviceConfig } from '../../device-drivers/registry.js';
 import { GATEWAY_ID } from '../kernel/ids.js';
 import { ROLES } from '../kernel/roles.js';
+import { httpSchema } from '../http/config.js';
 
 
 const operatorSchema = z
@@ -117,6 +118,8 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
       })
       .strict()
       .default({ intervalSec: 2, maxPerMinute: 30 }),
+    /** LAN-side HTTP: /healthz, /metrics, the status page (issue 13). */
+    http: httpSchema,
     /** Gateway-wide map from event type to severity. */
     severity: severityMap.default({ types: {} }),
     /** Devices mounted by this gateway. */

@@ -1,0 +1,57 @@
+/**
+ * A status snapshot as words in one language: the lines and tables that the status page (HTML) and
+ * `vgw status` (a terminal) both show, so the two never say different things.
+ */
+import { isoLocal } from '../kernel/clock.js';
+import type { StatusSnapshot } from './status.js';
+import { duration, t, type Lang, type TextKey } from './status-text.js';
+
+export interface StatusView {
+  title: string;
+  /** [label, value] lines: gateway, uplink, backlog, health. */
+  summary: [string, string][];
+  /** Problems /healthz reports (empty when healthy or unknown). */
+  problems: string[];
+  devices: { head: string[]; rows: string[][]; online: boolean[] };
+  zones: { title: string; rows: string[][]; empty: string };
+  recent: { title: string; head: string[]; rows: string[][]; empty: string };
+}
+
+const clockTime = (ms: number): string => isoLocal(ms).slice(0, 19).replace('T', ' ');
+
+export function statusView(s: StatusSnapshot, lang: Lang): StatusView {
+  const ago = (ms: number) => duration(lang, (s.ts - ms) / 1000);
+  const summary: [string, string][] = [[t(lang, 'gateway'), `${s.gateway.id} (${t(lang, 'township')} ${s.gateway.township})`]];
+  if (s.gateway.version) summary.push([t(lang, 'version'), s.gateway.version]);
+  if (s.gateway.startedAt !== undefined) summary.push([t(lang, 'uptime'), duration(lang, (s.ts - s.gateway.startedAt) / 1000)]);
+  if (s.uplink) {
+    const since = s.uplink.connectedSince ?? s.uplink.downSince;
+    const state = t(lang, `uplink.${s.uplink.state}` as TextKey);
+    summary.push([t(lang, 'uplink'), since === null ? state : `${state}, ${t(lang, 'since', { time: clockTime(since) })}`]);
+  } else {
+    summary.push([t(lang, 'uplink'), t(lang, 'uplink.unknown')]);
+  }
+  const b = s.backlog;
+  const eta = b.drainEtaSec === null ? t(lang, 'eta.unknown') : duration(lang, b.drainEtaSec);
+  summary.push([t(lang, 'backlog'), b.depth === 0 ? t(lang, 'backlog.empty') : t(lang, 'backlog.line', { depth: b.depth, oldest: b.oldest === null ? '-' : clockTime(b.oldest), eta })]);
+  if (s.health) summary.push([t(lang, 'health'), t(lang, s.health.ok ? 'healthy' : 'unhealthy')]);
+  const devState = (d: StatusSnapshot['devices'][number]): string =>
+    d.status === 'degraded' ? t(lang, 'degraded') : d.online === null ? '-' : t(lang, d.online ? 'online' : 'offline');
+  return {
+    title: t(lang, 'title'),
+    summary,
+    problems: s.health?.reasons.map((r) => r.message) ?? [],
+    devices: {
+      head: [t(lang, 'device'), t(lang, 'kind'), t(lang, 'state'), t(lang, 'last.event')],
+      rows: s.devices.map((d) => [d.id, d.driver, devState(d), d.lastSeen === null ? t(lang, 'never') : `${d.lastType ?? ''} (${ago(d.lastSeen)})`]),
+      online: s.devices.map((d) => d.online === true && d.status !== 'degraded'),
+    },
+    zones: { title: t(lang, 'zones'), rows: s.zones.map((z) => [z.zone, t(lang, z.armed ? 'armed' : 'disarmed')]), empty: t(lang, 'zones.none') },
+    recent: {
+      title: `${t(lang, 'recent')}${s.source === 'database' ? ` ${t(lang, 'recent.undelivered')}` : ''}`,
+      head: ['seq', t(lang, 'time'), t(lang, 'device'), t(lang, 'type'), t(lang, 'severity')],
+      rows: s.recent.map((e) => [String(e.seq), clockTime(e.ts), e.device, e.type, e.severity]),
+      empty: t(lang, 'recent.none'),
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The ops views' sources from the gateway's parts, read lazily: the composition root builds the
+ * OpsServer before its parts exist (they are built when the database opens) and a reload may replace
+ * the config, so every read goes through `parts()` and `config()`.
+ */
+import type { Logger } from 'pino';
+import type { Outbox } from '../../cloud-bridge/outbox.js';
+import type { Uplink } from '../../cloud-bridge/uplink.js';
+import type { Driver } from '../../device-drivers/driver.js';
+import type { Arming } from '../arming/arming.js';
+import type { BroadcastService } from '../broadcast/service.js';
+import type { CommandRouter } from '../commands/router.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../kernel/clock.js';
+import type { LocalBroker } from '../local-broker.js';
+import type { Pipeline } from '../pipeline.js';
+import type { RejectionReports } from '../reports.js';
+import { VERSION } from '../version.js';
+import { OpsServer } from './server.js';
+import type { OpsSources } from './sources.js';
+
+/** The parts of a started gateway the ops views read. */
+export interface OpsParts {
+  uplink: Uplink;
+  outbox: Outbox;
+  pipeline: Pipeline;
+  drivers: ReadonlyMap<string, Driver>;
+  arming: Arming;
+  broadcast: BroadcastService;
+  router: CommandRouter;
+  reports: RejectionReports;
+  broker: LocalBroker;
+}
+
+export interface OpsWiring {
+  parts: () => OpsParts;
+  config: () => Config;
+  clock: Clock;
+  bootId: string;
+  startedAt: number;
+  drainRate: () => number;
+  failedComponents: () => { name: string; message: string }[];
+  log: Logger;
+}
+
+export function opsServer(w: OpsWiring): OpsServer {
+  const p = w.parts;
+  const sources: OpsSources = {
+    config: w.config,
+    clock: w.clock,
+    bootId: w.bootId,
+    version: VERSION,
+    startedAt: w.startedAt,
+    get uplink() {
+      return p().uplink;
+    },
+    get outbox() {
+      return p().outbox;
+    },
+    accepted: () => p().pipeline.acceptedTotal,
+    drainRate: w.drainRate,
+    health: (device) => p().drivers.get(device)?.health(),
+    zones: () => p().arming.names().map((zone) => ({ zone, armed: p().arming.isArmed(zone) })),
+    broadcastQueued: () => p().broadcast.store.queued().length,
+    get commandOutcomes() {
+      return p().router.outcomes;
+    },
+    get rejectedByReason() {
+      return p().reports.byReason;
+    },
+    get lanRefusals() {
+      return p().broker.refusals;
+    },
+    reject: (type, severity, subject, data) => p().reports.reject(type, severity, subject, data),
+    failedComponents: w.failedComponents,
+    get bus() {
+      return p().pipeline.bus;
+    },
+  };
+  return new OpsServer(sources, w.log);
+}
