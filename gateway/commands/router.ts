@@ -93,7 +93,7 @@ export class CommandRouter {
   private readonly later = new Map<string, ReplyProperties | undefined>();
   executed = 0;
   rejected = 0;
-  /** Replies by `status/code` (`done/`, `rejected/expired`), for /metrics (issue 13). */
+  /** Outcomes by `status/code` (`done/`, `rejected/expired`), replied or not, for /metrics (issue 13). */
   readonly outcomes = new Map<string, number>();
 
   constructor(private readonly deps: RouterDeps) {
@@ -113,6 +113,7 @@ export class CommandRouter {
       this.rejected++;
       this.deps.log.warn({ bytes: payload.length, limit, topic: topic.slice(0, 200) }, 'command payload too large; refused unread');
       this.deps.reports.reject('system.command.rejected', 'major', '(none)', { code: 'invalid', reason: 'too-large', bytes: payload.length });
+      this.countOutcome('rejected', 'invalid');
       return;
     }
     let claimedId: string | undefined;
@@ -136,7 +137,13 @@ export class CommandRouter {
       this.deps.log.warn({ commandId: claimedId, code: err.code, kid, reason: err.message }, 'command rejected');
       this.deps.reports.reject('system.command.rejected', 'major', kid ?? '(none)', { code: err.code, ...(claimedId ? { commandId: claimedId } : {}), ...(kid ? { kid } : {}) });
       if (claimedId) await this.reply(claimedId, 'rejected', { code: err.code, message: err.message }, err.verified ? properties : undefined);
+      else this.countOutcome('rejected', err.code); // no id to reply to: counted all the same
     }
+  }
+
+  private countOutcome(status: string, code = ''): void {
+    const key = `${status}/${code}`;
+    this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
   }
 
   /** Every check that may refuse the command, in the contract's order; claims the id last. */
@@ -201,8 +208,7 @@ export class CommandRouter {
   private async reply(id: string, status: 'rejected' | 'done' | 'failed' | 'accepted', error: { code: string; message: string } | undefined, properties?: ReplyProperties): Promise<void> {
     const { topics, clock, outbox, respond } = this.deps;
     const payload = Buffer.from(JSON.stringify({ id, status, ts: isoLocal(clock.now()), ...(error ? { error } : {}) }));
-    const outcome = `${status}/${error?.code ?? ''}`;
-    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
+    this.countOutcome(status, error?.code);
     await outbox.add({ kind: 'reply', prio: 0, topic: topics.reply(id), payload, qos: 1, retain: false });
     const rt = properties?.responseTopic;
     if (answerableResponseTopic(rt)) respond(rt, payload, properties?.correlationData);

@@ -31,6 +31,7 @@ const TEXT = {
   offline: { zh: '离线', en: 'offline' },
   degraded: { zh: '故障', en: 'degraded' },
   never: { zh: '无', en: 'none' },
+  ago: { zh: '{d}前', en: '{d} ago' },
   zones: { zh: '防区', en: 'Zones' },
   armed: { zh: '布防', en: 'armed' },
   disarmed: { zh: '撤防', en: 'disarmed' },

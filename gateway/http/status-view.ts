@@ -20,7 +20,7 @@ export interface StatusView {
 const clockTime = (ms: number): string => isoLocal(ms).slice(0, 19).replace('T', ' ');
 
 export function statusView(s: StatusSnapshot, lang: Lang): StatusView {
-  const ago = (ms: number) => duration(lang, (s.ts - ms) / 1000);
+  const ago = (ms: number) => t(lang, 'ago', { d: duration(lang, (s.ts - ms) / 1000) });
   const summary: [string, string][] = [[t(lang, 'gateway'), `${s.gateway.id} (${t(lang, 'township')} ${s.gateway.township})`]];
   if (s.gateway.version) summary.push([t(lang, 'version'), s.gateway.version]);
   if (s.gateway.startedAt !== undefined) summary.push([t(lang, 'uptime'), duration(lang, (s.ts - s.gateway.startedAt) / 1000)]);
@@ -50,7 +50,7 @@ export function statusView(s: StatusSnapshot, lang: Lang): StatusView {
     recent: {
       title: `${t(lang, 'recent')}${s.source === 'database' ? ` ${t(lang, 'recent.undelivered')}` : ''}`,
       head: ['seq', t(lang, 'time'), t(lang, 'device'), t(lang, 'type'), t(lang, 'severity')],
-      rows: s.recent.map((e) => [String(e.seq), clockTime(e.ts), e.device, e.type, e.severity]),
+      rows: s.recent.map((e) => [String(e.seq), clockTime(e.ts).slice(5), e.device, e.type, e.severity]),
       empty: t(lang, 'recent.none'),
     },
   };
