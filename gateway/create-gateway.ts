@@ -32,7 +32,7 @@ import { systemClock, type Clock } from './kernel/clock.js';
 import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
 import { CommandRouter, type CommandDefinition } from './commands/router.js';
 import { TimeFloor } from './commands/time-floor.js';
-import type { Config } from './config/schema.js';
+import type { Config, DeviceConfig } from './config/schema.js';
 import type { Severity } from './kernel/severity.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { DeviceStates } from './device-states.js';
@@ -48,6 +48,7 @@ import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 import { delayMs } from './kernel/timers.js';
 import { opsServer } from './http/wire.js';
+import { Reloader } from './reload.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -154,7 +155,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       },
     };
     const speakers = new Map<string, Speaker>();
-    for (const device of config.devices) {
+    // One device's driver, created and added to the maps (not started); a reload mounts with it too.
+    const mount = (device: DeviceConfig): Driver => {
       const module = moduleFor(modules, device.driver);
       if (!module) throw new GatewayError('VGW_CONFIG_INVALID', `devices: no driver "${device.driver}" is registered for "${device.id}"`, false);
       const dlog = log.child({ component: 'driver', device: device.id });
@@ -174,8 +176,12 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       drivers.set(device.id, driver);
       // A kind that says it plays notices hands its drivers to the broadcast queue.
       if (module.provides?.includes('speaker')) speakers.set(device.id, driver as Driver & Speaker);
-    }
-    registerDriverCommands(router, modules, config.devices, drivers);
+      return driver;
+    };
+    const unmount = (id: string): void => void (drivers.delete(id), speakers.delete(id));
+    for (const device of config.devices) mount(device);
+    const registerDeviceCommands = (devices: readonly DeviceConfig[]) => registerDriverCommands(router, modules, devices, drivers);
+    registerDeviceCommands(config.devices);
     const broadcast = new BroadcastService({
       config,
       db: database,
@@ -187,7 +193,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, mount, unmount, registerDeviceCommands };
   }
 
   let lastDelivered = 0;
@@ -239,8 +245,10 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
 
   let components: Components | null = null;
   let uplinkStarted = false;
-  // Issue 13: /healthz, /metrics, the status page and {dataDir}/status.sock (gateway/http/).
-  const ops = opsServer({ parts: () => started(), config: () => config, clock, bootId, startedAt, drainRate: () => sampleDrainRate(started()), failedComponents: () => gateway.inspect().failedComponents, log: log.child({ component: 'http' }) });
+  // Issue 13: config reload (gateway/reload.ts); /healthz, /metrics, the status page and {dataDir}/status.sock (gateway/http/).
+  let current = config;
+  const reloader = new Reloader({ modules, current: () => current, adopt: (c) => void (current = c), parts: () => started(), log: log.child({ component: 'reload' }) });
+  const ops = opsServer({ parts: () => started(), config: () => current, lastReload: () => reloader.outcome, clock, bootId, startedAt, drainRate: () => sampleDrainRate(started()), failedComponents: () => gateway.inspect().failedComponents, log: log.child({ component: 'http' }) });
 
   /**
    * The gateway's components in start order (issue 9, item 3); they stop in reverse: timers, notices,
@@ -328,7 +336,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       // Style rule 3: one broken device must not take the gateway down with it. Stopped first of the
       // intake: once detached, their devices' publishes are refused (no PUBACK, so they resend after
       // the restart) instead of reading as "device offline" when only the gateway stops.
-      ...config.devices.map(({ id }): Component => ({ name: `driver ${id}`, optional: 'driver failed to start; device degraded', start: (signal) => startDriver(id, signal), stop: () => driverOf(id).stop() })),
+      ...config.devices.map(({ id }): Component => ({ name: `driver ${id}`, optional: 'driver failed to start; device degraded', start: (signal) => startDriver(id, signal), stop: () => p().drivers.get(id)?.stop() })),
+      reloader.component(),
       { name: 'reactions', stop: () => p().reactions.stop() },
       // Before the drivers: a notice cut off here stays queued and plays again after the restart.
       { name: 'broadcast queue', optional: 'broadcast queue failed to start; notices wait until the next start', start: () => p().broadcast.start(), stopMs: 3000, stop: () => p().broadcast.stop() },
@@ -355,7 +364,10 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
   }
 
   const gateway = {
-    config,
+    /** The config in force (a reload replaces it). */
+    get config(): Config {
+      return current;
+    },
     topics,
     bootId,
     get db(): Db {
@@ -367,6 +379,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     },
     /** The ops views: `port` of the LAN HTTP server, `status()` snapshot (issue 13). */
     ops,
+    /** Reads `file` and applies what changed, or refuses it and keeps the old config (gateway/reload.ts). */
+    reload: (file: string) => reloader.reload(file),
 
     metrics() {
       const p = started();
@@ -379,7 +393,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         accepted: () => p.pipeline.acceptedTotal,
         rejected: () => p.reports.total,
         commands: p.router,
-        devices: { online: p.states.onlineCount, total: config.devices.length, degraded: degradedDevices(p.drivers) },
+        devices: { online: p.states.onlineCount, total: current.devices.length, degraded: degradedDevices(p.drivers) },
         drainRate: () => sampleDrainRate(p),
       });
     },

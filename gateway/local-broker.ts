@@ -76,6 +76,8 @@ export class LocalBroker implements LocalBus {
   private readonly devices: Map<string, MqttDeviceConfig>;
   /** Open connections per device: a device is offline when its last one closes. */
   private readonly connections = new Map<string, number>();
+  /** Logged-in clients, for a reload that logs out a removed or changed device. */
+  private readonly clients = new Set<Client>();
   private readonly refusalLog: RefusalLog;
   private readonly pending: PendingLogins;
   /** Every open TCP connection, logged in or not: `stop` ends those aedes does not know (issue 9). */
@@ -96,6 +98,20 @@ export class LocalBroker implements LocalBus {
     // and a publish held over the rate is slowed down, not lost.
     this.rates = new DeviceRates((id) => rateOf(this.devices.get(id), c), c.rateHoldMs);
     this.guardLimits = { beforeLogin: MAX_CONNECT_BYTES, beforeLoginTotal: 2 * MAX_CONNECT_BYTES, afterLogin: packetCap(c.maxPayloadBytes) };
+  }
+
+  /**
+   * Takes a reloaded config's LAN devices (gateway/reload.ts): a removed device, or one whose password
+   * or settings changed, is logged out (it logs in again under the new ones); the others stay connected.
+   */
+  setDevices(devices: readonly MqttDeviceConfig[]): void {
+    const next = new Map(devices.map((d) => [d.id, d] as const));
+    for (const client of this.clients) {
+      const id = deviceOf(client);
+      if (id && JSON.stringify(next.get(id)) !== JSON.stringify(this.devices.get(id))) client.close();
+    }
+    this.devices.clear();
+    for (const [id, d] of next) this.devices.set(id, d);
   }
 
   attach(device: string, handler: LocalDeviceHandler): void {
@@ -299,6 +315,7 @@ export class LocalBroker implements LocalBus {
   private connected(client: Client): void {
     const device = deviceOf(client);
     if (!device) return;
+    this.clients.add(client);
     const n = (this.connections.get(device) ?? 0) + 1;
     this.connections.set(device, n);
     this.deps.log.info({ device, clientId: client.id }, 'device connected');
@@ -308,6 +325,7 @@ export class LocalBroker implements LocalBus {
   private disconnected(client: Client): void {
     const device = deviceOf(client);
     if (!device) return;
+    this.clients.delete(client);
     const n = Math.max(0, (this.connections.get(device) ?? 1) - 1);
     this.connections.set(device, n);
     this.deps.log.info({ device, clientId: client.id }, 'device disconnected');

@@ -37,6 +37,8 @@ export async function runDaemon(configFile: string, log: Logger): Promise<void> 
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Issue 13 item 4 (`vgw reload`, systemd's ExecReload): the outcome is logged and kept for the status socket.
+  process.on('SIGHUP', () => void gateway.reload(configFile).catch((err: unknown) => log.error({ err }, 'config reload failed')));
   await gateway.start();
   notifier = startSystemdNotifier(log);
 }

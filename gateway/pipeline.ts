@@ -38,16 +38,22 @@ export interface PipelineDeps {
 }
 
 export class Pipeline {
-  private readonly devices;
+  private devices;
   acceptedTotal = 0;
 
   /** Where accepted events go: the outbox (durable) and the named observers. */
   readonly bus: EventBus;
 
-  constructor(private readonly deps: PipelineDeps) {
+  constructor(private deps: PipelineDeps) {
     this.devices = new Map(deps.config.devices.map((d) => [d.id, d]));
     this.bus = new EventBus(deps.log.child({ component: 'bus' }));
     this.bus.storeIn('outbox', (e) => this.commit(e));
+  }
+
+  /** Takes a reloaded config's devices and severity maps (gateway/reload.ts; the gateway section never changes). */
+  reconfigure(config: PipelineDeps['config']): void {
+    this.deps = { ...this.deps, config };
+    this.devices = new Map(config.devices.map((d) => [d.id, d]));
   }
 
   /** Decides the event's severity and publishes it on the bus; resolves once it is on disk. */

@@ -27,7 +27,7 @@ export interface ArmingDeps {
 const MAX_TICK_MS = 60_000;
 
 export class Arming implements ZoneView {
-  private readonly schedules: Map<string, Schedule>;
+  private schedules: Map<string, Schedule>;
   private state = new Map<string, ZoneState>();
   private readonly listeners = new Set<(zone: string, armed: boolean) => void>();
   private timer: NodeJS.Timeout | null = null;
@@ -68,6 +68,12 @@ export class Arming implements ZoneView {
     }
     await this.evaluate();
     this.deps.log.info({ zones: Object.fromEntries(this.state) }, 'arming state loaded');
+  }
+
+  /** Takes a reloaded config's zones (gateway/reload.ts): new ones start as their schedule says, kept ones keep their state. */
+  async setZones(zones: ArmingDeps['zones']): Promise<void> {
+    this.schedules = new Map(zones.map((z) => [z.name, new Schedule(z.schedule)]));
+    await this.start();
   }
 
   stop(): void {

@@ -88,7 +88,7 @@ export interface RouterDeps {
 
 export class CommandRouter {
   private readonly definitions = new Map<string, CommandDefinition>();
-  private readonly keys: Map<string, { key: KeyObject; roles: readonly Role[] }>;
+  private keys: Map<string, { key: KeyObject; roles: readonly Role[] }>;
   /** Reply properties of commands answered `accepted`, until `settle`. */
   private readonly later = new Map<string, ReplyProperties | undefined>();
   executed = 0;
@@ -97,7 +97,12 @@ export class CommandRouter {
   readonly outcomes = new Map<string, number>();
 
   constructor(private readonly deps: RouterDeps) {
-    this.keys = new Map(deps.config.commands.operators.map((o) => [o.kid, { key: loadPublicKey(o.publicKey), roles: o.roles }]));
+    this.keys = keysOf(deps.config.commands.operators);
+  }
+
+  /** Takes a reloaded config's operators (gateway/reload.ts): commands from then on are checked against them. */
+  setOperators(operators: RouterDeps['config']['commands']['operators']): void {
+    this.keys = keysOf(operators);
   }
 
   register(name: string, definition: CommandDefinition): void {
@@ -226,4 +231,8 @@ function parseJson(payload: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+function keysOf(operators: RouterDeps['config']['commands']['operators']): Map<string, { key: KeyObject; roles: readonly Role[] }> {
+  return new Map(operators.map((o) => [o.kid, { key: loadPublicKey(o.publicKey), roles: o.roles }]));
 }

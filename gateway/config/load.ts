@@ -10,7 +10,8 @@ import type { AnyDriverModule } from '../../device-drivers/module.js';
 import { buildConfigSchema, configSchema, type Config } from './schema.js';
 import { allowedKeys, closest } from './suggest.js';
 
-export function loadConfigFile(file: string): Config {
+/** Reads and validates `file`; `modules`: the driver kinds to accept (default: the registry's). */
+export function loadConfigFile(file: string, modules?: readonly AnyDriverModule[]): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -21,7 +22,7 @@ export function loadConfigFile(file: string): Config {
   if (doc.errors.length > 0) {
     throw new GatewayError('VGW_CONFIG_INVALID', `config file "${file}" is not valid YAML:\n${doc.errors.map((e) => `  - ${e.message}`).join('\n')}`);
   }
-  return parseConfig(doc.toJS(), file);
+  return parseConfig(doc.toJS(), file, modules);
 }
 
 /** Validates `raw`; `modules`: the driver kinds to accept (default: the registry's). */

@@ -7,6 +7,7 @@ import type { DriverHealth } from '../../device-drivers/driver.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventBus } from '../event-bus.js';
+import type { ReloadOutcome } from './status.js';
 
 export interface OpsSources {
   /** The config in force (a reload replaces it). */
@@ -44,6 +45,8 @@ export interface OpsSources {
   failedComponents(): { name: string; message: string }[];
   /** Counts and reports refused input, aggregated (gateway/reports.ts). */
   reject(type: string, severity: 'minor' | 'major', subject: string, data: Record<string, unknown>): void;
+  /** The last config reload's outcome, null before any. */
+  lastReload(): ReloadOutcome | null;
   /** The bus every accepted event passes (last seen, last events). */
   bus: EventBus;
 }

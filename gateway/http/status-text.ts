@@ -48,8 +48,12 @@ const TEXT = {
   'daemon.down': { zh: '网关守护进程未运行（{socket} 无应答）；以下为数据库中的只读信息。', en: 'The gateway daemon is not running (no answer on {socket}); what follows is read from the database, read-only.' },
   'daemon.nodb': { zh: '数据目录中没有数据库：{file}', en: 'No database in the data directory: {file}' },
   'recent.undelivered': { zh: '（仅未上传的事件）', en: '(undelivered events only)' },
-  'reload.sent': { zh: '已向网关（进程 {pid}）发送重新加载信号；结果见日志（journalctl -u vgw）', en: 'Sent the reload signal to the gateway (pid {pid}); the outcome is in its log (journalctl -u vgw)' },
+  'reload.sent': { zh: '已向网关（进程 {pid}）发送重新加载信号，等待结果…', en: 'Sent the reload signal to the gateway (pid {pid}); waiting for its answer…' },
   'reload.nodaemon': { zh: '网关未运行（{file} 未被锁定）；无需重新加载，直接启动：systemctl start vgw', en: 'The gateway is not running ({file} is not locked); nothing to reload, start it: systemctl start vgw' },
+  'reload.done': { zh: '网关已应用新配置：{summary}', en: 'The gateway applied the new config: {summary}' },
+  'reload.refused': { zh: '网关拒绝了新配置，仍按旧配置运行：{error}', en: 'The gateway refused the new config and keeps running the old one: {error}' },
+  'reload.noanswer': { zh: '{sec} 秒内网关未报告重新加载结果；查看日志：journalctl -u vgw', en: 'The gateway did not report the reload within {sec} s; see its log: journalctl -u vgw' },
+  'reload.unchanged': { zh: '无变化', en: 'nothing changed' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof TEXT;

@@ -18,6 +18,17 @@ export interface StatusSnapshot {
   recent: RecentEvent[];
   broadcastQueued?: number;
   health?: Health;
+  /** The last config reload since start (SIGHUP / `vgw reload`), if any. */
+  reload?: ReloadOutcome | null;
+}
+
+/** What a config reload did. */
+export interface ReloadOutcome {
+  /** When it finished (ms since the epoch). */
+  at: number;
+  ok: boolean;
+  /** Applied: what changed, e.g. `devices +siren-2 -pir-old; operators`. Refused: why. */
+  message: string;
 }
 
 export function statusSnapshot(s: OpsSources, activity: Activity, uplinkDown: UplinkDownWatch): StatusSnapshot {
@@ -45,5 +56,6 @@ export function statusSnapshot(s: OpsSources, activity: Activity, uplinkDown: Up
     recent: activity.last(),
     broadcastQueued: s.broadcastQueued(),
     health: evaluateHealth(s, uplinkDown),
+    reload: s.lastReload(),
   };
 }

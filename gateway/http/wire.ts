@@ -18,6 +18,7 @@ import type { RejectionReports } from '../reports.js';
 import { VERSION } from '../version.js';
 import { OpsServer } from './server.js';
 import type { OpsSources } from './sources.js';
+import type { ReloadOutcome } from './status.js';
 
 /** The parts of a started gateway the ops views read. */
 export interface OpsParts {
@@ -35,6 +36,7 @@ export interface OpsParts {
 export interface OpsWiring {
   parts: () => OpsParts;
   config: () => Config;
+  lastReload: () => ReloadOutcome | null;
   clock: Clock;
   bootId: string;
   startedAt: number;
@@ -47,6 +49,7 @@ export function opsServer(w: OpsWiring): OpsServer {
   const p = w.parts;
   const sources: OpsSources = {
     config: w.config,
+    lastReload: w.lastReload,
     clock: w.clock,
     bootId: w.bootId,
     version: VERSION,

@@ -38,7 +38,12 @@ export class Reactions {
   private readonly holds = new Map<string, Hold[]>();
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly deps: ReactionsDeps) {}
+  constructor(private deps: ReactionsDeps) {}
+
+  /** Takes a reloaded config's reactions (gateway/reload.ts); outputs already on stay held as they were. */
+  setReactions(reactions: readonly ReactionConfig[]): void {
+    this.deps = { ...this.deps, reactions };
+  }
 
   /** Runs the reactions `draft` matches (the bus calls this before the commit); `accepted`: its commit. */
   react(draft: EventDraft, accepted: Promise<AcceptedEvent>): void {
