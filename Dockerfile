@@ -45,14 +45,13 @@ ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     UV_THREADPOOL_SIZE=2 \
-    VGW_HEALTH_PORT=8080 \
-    VGW_MQTT_PORT=1883
+    VGW_CONFIG=/etc/vgw/vgw.yaml
 # The outbox database must outlive the container: gateway.dataDir: /var/lib/vgw in the config.
 VOLUME ["/var/lib/vgw"]
 USER vgw
-EXPOSE 1883
-# /healthz is served once the LAN HTTP server lands (issue 13 item 3); until then the check falls back
-# to the broker's port (gateway/ops/healthcheck.ts).
+# 1883: the village LAN broker; 8080: /healthz, /metrics and the status page when http.enabled.
+EXPOSE 1883 8080
+# GET /healthz on {dataDir}/status.sock, served with or without http.enabled (gateway/ops/healthcheck.ts).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "dist/gateway/ops/healthcheck.js"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "dist/provisioning/cli.js"]

@@ -32,7 +32,7 @@ export function statusView(s: StatusSnapshot, lang: Lang): StatusView {
     summary.push([t(lang, 'uplink'), t(lang, 'uplink.unknown')]);
   }
   const b = s.backlog;
-  const eta = b.drainEtaSec === null ? t(lang, 'eta.unknown') : duration(lang, b.drainEtaSec);
+  const eta = b.drainEtaSec === null ? t(lang, 'eta.unknown') : t(lang, 'backlog.eta', { d: duration(lang, b.drainEtaSec) });
   summary.push([t(lang, 'backlog'), b.depth === 0 ? t(lang, 'backlog.empty') : t(lang, 'backlog.line', { depth: b.depth, oldest: b.oldest === null ? '-' : clockTime(b.oldest), eta })]);
   if (s.health) summary.push([t(lang, 'health'), t(lang, s.health.ok ? 'healthy' : 'unhealthy')]);
   const devState = (d: StatusSnapshot['devices'][number]): string =>

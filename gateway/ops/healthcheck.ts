@@ -1,50 +1,56 @@
 /**
- * The container's HEALTHCHECK (issue 13, item 1): GET http://127.0.0.1:{VGW_HEALTH_PORT}/healthz,
- * exit 0 on 200, 1 otherwise, within 4 s. Runs as `node dist/gateway/ops/healthcheck.js`, a process
- * of its own, so it does not depend on the gateway's event loop being the one that answers.
+ * The container's HEALTHCHECK (issue 13, items 1 and 3): GET /healthz on the gateway's status socket,
+ * `{gateway.dataDir}/status.sock` (gateway/http/server.ts), exit 0 on 200, 1 otherwise, within 4 s.
+ * Runs as `node dist/gateway/ops/healthcheck.js`, a process of its own, so it does not depend on the
+ * gateway's event loop being the one that answers.
  *
- * The LAN HTTP server that serves /healthz is issue 13 item 3 and not built yet: while nothing listens
- * on the HTTP port (ECONNREFUSED), the check falls back to a TCP connect to the local broker's port
- * (VGW_MQTT_PORT, 1883), so the image is not reported unhealthy for a server it does not have yet.
- * Remove the fallback when item 3 lands.
+ * The socket is served whether or not the LAN HTTP server is enabled (`http.enabled`), by the same
+ * handler, so the check needs neither a port nor the HTTP token, and no TCP fallback: a gateway whose
+ * socket does not answer is unhealthy. The data dir comes from the config file (VGW_CONFIG), read as
+ * plain YAML: loading the whole config schema every 30 s would cost the box more than the check.
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 
 const TIMEOUT_MS = 4000;
+/** The status socket's name in the data dir (gateway/http/server.ts's STATUS_SOCKET; not imported, to stay light). */
+const SOCKET = 'status.sock';
 
-/** Resolves 'up' on HTTP 200, 'down' on any other answer or error, 'absent' when the port refuses. */
-export function probeHealthz(port: number, host = '127.0.0.1'): Promise<'up' | 'down' | 'absent'> {
+/** Resolves 'up' on HTTP 200, 'down' on any other answer or error, 'absent' when nothing listens. */
+export function probeHealthz(target: { socketPath: string } | { port: number; host?: string }): Promise<'up' | 'down' | 'absent'> {
   return new Promise((resolve) => {
-    const req = request({ host, port, path: '/healthz', timeout: TIMEOUT_MS }, (res) => {
+    const at = 'socketPath' in target ? { socketPath: target.socketPath } : { host: target.host ?? '127.0.0.1', port: target.port };
+    const req = request({ ...at, path: '/healthz', timeout: TIMEOUT_MS }, (res) => {
       res.resume();
       resolve(res.statusCode === 200 ? 'up' : 'down');
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? 'absent' : 'down'));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? 'absent' : 'down'));
     req.end();
   });
 }
 
-/** True when something accepts a TCP connection on the port within the timeout. */
-export function probeTcp(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host, port, timeout: TIMEOUT_MS }, () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.on('timeout', () => sock.destroy(new Error('timeout')));
-    sock.on('error', () => resolve(false));
-  });
+/** The status socket of the gateway run with `configFile`. */
+export function statusSocketOf(configFile: string): string {
+  const config = parse(readFileSync(configFile, 'utf8')) as { gateway?: { dataDir?: unknown } } | null;
+  const dataDir = config?.gateway?.dataDir;
+  if (typeof dataDir !== 'string') throw new Error(`${configFile} has no gateway.dataDir`);
+  return join(dataDir, SOCKET);
 }
 
 async function main(): Promise<void> {
-  const httpPort = Number(process.env.VGW_HEALTH_PORT ?? 8080);
-  const mqttPort = Number(process.env.VGW_MQTT_PORT ?? 1883);
-  const http = await probeHealthz(httpPort);
-  const ok = http === 'up' || (http === 'absent' && (await probeTcp(mqttPort)));
-  process.stdout.write(`${ok ? 'healthy' : 'unhealthy'} (healthz ${http}${http === 'absent' ? `, broker port ${mqttPort}` : ''})\n`);
-  process.exit(ok ? 0 : 1);
+  let socketPath: string;
+  try {
+    socketPath = process.env.VGW_HEALTH_SOCKET ?? statusSocketOf(process.env.VGW_CONFIG ?? '/etc/vgw/vgw.yaml');
+  } catch (err) {
+    process.stdout.write(`unhealthy (${(err as Error).message})\n`);
+    process.exit(1);
+  }
+  const state = await probeHealthz({ socketPath });
+  process.stdout.write(`${state === 'up' ? 'healthy' : 'unhealthy'} (healthz ${state} on ${socketPath})\n`);
+  process.exit(state === 'up' ? 0 : 1);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void main();

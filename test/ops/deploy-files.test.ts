@@ -4,12 +4,15 @@
  * Dockerfile follows the rules below. hadolint is in neither Debian nor npm (the npm "hadolint" is a
  * wrapper that downloads a binary), so the Dockerfile's instructions are checked here.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { createServer as createTcpServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeHealthz, probeTcp } from '../../gateway/ops/healthcheck.js';
+import { probeHealthz } from '../../gateway/ops/healthcheck.js';
+import { startFixture } from '../support/gateway-fixture.js';
 import { freePort } from '../support/ports.js';
 import { requireTools } from '../support/tools.js';
 
@@ -144,6 +147,12 @@ describe('Dockerfile', () => {
     expect(runtime.find((i) => i.op === 'VOLUME')?.args).toContain('/var/lib/vgw');
     const hc = runtime.find((i) => i.op === 'HEALTHCHECK')?.args ?? '';
     expect(hc).toMatch(/CMD \["node", "dist\/gateway\/ops\/healthcheck\.js"\]/);
+    // The check reads the data dir from the config the container runs with; no TCP fallback port.
+    const cmd = runtime.find((i) => i.op === 'CMD')?.args ?? '';
+    const configFile = /--config", "([^"]+)"/.exec(cmd)?.[1];
+    expect(runtime.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ')).toContain(`VGW_CONFIG=${configFile}`);
+    expect(readFileSync(`${ROOT}Dockerfile`, 'utf8')).not.toMatch(/VGW_MQTT_PORT|VGW_HEALTH_PORT/);
+    expect(runtime.some((i) => i.op === 'EXPOSE' && /\b8080\b/.test(i.args))).toBe(true);
     expect(runtime.some((i) => i.op === 'EXPOSE' && /\b1883\b/.test(i.args))).toBe(true);
     const env = runtime.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
     for (const kv of ['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=131072', 'UV_THREADPOOL_SIZE=2']) expect(env).toContain(kv);
@@ -173,16 +182,33 @@ describe('healthcheck probe', () => {
     return port;
   };
 
-  it('is up on 200, down on 503, absent when nothing listens; the broker-port fallback connects', async () => {
-    expect(await probeHealthz(await http(200))).toBe('up');
-    expect(await probeHealthz(await http(503))).toBe('down');
-    const free = await freePort();
-    expect(await probeHealthz(free)).toBe('absent');
-    expect(await probeTcp(free)).toBe(false);
-    const tcpPort = await freePort();
-    const tcp = createTcpServer((sock) => sock.destroy());
-    await new Promise<void>((r) => tcp.listen(tcpPort, '127.0.0.1', r));
-    servers.push(tcp);
-    expect(await probeTcp(tcpPort)).toBe(true);
+  it('is up on 200, down on 503, absent when nothing listens', async () => {
+    expect(await probeHealthz({ port: await http(200) })).toBe('up');
+    expect(await probeHealthz({ port: await http(503) })).toBe('down');
+    expect(await probeHealthz({ port: await freePort() })).toBe('absent');
+    expect(await probeHealthz({ socketPath: '/nonexistent/status.sock' })).toBe('absent');
+  });
+
+  it('as the image runs it (VGW_CONFIG), asks a real gateway\'s status socket, then fails once it stopped', async () => {
+    const fx = await startFixture({ uplinkUrl: 'mqtt://127.0.0.1:1', override: { http: { uplinkDownSec: 3600 } } });
+    const configFile = join(mkdtempSync(join(tmpdir(), 'vgw-hc-')), 'vgw.yaml');
+    writeFileSync(configFile, `gateway:\n  id: ${fx.gatewayId}\n  dataDir: ${fx.dataDir}\n`);
+    // Spawned without blocking: the gateway answering runs in this very process.
+    const check = () =>
+      new Promise<{ status: number; stdout: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', `${ROOT}gateway/ops/healthcheck.ts`], { encoding: 'utf8', env: { ...process.env, VGW_CONFIG: configFile }, timeout: 30_000 }, (err, stdout) =>
+          resolve({ status: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout }),
+        );
+      });
+    try {
+      const up = await check();
+      expect(up.stdout).toContain('healthy (healthz up on');
+      expect(up.status).toBe(0);
+    } finally {
+      await fx.gateway.stop();
+    }
+    const gone = await check();
+    expect(gone.stdout).toContain('unhealthy (healthz absent');
+    expect(gone.status).toBe(1);
   });
 });
