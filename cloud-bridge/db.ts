@@ -149,3 +149,9 @@ export function inspectDb(dataDir: string): DbInspection {
     db?.close();
   }
 }
+
+/** The data dir's database opened read-only (no migrations, no writes), for `vgw status` with no daemon; null when there is none. */
+export function openReadOnly(dataDir: string): Db | null {
+  const file = join(dataDir, DB_FILE);
+  return existsSync(file) ? new Database(file, { readonly: true, fileMustExist: true }) : null;
+}

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Component } from '../components.js';
+import { warnIfExposed } from '../file-modes.js';
 import { Activity } from './activity.js';
 import { tokenCheck } from './auth.js';
 import { evaluateHealth, UplinkDownWatch } from './health.js';
@@ -92,6 +93,7 @@ export class OpsServer {
   private async startLan(): Promise<void> {
     const http = this.s.config().http;
     if (!http.enabled || !http.auth) return;
+    if (http.auth.tokenFile) warnIfExposed(this.log, http.auth.tokenFile, 'the HTTP token');
     const allowed = tokenCheck(http.auth);
     this.lan = this.server(allowed);
     await listen(this.lan, { host: http.host, port: http.port });

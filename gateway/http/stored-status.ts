@@ -3,22 +3,18 @@
  * opened read-only (no migrations, no writes; a daemon may still be starting on it). Only undelivered
  * events are still there, so "recent" is the newest of those; device liveness is unknown.
  */
-import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { DB_FILE } from '../../cloud-bridge/db.js';
+import { openReadOnly, type Db } from '../../cloud-bridge/db.js';
 import type { Config } from '../config/schema.js';
 import { RECENT } from './activity.js';
 import type { StatusSnapshot } from './status.js';
 
-const hasTable = (db: Database.Database, name: string): boolean =>
+const hasTable = (db: Db, name: string): boolean =>
   (db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(name) as number) > 0;
 
 /** The snapshot read from `{dataDir}/gateway.db`; null when there is no database yet. */
 export function storedStatus(config: Config, now = Date.now()): StatusSnapshot | null {
-  const file = join(config.gateway.dataDir, DB_FILE);
-  if (!existsSync(file)) return null;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = openReadOnly(config.gateway.dataDir);
+  if (!db) return null;
   try {
     const outbox = hasTable(db, 'outbox');
     const totals = outbox ? (db.prepare('SELECT COUNT(*) AS depth, MIN(created) AS oldest FROM outbox').get() as { depth: number; oldest: number | null }) : { depth: 0, oldest: null };
