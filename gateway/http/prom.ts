@@ -13,33 +13,35 @@ import type { OpsSources } from './sources.js';
 
 const UPLINK_STATES = ['connected', 'connecting', 'disconnected'] as const;
 
-/** A counter mirroring a total kept elsewhere: set (reset + inc) to the source's value at each scrape. */
-function mirrored<L extends string>(reg: Registry, name: string, help: string, labelNames: readonly L[], read: () => Iterable<[Partial<Record<L, string>>, number]>): void {
-  new Counter({
-    name,
-    help,
-    labelNames,
-    registers: [reg],
+type Read<L extends string> = () => Iterable<[Partial<Record<L, string>>, number]>;
+
+/**
+ * A metric read from the gateway at each scrape. A counter mirrors a total kept elsewhere: set (reset,
+ * then inc) to the source's value, so its type stays `counter` for rate() while nothing counts twice.
+ */
+function collected<L extends string>(kind: 'counter' | 'gauge', reg: Registry, name: string, help: string, labelNames: readonly L[], read: Read<L>): void {
+  const common = { name, help, labelNames, registers: [reg] };
+  if (kind === 'counter') {
+    new Counter({
+      ...common,
+      collect() {
+        this.reset();
+        for (const [l, v] of read()) this.inc(l, v);
+      },
+    });
+    return;
+  }
+  new Gauge({
+    ...common,
     collect() {
       this.reset();
-      for (const [labels, value] of read()) this.inc(labels, value);
+      for (const [l, v] of read()) this.set(l, v);
     },
   });
 }
 
-/** A gauge read from the gateway at each scrape. */
-function gauge<L extends string>(reg: Registry, name: string, help: string, labelNames: readonly L[], read: () => Iterable<[Partial<Record<L, string>>, number]>): void {
-  new Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [reg],
-    collect() {
-      this.reset();
-      for (const [labels, value] of read()) this.set(labels, value);
-    },
-  });
-}
+const mirrored = <L extends string>(reg: Registry, name: string, help: string, labelNames: readonly L[], read: Read<L>): void => collected('counter', reg, name, help, labelNames, read);
+const gauge = <L extends string>(reg: Registry, name: string, help: string, labelNames: readonly L[], read: Read<L>): void => collected('gauge', reg, name, help, labelNames, read);
 
 /** `a/b` keys of a count map as two labels. */
 function split<A extends string, B extends string>(map: ReadonlyMap<string, number>, a: A, b: B): [Partial<Record<A | B, string>>, number][] {
