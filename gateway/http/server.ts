@@ -17,7 +17,7 @@ import { Activity } from './activity.js';
 import { tokenCheck } from './auth.js';
 import { evaluateHealth, UplinkDownWatch } from './health.js';
 import { statusPage } from './page.js';
-import { buildPromMetrics, type PromMetrics } from './prom.js';
+import type { PromMetrics } from './prom.js';
 import { statusSnapshot, type StatusSnapshot } from './status.js';
 import { pickLang } from './status-text.js';
 import type { OpsSources } from './sources.js';
@@ -38,7 +38,8 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
 export class OpsServer {
   readonly activity: Activity;
   readonly uplinkDown: UplinkDownWatch;
-  private prom: PromMetrics | null = null;
+  /** prom-client is loaded at the first scrape: a box nobody scrapes does not pay its memory. */
+  private prom: Promise<PromMetrics> | null = null;
   private lan: Server | null = null;
   private socket: Server | null = null;
 
@@ -68,12 +69,11 @@ export class OpsServer {
         start: () => {
           this.activity.watch(this.s.bus);
           this.uplinkDown.start();
-          this.prom = buildPromMetrics(this.s, this.activity, this.uplinkDown);
         },
-        stop: () => {
+        stop: async () => {
           this.activity.stop();
           this.uplinkDown.stop();
-          this.prom?.stop();
+          (await this.prom)?.stop();
         },
       },
       { name: 'status socket', optional: 'status socket not served; vgw status reads the database instead', start: () => this.startSocket(), stop: () => close(this.socket) },
@@ -125,7 +125,8 @@ export class OpsServer {
       return send(res, 401, 'text/plain; charset=utf-8', 'credentials required: Authorization: Bearer TOKEN, or Basic with the token as password\n', { 'www-authenticate': 'Basic realm="vgw", charset="UTF-8"' });
     }
     if (url.pathname === '/metrics') {
-      const reg = (this.prom as PromMetrics).registry;
+      this.prom ??= import('./prom.js').then((m) => m.buildPromMetrics(this.s, this.activity, this.uplinkDown));
+      const reg = (await this.prom).registry;
       return send(res, 200, reg.contentType, await reg.metrics());
     }
     if (url.pathname === '/status.json') return send(res, 200, 'application/json', `${JSON.stringify(this.status())}\n`);
