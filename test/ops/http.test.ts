@@ -74,6 +74,7 @@ describe.runIf(requireTools('mosquitto'))('LAN HTTP server', () => {
     await probe.waitFor(() => refused().reduce((n, e) => n + (e.data.count as number), 0) === 9, 15_000, 'nine refusals reported');
     expect(refused().length).toBeLessThan(9);
     expect(JSON.stringify(refused())).not.toContain(TOKEN);
+    expect(probe.invalid).toEqual([]); // system.http.refused has its contract schema
   });
 
   it('serves /metrics that a strict parser reads, with counters matching the events sent', async () => {

@@ -76,5 +76,6 @@ describe.runIf(requireTools('mosquitto'))('reload of operators, zones and severi
     expect(await fx.gateway.reload(file)).toMatchObject({ ok: true, message: 'operators' });
     expect(await command('ping')).toBe('rejected/unknown-key');
     expect(fx.gateway.ops.status().reload).toMatchObject({ ok: true, message: 'operators' });
+    expect(probe.invalid).toEqual([]);
   });
 });

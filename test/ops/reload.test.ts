@@ -135,6 +135,7 @@ describe.runIf(requireTools('mosquitto'))('config reload and vgw status on a run
     await siren.endAsync();
     await probe.waitFor(() => probe.events.some((e) => e.type === 'siren.tested' && e.data.n === 2), 10_000, 'the added device after the refusals');
     expect(births()).toBe(1);
+    expect(probe.invalid).toEqual([]); // system.config.* match their contract schemas
     writeFileSync(gw.configFile, good);
   });
 
