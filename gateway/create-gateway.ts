@@ -248,7 +248,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
   // Issue 13: config reload (gateway/reload.ts); /healthz, /metrics, the status page and {dataDir}/status.sock (gateway/http/).
   let current = config;
   const reloader = new Reloader({ modules, current: () => current, adopt: (c) => void (current = c), parts: () => started(), log: log.child({ component: 'reload' }) });
-  const ops = opsServer({ parts: () => started(), config: () => current, lastReload: () => reloader.outcome, clock, bootId, startedAt, drainRate: () => sampleDrainRate(started()), failedComponents: () => gateway.inspect().failedComponents, log: log.child({ component: 'http' }) });
+  const ops = opsServer({ parts: () => started(), config: () => current, lastReload: () => reloader.outcome, clock, bootId, startedAt, drainRate: () => sampleDrainRate(started()), failedComponents: () => reloader.failures(gateway.inspect().failedComponents), log: log.child({ component: 'http' }) });
 
   /**
    * The gateway's components in start order (issue 9, item 3); they stop in reverse: timers, notices,

@@ -79,6 +79,8 @@ export class Reloader {
   private running: Promise<unknown> = Promise.resolve();
   /** Devices of the config the gateway started with: their lifecycle components stop them. */
   private readonly original: ReadonlySet<string>;
+  /** Devices remounted by a reload: whether their driver started (undefined: not remounted). */
+  private readonly remounted = new Map<string, string | null>();
 
   constructor(private readonly deps: ReloadDeps) {
     this.original = new Set(deps.current().devices.map((d) => d.id));
@@ -94,6 +96,17 @@ export class Reloader {
     const result = this.running.then(() => this.apply(file));
     this.running = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * The gateway's failed components as a reload left them: a device remounted since is judged by its
+   * new start (failed or not), a removed one no longer counts.
+   */
+  failures(atStart: readonly { name: string; message: string }[]): { name: string; message: string }[] {
+    const ids = new Set(this.deps.current().devices.map((d) => d.id));
+    const kept = atStart.filter((f) => !f.name.startsWith('driver ') || (ids.has(f.name.slice(7)) && !this.remounted.has(f.name.slice(7))));
+    const since = [...this.remounted].filter(([id, message]) => message !== null && ids.has(id)).map(([id, message]) => ({ name: `driver ${id}`, message: message as string }));
+    return [...kept, ...since];
   }
 
   /** A lifecycle component that stops the drivers of devices a reload added (the started ones stop their own). */
@@ -146,8 +159,10 @@ export class Reloader {
       const driver = p.mount(device);
       // As at start (style rule 3): a device whose driver fails to start is degraded, the rest goes on.
       const aborts = new AbortController();
+      this.remounted.set(id, null);
       await step(this.deps.log, `driver ${id}`, 10_000, () => driver.start(aborts.signal)).catch((err: unknown) => {
         aborts.abort(err);
+        this.remounted.set(id, (err as Error).message);
         this.deps.log.error({ err, device: id }, 'driver failed to start; device degraded');
       });
     }
