@@ -46,6 +46,7 @@ export interface ReloadParts {
   registerDeviceCommands(devices: readonly DeviceConfig[]): void;
 }
 
+/** What the composition root gives the reloader. */
 export interface ReloadDeps {
   modules: readonly AnyDriverModule[];
   /** The config in force. */
@@ -74,6 +75,7 @@ export function deviceChanges(a: readonly DeviceConfig[], b: readonly DeviceConf
   };
 }
 
+/** Applies reloaded config files to one gateway, one at a time, and remembers the last outcome. */
 export class Reloader {
   private last: ReloadOutcome | null = null;
   private running: Promise<unknown> = Promise.resolve();

@@ -18,6 +18,7 @@ export interface RecentEvent {
   severity: string;
 }
 
+/** Last seen per device and the last events, from the bus. */
 export class Activity {
   private readonly seen = new Map<string, { ts: number; type: string }>();
   private readonly recent: RecentEvent[] = [];

@@ -17,6 +17,7 @@ const authSchema = z
   })
   .strict();
 
+/** The `http` section; `auth` is required once `enabled`. */
 export const httpSchema = z
   .object({
     /** Serve /healthz, /metrics and the status page on the LAN. */
@@ -41,4 +42,5 @@ export const httpSchema = z
   })
   .default({ enabled: false, host: '0.0.0.0', port: 8080, uplinkDownSec: 300, diskLowBytes: 64 * 1024 * 1024 });
 
+/** The validated `http` section. */
 export type HttpConfig = z.infer<typeof httpSchema>;

@@ -9,11 +9,13 @@ import type { OpsSources } from './sources.js';
 /** Share of `outbox.maxRows` / `outbox.maxBytes` above which the gateway is unhealthy. */
 export const BACKLOG_HIGH = 0.8;
 
+/** One reason /healthz is 503: a stable code and a sentence. */
 export interface HealthReason {
   code: 'uplink-down' | 'backlog-high' | 'driver-failed' | 'disk-low' | 'disk-full';
   message: string;
 }
 
+/** What /healthz answers. */
 export interface Health {
   ok: boolean;
   reasons: HealthReason[];
@@ -59,6 +61,7 @@ export class UplinkDownWatch {
   }
 }
 
+/** The verdict now: ok, or every reason it is not. */
 export function evaluateHealth(s: OpsSources, uplinkDown: UplinkDownWatch): Health {
   const config = s.config();
   const reasons: HealthReason[] = [];

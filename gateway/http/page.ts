@@ -22,6 +22,7 @@ dt{color:#555}dd{margin:0}table{border-collapse:collapse;width:100%}th,td{text-a
 tr.on td:nth-child(3){color:#176b2c}tr.off td:nth-child(3){color:#b00020;font-weight:600}.bad{background:#fde7ea;padding:.4em;border-radius:4px}
 .langs{float:right}small{color:#666}`;
 
+/** The whole page for `s` in `lang`. */
 export function statusPage(s: StatusSnapshot, lang: Lang): string {
   const v = statusView(s, lang);
   const langs = LANGS.map((l) => (l === lang ? `<b>${l}</b>` : `<a href="?lang=${l}">${l}</a>`)).join(' · ');

@@ -53,12 +53,14 @@ function split<A extends string, B extends string>(map: ReadonlyMap<string, numb
 
 const one = (value: number): [Record<string, never>, number][] => [[{}, value]];
 
+/** The registry /metrics serves. */
 export interface PromMetrics {
   registry: Registry;
   /** Stops the event-loop delay monitor. */
   stop(): void;
 }
 
+/** Registers every metric on a new Registry of our own, read from `s` at each scrape. */
 export function buildPromMetrics(s: OpsSources, activity: Activity, uplinkDown: UplinkDownWatch): PromMetrics {
   const reg = new Registry();
   // perf_hooks samples the loop's delay every 20 ms in C++; reset per scrape so each scrape sees its own interval.

@@ -9,6 +9,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { EventBus } from '../event-bus.js';
 import type { ReloadOutcome } from './status.js';
 
+/** The gateway as the ops views read it. */
 export interface OpsSources {
   /** The config in force (a reload replaces it). */
   config(): Config;

@@ -3,7 +3,9 @@
  * `vgw status` (for the lead to fold into provisioning/i18n's catalogue). Values with `{name}` take
  * parameters.
  */
+/** The languages of the status view. */
 export const LANGS = ['zh', 'en'] as const;
+/** One of LANGS. */
 export type Lang = (typeof LANGS)[number];
 
 const TEXT = {
@@ -57,6 +59,7 @@ const TEXT = {
   'reload.unchanged': { zh: '无变化', en: 'nothing changed' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
+/** A key of the table. */
 export type TextKey = keyof typeof TEXT;
 
 /** The text of `key` in `lang`, with `{name}` replaced from `params`. */

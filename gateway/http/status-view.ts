@@ -6,6 +6,7 @@ import { isoLocal } from '../kernel/clock.js';
 import type { StatusSnapshot } from './status.js';
 import { duration, t, type Lang, type TextKey } from './status-text.js';
 
+/** The words and rows of one status view. */
 export interface StatusView {
   title: string;
   /** [label, value] lines: gateway, uplink, backlog, health. */
@@ -19,6 +20,7 @@ export interface StatusView {
 
 const clockTime = (ms: number): string => isoLocal(ms).slice(0, 19).replace('T', ' ');
 
+/** `s` in the words of `lang`. */
 export function statusView(s: StatusSnapshot, lang: Lang): StatusView {
   const ago = (ms: number) => t(lang, 'ago', { d: duration(lang, (s.ts - ms) / 1000) });
   const summary: [string, string][] = [[t(lang, 'gateway'), `${s.gateway.id} (${t(lang, 'township')} ${s.gateway.township})`]];

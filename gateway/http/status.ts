@@ -6,6 +6,7 @@ import type { Activity, RecentEvent } from './activity.js';
 import { evaluateHealth, type Health, type UplinkDownWatch } from './health.js';
 import type { OpsSources } from './sources.js';
 
+/** The box's own view at one moment (the JSON of /status.json). */
 export interface StatusSnapshot {
   /** `daemon`: from the running gateway; `database`: read from the data dir with no daemon running. */
   source: 'daemon' | 'database';
@@ -31,6 +32,7 @@ export interface ReloadOutcome {
   message: string;
 }
 
+/** The running gateway's snapshot, read now. */
 export function statusSnapshot(s: OpsSources, activity: Activity, uplinkDown: UplinkDownWatch): StatusSnapshot {
   const config = s.config();
   const now = s.clock.now();

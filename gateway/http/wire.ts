@@ -33,6 +33,7 @@ export interface OpsParts {
   broker: LocalBroker;
 }
 
+/** What the composition root hands over to build the ops views. */
 export interface OpsWiring {
   parts: () => OpsParts;
   config: () => Config;
@@ -45,6 +46,7 @@ export interface OpsWiring {
   log: Logger;
 }
 
+/** The ops server of one gateway, reading its parts lazily. */
 export function opsServer(w: OpsWiring): OpsServer {
   const p = w.parts;
   const sources: OpsSources = {

@@ -18,6 +18,7 @@ const langOption = (): Option =>
 
 const langOf = (o: { lang?: Lang }): Lang => o.lang ?? pickLang(process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG);
 
+/** Adds `status` and `reload` to the CLI. */
 export function addOpsCommands(program: Command): void {
   program
     .command('status')

@@ -14,6 +14,7 @@ import { askDaemon, NOT_RUNNING } from './status.js';
 /** How long the daemon gets to report the reload. */
 const ANSWER_MS = 30_000;
 
+/** Validates, signals the daemon, prints its outcome; returns the exit code. */
 export async function reload(o: { config: string; lang: Lang }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = loadConfigFile(o.config);
   const lock = join(config.gateway.dataDir, LOCK_FILE);

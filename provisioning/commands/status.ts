@@ -33,6 +33,7 @@ export function askDaemon(socketPath: string, timeoutMs = 5000): Promise<StatusS
   });
 }
 
+/** Prints the status (text or `json`) and returns the exit code. */
 export async function status(o: { config: string; json?: boolean; lang: Lang }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = loadConfigFile(o.config);
   const socketPath = join(config.gateway.dataDir, STATUS_SOCKET);
