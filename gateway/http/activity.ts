@@ -1,9 +1,11 @@
 /**
- * Last-seen time per device and the last few events, kept in memory from the event bus (a named
- * observer, issue 9), for `vgw status` and the status page. Bounded: one entry per device that ever
- * sent, `RECENT` events.
+ * Last-seen time per device and the last few events, kept in memory from what the outbox commits
+ * (its 'added' rows), for `vgw status` and the status page. Only committed events count: a refused
+ * one was never accepted. Bounded: one entry per device that ever sent, `RECENT` rows.
+ *
+ * Read from the outbox rather than as an event-bus observer: the bus's observers are the gateway's
+ * reactions (style: its list says what acts on events), and a view only needs what was stored.
  */
-import type { EventBus } from '../event-bus.js';
 import type { Clock } from '../kernel/clock.js';
 
 /** Events kept for the status view (issue 12 item 7: the last 10). */
@@ -18,33 +20,47 @@ export interface RecentEvent {
   severity: string;
 }
 
-/** Last seen per device and the last events, from the bus. */
+/** A committed outbox row, as the outbox's 'added' listeners get it. */
+export interface CommittedRow {
+  topic: string;
+  payload: Buffer;
+}
+
+/**
+ * A string field of an envelope without parsing it: `device` and `type` come before `data` in the
+ * contract's field order (kernel/envelope.ts), and ids and types cannot hold a quote, so the first
+ * match is the envelope's own.
+ */
+function field(payload: Buffer, name: string): string | undefined {
+  const key = `"${name}":"`;
+  const at = payload.indexOf(key);
+  if (at < 0) return undefined;
+  const start = at + key.length;
+  const end = payload.indexOf(0x22, start);
+  return end < 0 ? undefined : payload.toString('utf8', start, end);
+}
+
+/** Last seen per device and the last events. */
 export class Activity {
   private readonly seen = new Map<string, { ts: number; type: string }>();
-  private readonly recent: RecentEvent[] = [];
-  private unsubscribe: (() => void) | null = null;
+  /** The last event rows, oldest first, parsed only when shown. */
+  private readonly rows: { ts: number; payload: Buffer }[] = [];
 
   constructor(private readonly clock: Clock) {}
 
-  /** Starts listening; only committed events count (a refused one was never accepted). */
-  watch(bus: EventBus): void {
-    this.unsubscribe = bus.subscribe('ops-activity', (event, committed) => {
-      committed.then(
-        ({ seq }) => {
-          const ts = this.clock.now();
-          this.seen.set(event.device, { ts, type: event.type });
-          this.recent.push({ seq, ts, device: event.device, type: event.type, severity: event.severity });
-          if (this.recent.length > RECENT) this.recent.shift();
-        },
-        () => {}, // not committed: the pipeline reports that; nothing was seen
-      );
-    });
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-  }
+  /** What the outbox's 'added' listener is given; a row that is not an event is ignored. */
+  readonly committed = (rows: readonly CommittedRow[]): void => {
+    const ts = this.clock.now();
+    for (const row of rows) {
+      if (!row.topic.includes('/events/')) continue;
+      const device = field(row.payload, 'device');
+      const type = field(row.payload, 'type');
+      if (device === undefined || type === undefined) continue;
+      this.seen.set(device, { ts, type });
+      this.rows.push({ ts, payload: row.payload });
+      if (this.rows.length > RECENT) this.rows.shift();
+    }
+  };
 
   /** When `device` last sent an event that was committed, and its type; undefined if never since start. */
   lastSeen(device: string): { ts: number; type: string } | undefined {
@@ -53,6 +69,11 @@ export class Activity {
 
   /** The last events, newest first. */
   last(): RecentEvent[] {
-    return [...this.recent].reverse();
+    return this.rows
+      .map(({ ts, payload }) => {
+        const e = JSON.parse(payload.toString('utf8')) as { seq: number; device: string; type: string; severity: string };
+        return { seq: e.seq, ts, device: e.device, type: e.type, severity: e.severity };
+      })
+      .reverse();
   }
 }

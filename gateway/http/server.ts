@@ -40,6 +40,7 @@ export class OpsServer {
   readonly uplinkDown: UplinkDownWatch;
   /** prom-client is loaded at the first scrape: a box nobody scrapes does not pay its memory. */
   private prom: Promise<PromMetrics> | null = null;
+  private unwatch: (() => void) | null = null;
   private lan: Server | null = null;
   private socket: Server | null = null;
 
@@ -67,11 +68,11 @@ export class OpsServer {
       {
         name: 'ops watchers',
         start: () => {
-          this.activity.watch(this.s.bus);
+          this.unwatch = this.s.onCommitted(this.activity.committed);
           this.uplinkDown.start();
         },
         stop: async () => {
-          this.activity.stop();
+          this.unwatch?.();
           this.uplinkDown.stop();
           (await this.prom)?.stop();
         },

@@ -6,7 +6,7 @@
 import type { DriverHealth } from '../../device-drivers/driver.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../kernel/clock.js';
-import type { EventBus } from '../event-bus.js';
+import type { CommittedRow } from './activity.js';
 import type { ReloadOutcome } from './status.js';
 
 /** The gateway as the ops views read it. */
@@ -48,6 +48,6 @@ export interface OpsSources {
   reject(type: string, severity: 'minor' | 'major', subject: string, data: Record<string, unknown>): void;
   /** The last config reload's outcome, null before any. */
   lastReload(): ReloadOutcome | null;
-  /** The bus every accepted event passes (last seen, last events). */
-  bus: EventBus;
+  /** Calls `listener` with the rows of each outbox commit (last seen, last events); returns the unsubscribe. */
+  onCommitted(listener: (rows: readonly CommittedRow[]) => void): () => void;
 }

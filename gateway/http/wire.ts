@@ -78,8 +78,10 @@ export function opsServer(w: OpsWiring): OpsServer {
     },
     reject: (type, severity, subject, data) => p().reports.reject(type, severity, subject, data),
     failedComponents: w.failedComponents,
-    get bus() {
-      return p().pipeline.bus;
+    onCommitted: (listener) => {
+      const outbox = p().outbox;
+      outbox.on('added', listener);
+      return () => void outbox.off('added', listener);
     },
   };
   return new OpsServer(sources, w.log);
