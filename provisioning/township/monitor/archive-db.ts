@@ -4,6 +4,9 @@
  * Every event is stored once: the envelope's `id` is the primary key and redeliveries are ignored.
  */
 import Database from 'better-sqlite3';
+import { classifyGaps, rangesOf, type SeqExtent } from '../archive/gaps-from-holes.js';
+import type { Range } from './seq-ranges.js';
+import { eventTime, type ArchivedEvent, type IncomingEvent, type SeqGaps } from '../archive/store.js';
 import { whereClause, type EventQuery } from './archive-query.js';
 import { SEVERITIES, SEVERITY_RANK, type EventEnvelope } from './uplink-message.js';
 
@@ -31,14 +34,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_gateway ON events (gateway, at_ms);
   CREATE INDEX events_device ON events (device, at_ms);
   `,
+  // 2: seq gaps per gateway (issue 16).
+  `CREATE INDEX events_seq ON events (gateway, seq);`,
 ];
 
-export interface ArchivedEvent {
-  township: string;
-  receivedAt: number;
-  atMs: number;
-  event: EventEnvelope;
-}
+export type { ArchivedEvent };
 
 interface Row {
   id: string;
@@ -103,9 +103,29 @@ export class ArchiveDb {
 
   /** Stores the event (committed on return); false when its id was already archived. */
   store(township: string, e: EventEnvelope, receivedAt: number): boolean {
-    const at = e.clock === 'synced' && !Number.isNaN(Date.parse(e.ts)) ? Date.parse(e.ts) : receivedAt;
-    const r = this.insert.run(e.id, township, e.gateway, e.seq, at, e.ts, e.clock, receivedAt, e.device, e.category, e.type, SEVERITY_RANK[e.severity], JSON.stringify(e.data));
+    const r = this.insert.run(e.id, township, e.gateway, e.seq, eventTime(e, receivedAt), e.ts, e.clock, receivedAt, e.device, e.category, e.type, SEVERITY_RANK[e.severity], JSON.stringify(e.data));
     return r.changes === 1;
+  }
+
+  /** Stores events in one commit; returns how many were new. */
+  storeMany(batch: readonly IncomingEvent[]): number {
+    return this.db.transaction(() => batch.reduce((n, b) => n + (this.store(b.township, b.event, b.receivedAt) ? 1 : 0), 0))();
+  }
+
+  /** Seq holes per gateway, split by the gateway's own eviction reports (see gaps-from-holes.ts). */
+  gaps(gateways?: readonly string[]): SeqGaps[] {
+    const only = gateways?.length ? `WHERE gateway IN (${gateways.map(() => '?').join(', ')})` : '';
+    const args = gateways ?? [];
+    const extents = new Map<string, SeqExtent>();
+    for (const r of this.db.prepare(`SELECT gateway, min(seq) AS first, max(seq) AS last, count(*) AS n FROM events ${only} GROUP BY gateway ORDER BY gateway`).all(...args) as { gateway: string; first: number; last: number; n: number }[]) {
+      extents.set(r.gateway, { gateway: r.gateway, first: r.first, last: r.last, archived: r.n, holes: [] });
+    }
+    const holes = this.db.prepare(`SELECT gateway, seq + 1 AS lo, next - 1 AS hi FROM (SELECT gateway, seq, lead(seq) OVER (PARTITION BY gateway ORDER BY seq) AS next FROM events ${only}) WHERE next > seq + 1 ORDER BY gateway, lo`).all(...args) as { gateway: string; lo: number; hi: number }[];
+    for (const h of holes) extents.get(h.gateway)?.holes.push([h.lo, h.hi]);
+    const evicted = new Map<string, Range[]>();
+    const reports = this.db.prepare(`SELECT gateway, data FROM events WHERE type = 'system.outbox.evicted' AND category = 'system' AND device = gateway${only ? ` AND gateway IN (${args.map(() => '?').join(', ')})` : ''}`).all(...args) as { gateway: string; data: string }[];
+    for (const r of reports) evicted.set(r.gateway, [...(evicted.get(r.gateway) ?? []), ...rangesOf(JSON.parse(r.data))]);
+    return [...extents.values()].map((e) => classifyGaps(e, evicted.get(e.gateway) ?? []));
   }
 
   count(): number {

@@ -1,0 +1,37 @@
+/** The SQLite engine of the archive port: the township's one-file archive (monitor/archive-db.ts). */
+import { ArchiveDb } from '../monitor/archive-db.js';
+import type { EventQuery } from '../monitor/archive-query.js';
+import type { ArchivedEvent, ArchiveStore, IncomingEvent, SeqGaps } from './store.js';
+
+export class SqliteArchiveStore implements ArchiveStore {
+  readonly engine = 'sqlite';
+
+  private constructor(private readonly db: ArchiveDb) {}
+
+  /** Opens (creating and migrating) `file` for writing, or an existing one read-only. */
+  static open(file: string, mode: 'write' | 'read' = 'write'): SqliteArchiveStore {
+    return new SqliteArchiveStore(mode === 'write' ? ArchiveDb.open(file) : ArchiveDb.openReadOnly(file));
+  }
+
+  // better-sqlite3 is synchronous: each call has committed when it returns.
+  store(batch: readonly IncomingEvent[]): Promise<number> {
+    return Promise.resolve(this.db.storeMany(batch));
+  }
+
+  query(q: EventQuery): Promise<ArchivedEvent[]> {
+    return Promise.resolve(this.db.query(q));
+  }
+
+  count(): Promise<number> {
+    return Promise.resolve(this.db.count());
+  }
+
+  gaps(gateways?: readonly string[]): Promise<SeqGaps[]> {
+    return Promise.resolve(this.db.gaps(gateways));
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+}
