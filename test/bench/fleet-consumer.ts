@@ -17,7 +17,7 @@ interface ConsumerArgs {
 const args = JSON.parse(process.argv[2] ?? '{}') as ConsumerArgs;
 
 async function main(): Promise<void> {
-  const monitor = createMonitor({ feed: { url: args.url, clientId: args.clientId, protocolVersion: 5, scope: { share: args.share } }, filter: {}, archive: args.archive, settleMs: 30_000 }, pino({ level: 'warn' }));
+  const monitor = createMonitor({ feed: { url: args.url, clientId: args.clientId, protocolVersion: 5, scope: { share: args.share } }, filter: {}, archive: args.archive ? { sqlite: args.archive } : undefined, settleMs: 30_000 }, pino({ level: 'warn' }));
   await monitor.start();
   const m = monitor.model;
   setInterval(() => {

@@ -68,7 +68,7 @@ function clientId(o: MonitorOptions): string {
 export async function runMonitor(o: MonitorOptions): Promise<void> {
   const log = o.headless ? createLogger() : o.log ? createLogger('info', pino.destination({ dest: o.log, sync: false })) : createLogger('silent');
   const filter: MonitorFilter = { township: o.township, gateways: o.gateway, categories: o.category, minSeverity: o.severity };
-  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.archive, settleMs: o.settle * 1000 }, log);
+  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.archive ? { sqlite: o.archive } : undefined, settleMs: o.settle * 1000 }, log);
   try {
     await monitor.start();
   } catch (err) {

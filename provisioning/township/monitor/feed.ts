@@ -26,8 +26,8 @@ export interface FeedOptions {
   persistent: boolean;
 }
 
-/** Handles one message synchronously; throwing means "not stored": no PUBACK. */
-export type FeedSink = (topic: string, payload: Buffer) => void;
+/** Handles one message; throwing or rejecting means "not stored": no PUBACK. */
+export type FeedSink = (topic: string, payload: Buffer) => void | Promise<void>;
 
 /** How long the broker keeps a persistent session of an absent archiver (MQTT 5). */
 const SESSION_EXPIRY_SEC = 7 * 24 * 3600;
@@ -63,14 +63,20 @@ export class UplinkFeed {
     this.client = client;
     client.handleMessage = (packet, done) => {
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      try {
-        this.sink(packet.topic, payload);
-      } catch (err) {
+      const notStored = (err: unknown): void => {
         this.log.error({ err, topic: packet.topic }, 'message not stored; dropping the link so the broker delivers it again');
         client.stream.destroy();
+      };
+      let stored: void | Promise<void>;
+      try {
+        stored = this.sink(packet.topic, payload);
+      } catch (err) {
+        notStored(err);
         return;
       }
-      done();
+      // A synchronous sink (the console alone) acknowledges in the same turn.
+      if (stored instanceof Promise) stored.then(() => done(), notStored);
+      else done();
     };
     client.on('connect', () => this.setState('connected'));
     client.on('reconnect', () => this.setState('connecting'));

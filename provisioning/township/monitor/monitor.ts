@@ -3,7 +3,9 @@
  * tests and the fleet benchmark all build it here; only the screen or the log around it differs.
  */
 import type { Logger } from 'pino';
-import { ArchiveDb } from './archive-db.js';
+import { GroupCommit } from '../archive/group-commit.js';
+import { describeTarget, openArchive, type ArchiveTarget } from '../archive/open.js';
+import type { ArchiveStore, IncomingEvent } from '../archive/store.js';
 import { UplinkFeed, type FeedOptions } from './feed.js';
 import type { MonitorFilter } from './filter.js';
 import { MonitorModel } from './model.js';
@@ -12,8 +14,13 @@ import { parseUplink } from './uplink-message.js';
 export interface MonitorConfig {
   feed: Omit<FeedOptions, 'persistent'>;
   filter: MonitorFilter;
-  /** SQLite file to store every event in; also makes the broker session persistent. */
-  archive?: string | undefined;
+  /** Where to store every event (a SQLite file or PostgreSQL); also makes the broker session persistent. */
+  archive?: ArchiveTarget | undefined;
+  /**
+   * Broker connections in the shared subscription (`feed.scope.share`), default 1: an archiver on
+   * PostgreSQL commits what all of them hand over at once (group-commit.ts).
+   */
+  connections?: number | undefined;
   /** See ModelOptions.settleMs. */
   settleMs: number;
 }
@@ -25,10 +32,14 @@ const INVALID_LOGGED = 10;
 
 export function createMonitor(c: MonitorConfig, log: Logger) {
   const model = new MonitorModel({ filter: c.filter, trackGaps: !c.feed.scope.share, settleMs: c.settleMs });
-  let archive: ArchiveDb | null = null;
+  let archive: ArchiveStore | null = null;
+  let archiveName = '';
   let stored = 0;
+  const group = new GroupCommit<IncomingEvent>(async (batch) => {
+    stored += await (archive as ArchiveStore).store(batch);
+  });
 
-  const sink = (topic: string, payload: Buffer): void => {
+  const sink = (topic: string, payload: Buffer): void | Promise<void> => {
     const parsed = parseUplink(topic, payload);
     if (!parsed.ok) {
       model.invalid(parsed.reason);
@@ -39,27 +50,41 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
     const m = parsed.message;
     if (!m) return;
     const now = Date.now();
+    if (m.kind !== 'event' || !archive) {
+      model.ingest(m, now);
+      return;
+    }
     // Stored before the model sees it and before the broker gets its PUBACK (see feed.ts).
-    if (m.kind === 'event' && archive?.store(m.township, m.event, now)) stored++;
-    model.ingest(m, now);
+    return group.add({ township: m.township, event: m.event, receivedAt: now }).then(() => void model.ingest(m, now));
   };
-  const feed = new UplinkFeed({ ...c.feed, persistent: c.archive !== undefined }, sink, log);
+  const connections = c.connections ?? 1;
+  if (connections > 1 && !c.feed.scope.share) throw new Error('several connections need a shared subscription (--share <group>): otherwise each would receive every event');
+  const feeds = Array.from({ length: connections }, (_, i) => new UplinkFeed({ ...c.feed, clientId: connections > 1 ? `${c.feed.clientId}-${i + 1}` : c.feed.clientId, persistent: c.archive !== undefined }, sink, log));
+  const feed = feeds[0] as UplinkFeed;
   feed.onState = (state) => (model.link = state);
 
   return {
     model,
     feed,
-    /** The archive file and the events this process stored in it, or null. */
-    get archive(): { file: string; stored: number } | null {
-      return c.archive ? { file: c.archive, stored } : null;
+    /** The archive (file or URL without password) and the events this process stored in it, or null. */
+    get archive(): { file: string; stored: number; commits: number } | null {
+      return archive ? { file: archiveName, stored, commits: group.commits } : null;
+    },
+    /** The open archive store, or null. */
+    get store(): ArchiveStore | null {
+      return archive;
     },
     async start(): Promise<void> {
-      if (c.archive) archive = ArchiveDb.open(c.archive);
-      await feed.start();
+      if (c.archive) {
+        archiveName = await describeTarget(c.archive);
+        archive = await openArchive(c.archive, log);
+        log.info({ engine: archive.engine, archive: archiveName, connections }, 'archive open');
+      }
+      await Promise.all(feeds.map((f) => f.start()));
     },
     async stop(): Promise<void> {
-      await feed.stop();
-      archive?.close();
+      await Promise.all(feeds.map((f) => f.stop()));
+      await archive?.close();
       archive = null;
     },
   };
