@@ -13,6 +13,7 @@ import { keygen } from './township/commands/keygen.js';
 import { passwd } from './commands/passwd.js';
 import { say } from './commands/say.js';
 import { withBrokerOptions } from './commands/broker-options.js';
+import { addArchiveCommand } from './township/commands/archive.js';
 import { addEventsCommand } from './township/commands/events.js';
 import { addMonitorCommand } from './township/commands/monitor.js';
 import { addSendCommands } from './township/commands/send-commands.js';
@@ -78,6 +79,7 @@ program
 
 addSendCommands(program);
 addMonitorCommand(program);
+addArchiveCommand(program);
 addEventsCommand(program);
 
 program.parseAsync().catch((err: unknown) => {

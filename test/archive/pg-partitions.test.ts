@@ -63,10 +63,10 @@ describe.skipIf(!havePg)('PostgreSQL archive partitions', () => {
   it('retention drops whole partitions older than the month kept, and the rest stays searchable', async () => {
     const store = await PostgresArchiveStore.open(server.url, log, { now: () => NOW });
     const before = await store.count();
-    expect(await store.dropBefore({ year: 2026, month: 9 })).toEqual(['events_p202607', 'events_p202608']);
+    expect(await store.retain({ year: 2026, month: 9 })).toEqual(['events_p202607', 'events_p202608']);
     expect(await store.partitions()).toEqual(['events_p202609', 'events_p202611', 'events_p202612']);
     expect(await store.count()).toBe(before - 6);
-    expect(await store.dropBefore({ year: 2026, month: 9 })).toEqual([]);
+    expect(await store.retain({ year: 2026, month: 9 })).toEqual([]);
     // A dropped month that comes back (a late redelivery) gets its partition again.
     expect(await store.store([{ township: TOWNSHIP, event: envelope('gw-late', 1, { ts: '2026-07-20T10:00:00.000+08:00' }), receivedAt: NOW }])).toBe(1);
     expect(await store.partitions()).toContain('events_p202607');

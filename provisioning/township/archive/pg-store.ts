@@ -196,7 +196,7 @@ export class PostgresArchiveStore implements ArchiveStore {
   }
 
   /** Retention: drops every monthly partition that ends before `keepFrom` (whole tables, never rows); returns their names. */
-  async dropBefore(keepFrom: Month): Promise<string[]> {
+  async retain(keepFrom: Month): Promise<string[]> {
     const cutoff = monthStart(keepFrom);
     const old = (await this.partitions()).filter((n) => monthStart(monthOfPartition(n) as Month) < cutoff);
     if (old.length === 0) return [];

@@ -5,6 +5,7 @@
  * Every call resolves only once its writes are committed: the archiver acknowledges the broker after.
  */
 import type { EventQuery } from '../monitor/archive-query.js';
+import type { Month } from './partitions.js';
 import type { Range } from '../monitor/seq-ranges.js';
 import type { EventEnvelope } from '../monitor/uplink-message.js';
 
@@ -44,6 +45,8 @@ export interface ArchiveStore {
   count(): Promise<number>;
   /** Seq holes per gateway (all gateways, or the ones named). */
   gaps(gateways?: readonly string[]): Promise<SeqGaps[]>;
+  /** Retention, where the engine partitions by month: drops whole months before `keepFrom`; returns what it dropped. */
+  retain?(keepFrom: Month): Promise<string[]>;
   close(): Promise<void>;
 }
 

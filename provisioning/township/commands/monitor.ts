@@ -10,6 +10,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pino } from 'pino';
 import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { createLogger } from '../../../gateway/kernel/log.js';
+import { addMonths, monthOf } from '../archive/partitions.js';
 import { commaList, type MonitorFilter } from '../monitor/filter.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';
 import { renderScreen } from '../monitor/render.js';
@@ -18,13 +19,19 @@ import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
 import { brokerAuth, withBrokerOptions, type BrokerOptions } from '../../commands/broker-options.js';
 import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
 
-interface MonitorOptions extends BrokerOptions {
+export interface MonitorOptions extends BrokerOptions {
   township?: string;
   gateway?: string[];
   category?: string[];
   severity?: Severity;
   share?: string;
   archive?: string;
+  /** PostgreSQL URL to archive in instead of a SQLite file (`vgw archive --postgres`). */
+  postgres?: string;
+  /** Broker connections in the shared subscription. */
+  connections?: number;
+  /** PostgreSQL: months kept before the current one; older partitions are dropped. */
+  retainMonths?: number;
   clientId?: string;
   headless?: boolean;
   statsEvery: number;
@@ -62,13 +69,14 @@ export function addMonitorCommand(program: Command): void {
 function clientId(o: MonitorOptions): string {
   if (o.clientId) return o.clientId;
   const base = `vgw-monitor-${hostname()}`.replace(/[^A-Za-z0-9-]/g, '-');
+  if (o.postgres) return `${base}-postgres`;
   return o.archive ? `${base}-${basename(o.archive).replace(/[^A-Za-z0-9-]/g, '-')}` : `${base}-${process.pid}`;
 }
 
 export async function runMonitor(o: MonitorOptions): Promise<void> {
   const log = o.headless ? createLogger() : o.log ? createLogger('info', pino.destination({ dest: o.log, sync: false })) : createLogger('silent');
   const filter: MonitorFilter = { township: o.township, gateways: o.gateway, categories: o.category, minSeverity: o.severity };
-  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.archive ? { sqlite: o.archive } : undefined, settleMs: o.settle * 1000 }, log);
+  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.postgres ? { postgres: o.postgres } : o.archive ? { sqlite: o.archive } : undefined, connections: o.connections, settleMs: o.settle * 1000 }, log);
   try {
     await monitor.start();
   } catch (err) {
@@ -81,6 +89,7 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
   if (o.headless) {
     const timer = setInterval(() => logStats(monitor, log), o.statsEvery * 1000);
     stopAll.push(() => clearInterval(timer));
+    if (o.retainMonths !== undefined) stopAll.push(keepRetention(monitor, o.retainMonths, log));
   } else {
     const frame = renderFrame(monitor, o, filter);
     const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish);
@@ -104,9 +113,23 @@ function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter)
   };
 }
 
+/** How often retention looks for partitions to drop. */
+const RETENTION_EVERY_MS = 6 * 3600_000;
+
+/** Drops archive partitions older than `months` before the current month, now and every few hours. */
+function keepRetention(monitor: Monitor, months: number, log: ReturnType<typeof createLogger>): () => void {
+  const run = (): void => {
+    const keepFrom = addMonths(monthOf(Date.now()), -months);
+    monitor.store?.retain?.(keepFrom).catch((err: unknown) => log.error({ err: (err as Error).message }, 'archive retention failed; retried later'));
+  };
+  run();
+  const timer = setInterval(run, RETENTION_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
 function logStats(monitor: Monitor, log: ReturnType<typeof createLogger>): void {
   const gateways = monitor.model.gateways();
   const count = (state: string) => gateways.filter((g) => g.state === state).length;
   const lost = gateways.filter((g) => g.gaps?.unexplained).map((g) => ({ gateway: g.gateway, ranges: g.gaps?.unexplainedRanges }));
-  log.info({ ...monitor.model.stats, stored: monitor.archive?.stored, gateways: gateways.length, online: count('online'), offline: count('offline'), silent: count('silent'), lost }, 'monitor stats');
+  log.info({ ...monitor.model.stats, stored: monitor.archive?.stored, commits: monitor.archive?.commits, gateways: gateways.length, online: count('online'), offline: count('offline'), silent: count('silent'), lost }, 'monitor stats');
 }
