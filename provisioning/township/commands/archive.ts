@@ -7,6 +7,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withBrokerOptions } from '../../commands/broker-options.js';
 import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
+import { MAX_CONNECTIONS } from '../monitor/monitor.js';
 import { idList, runMonitor, type MonitorOptions } from './monitor.js';
 
 interface ArchiveOptions extends Omit<MonitorOptions, 'archive' | 'headless'> {
@@ -23,7 +24,7 @@ export function addArchiveCommand(program: Command): void {
     .option('--sqlite <file>', 'archive in this SQLite file (a township; the default engine)')
     .option('--postgres <url>', 'archive in PostgreSQL (a county platform), e.g. postgres://archiver@db:5432/pingan', postgresUrl)
     .option('--share <group>', 'join MQTT 5 shared subscription $share/<group>/…: archivers of one group split the events')
-    .addOption(numberOption('--connections <n>', 'broker connections in the shared subscription, committed together', { min: 1, max: 64, whole: true, example: 4, default: 1 }))
+    .addOption(numberOption('--connections <n>', 'broker connections in the shared subscription, committed together', { min: 1, max: MAX_CONNECTIONS, whole: true, example: 4, default: 1 }))
     .addOption(numberOption('--retain-months <n>', 'PostgreSQL: months kept before the current one; older monthly partitions are dropped', { min: 1, max: 1200, whole: true, example: 36 }))
     .option('--township <code>', 'only this township')
     .option('--gateway <ids>', 'only these gateways (comma-separated)', idList)

@@ -27,6 +27,9 @@ export interface MonitorConfig {
 
 export type Monitor = ReturnType<typeof createMonitor>;
 
+/** The most broker connections one archiver opens (and looks for sessions of, at start). */
+export const MAX_CONNECTIONS = 16;
+
 /** Unreadable messages logged one by one before only every 1000th is. */
 const INVALID_LOGGED = 10;
 
@@ -61,6 +64,10 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
   if (connections > 1 && !c.feed.scope.share) throw new Error('several connections need a shared subscription (--share <group>): otherwise each would receive every event');
   const feeds = Array.from({ length: connections }, (_, i) => new UplinkFeed({ ...c.feed, clientId: connections > 1 ? `${c.feed.clientId}-${i + 1}` : c.feed.clientId, persistent: c.archive !== undefined }, sink, log));
   const feed = feeds[0] as UplinkFeed;
+  // The client ids of the connections an archiver of a shared group might have used before.
+  const retired = c.archive && c.feed.scope.share && c.feed.protocolVersion === 5
+    ? [c.feed.clientId, ...Array.from({ length: MAX_CONNECTIONS }, (_, i) => `${c.feed.clientId}-${i + 1}`)].filter((id) => !feeds.some((f) => f.clientId === id))
+    : [];
   feed.onState = (state) => (model.link = state);
 
   return {
@@ -81,6 +88,7 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
         log.info({ engine: archive.engine, archive: archiveName, connections }, 'archive open');
       }
       await Promise.all(feeds.map((f) => f.start()));
+      for (const id of retired) await new UplinkFeed({ ...c.feed, clientId: id, persistent: true }, sink, log).retire();
     },
     async stop(): Promise<void> {
       await Promise.all(feeds.map((f) => f.stop()));
