@@ -133,6 +133,11 @@ describe.runIf(ready)('PostgreSQL archivers on Mosquitto', () => {
     expect(gaps).toHaveLength(3);
     expect(gaps.every((g) => g.unexplained.length === 0)).toBe(true);
     expect(gaps.reduce((n, g) => n + g.archived, 0)).toBe(before + 2000);
+    // The README's search, as CSV: a header and one line per alarm.
+    const alarms = Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE category = 'alarm'")).rows[0]?.n);
+    const csv = await vgw(['events', 'query', '--postgres', server.url, '--since', '2026-11-01', '--category', 'alarm', '--limit', '100000', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(alarms + 1);
     a.kill('SIGTERM');
     b.kill('SIGTERM');
     await Promise.all([exited(a), exited(b)]);

@@ -49,6 +49,17 @@ describe.skipIf(!havePg)('PostgreSQL archive partitions', () => {
     await store.close();
   });
 
+  it('stores the rest of a batch when PostgreSQL refuses one event, and counts the refused one', async () => {
+    const store = await PostgresArchiveStore.open(server.url, log, { now: () => NOW });
+    // A NUL byte in a text column: PostgreSQL will never store it, however often it comes.
+    const bad = envelope('gw-nul', 2, { device: 'cam\u0000evil' });
+    const batch = [envelope('gw-nul', 1), bad, envelope('gw-nul', 3)].map((event) => ({ township: TOWNSHIP, event, receivedAt: NOW }));
+    expect(await store.store(batch)).toBe(2);
+    expect(store.unstorable).toBe(1);
+    expect((await store.gaps(['gw-nul']))[0]).toMatchObject({ archived: 2, unexplained: [[2, 2]] });
+    await store.close();
+  });
+
   it('lets archivers that start together create the same new months without an error', async () => {
     const stores = await Promise.all([1, 2, 3].map(() => PostgresArchiveStore.open(server.url, log, { now: () => NOW })));
     const months = ['2026-07', '2026-08', '2026-09'];
