@@ -57,11 +57,16 @@ describe('uplink topics', () => {
     }
   });
 
-  it('subscribes to presence unshared and to events shared when asked', () => {
-    expect(monitorFilters({})).toEqual({ presence: ['pingan/v1/+/+/status', 'pingan/v1/+/+/metrics'], events: ['pingan/v1/+/+/events/+'] });
+  it('subscribes to presence unshared and to events and replies shared when asked', () => {
+    expect(monitorFilters({})).toEqual({ presence: ['pingan/v1/+/+/status', 'pingan/v1/+/+/metrics'], events: ['pingan/v1/+/+/events/+', 'pingan/v1/+/+/replies/+'] });
     expect(monitorFilters({ township: '370283104', gateways: ['a-01', 'b-02'], share: 'archivers' })).toEqual({
       presence: ['pingan/v1/370283104/a-01/status', 'pingan/v1/370283104/a-01/metrics', 'pingan/v1/370283104/b-02/status', 'pingan/v1/370283104/b-02/metrics'],
-      events: ['$share/archivers/pingan/v1/370283104/a-01/events/+', '$share/archivers/pingan/v1/370283104/b-02/events/+'],
+      events: [
+        '$share/archivers/pingan/v1/370283104/a-01/events/+',
+        '$share/archivers/pingan/v1/370283104/a-01/replies/+',
+        '$share/archivers/pingan/v1/370283104/b-02/events/+',
+        '$share/archivers/pingan/v1/370283104/b-02/replies/+',
+      ],
     });
   });
 });
@@ -74,6 +79,11 @@ describe('reading township messages', () => {
     expect(parseUplink('pingan/v1/370283104/370283104-a-01/devices/d/state', Buffer.from('{}'))).toEqual({ ok: true, message: null });
     const m = parseUplink('pingan/v1/370283104/370283104-a-01/metrics', Buffer.from(JSON.stringify({ ts: 't', backlog: { depth: 3, oldestAgeSec: 1.5 } })));
     expect(m.ok && m.message).toMatchObject({ kind: 'metrics', metrics: { backlog: { depth: 3, oldestAgeSec: 1.5 } } });
+    const reply = { id: 'c-1', status: 'rejected', ts: 't', error: { code: 'forbidden', message: 'no door role' } };
+    const rp = parseUplink('pingan/v1/370283104/370283104-a-01/replies/c-1', Buffer.from(JSON.stringify(reply)));
+    expect(rp.ok && rp.message).toEqual({ kind: 'reply', township: '370283104', gateway: '370283104-a-01', reply });
+    const other = parseUplink('pingan/v1/370283104/370283104-a-01/replies/c-2', Buffer.from(JSON.stringify(reply)));
+    expect(other.ok ? 'ok' : other.reason).toMatch(/differs from its topic/);
   });
 
   it('says why a message is unreadable', () => {

@@ -35,4 +35,30 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_device ON events (device, at_ms);
   CREATE INDEX events_seq ON events (gateway, seq);
   `,
+  // 2: births, last wills and command replies, for the monthly report: a few rows per gateway and day,
+  // not partitioned. `at_ms` is the first arrival (a retained status comes again at every reconnect).
+  `
+  CREATE TABLE presence (
+    gateway  text     NOT NULL,
+    township text     NOT NULL,
+    online   smallint NOT NULL,
+    reason   text,
+    ts       text     NOT NULL,
+    at_ms    bigint   NOT NULL,
+    boot_id  text,
+    PRIMARY KEY (gateway, ts, online)
+  );
+  CREATE INDEX presence_at ON presence (gateway, at_ms);
+  CREATE TABLE replies (
+    id       text   NOT NULL,
+    gateway  text   NOT NULL,
+    township text   NOT NULL,
+    status   text   NOT NULL,
+    code     text,
+    ts       text   NOT NULL,
+    at_ms    bigint NOT NULL,
+    PRIMARY KEY (id, gateway, status)
+  );
+  CREATE INDEX replies_at ON replies (at_ms);
+  `,
 ];

@@ -13,7 +13,8 @@ import type { Range } from '../monitor/seq-ranges.js';
 import { classifyGaps, rangesOf, type SeqExtent } from './gaps-from-holes.js';
 import { createPartitionSql, monthOf, monthOfPartition, monthStart, partitioned, partitionName, type Month } from './partitions.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
-import { eventTime, type ArchivedEvent, type ArchiveStore, type IncomingEvent, type SeqGaps } from './store.js';
+import { deviceChangesSql, eventCountsSql, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from './counts-sql.js';
+import { eventTime, type ArchivedEvent, type ArchiveRecord, type ArchiveStore, type IncomingEvent, type RangeCounts, type SeqGaps } from './store.js';
 
 const PG_DIALECT: SqlDialect = { param: (n) => `$${n}`, dataText: 'data::text' };
 
@@ -123,7 +124,8 @@ export class PostgresArchiveStore implements ArchiveStore {
     for (const name of needed.keys()) this.months.add(name);
   }
 
-  async store(batch: readonly IncomingEvent[]): Promise<number> {
+  async store(batch: readonly IncomingEvent[], records: readonly ArchiveRecord[] = []): Promise<number> {
+    if (records.length) await this.storeRecords(records);
     if (batch.length === 0) return 0;
     await this.ensurePartitions(batch.map((b) => stampOf(b.event)));
     try {
@@ -142,6 +144,43 @@ export class PostgresArchiveStore implements ArchiveStore {
       for (const one of batch) n += await this.store([one]);
       return n;
     }
+  }
+
+  private async storeRecords(records: readonly ArchiveRecord[]): Promise<void> {
+    const status = records.filter((r) => r.kind === 'status');
+    const replies = records.filter((r) => r.kind === 'reply');
+    const columns = (rows: unknown[][], n: number): unknown[][] => Array.from({ length: n }, (_, i) => rows.map((r) => r[i]));
+    try {
+      if (status.length) {
+        const rows = status.map((r) => [r.gateway, r.township, onlineFlag(r.status.online), r.status.online ? null : r.status.reason, r.status.ts, r.receivedAt, r.status.online ? r.status.bootId : null]);
+        await this.pool.query(`INSERT INTO presence (${PRESENCE_COLUMNS}) SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::text[]) ON CONFLICT DO NOTHING`, columns(rows, 7));
+      }
+      if (replies.length) {
+        const rows = replies.map((r) => [r.reply.id, r.gateway, r.township, r.reply.status, r.reply.error?.code ?? null, r.reply.ts, r.receivedAt]);
+        await this.pool.query(`INSERT INTO replies (${REPLY_COLUMNS}) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) ON CONFLICT DO NOTHING`, columns(rows, 7));
+      }
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      // As for events: a record PostgreSQL will never take must not stall the archiver.
+      this.unstorable += records.length;
+      this.log.error({ err: (err as Error).message, records: records.length }, 'status or reply records refused by PostgreSQL; not archived');
+    }
+  }
+
+  async counts(from: number, to: number): Promise<RangeCounts> {
+    const all = async <T extends pg.QueryResultRow>(q: { sql: string; params: (string | number)[] }): Promise<T[]> => (await this.pool.query<T>(q.sql, q.params)).rows;
+    const [events, replies, presence, changes] = await Promise.all([
+      all<{ gateway: string; township: string; category: string; severity: number; n: string }>(eventCountsSql(PG_DIALECT, from, to)),
+      all<{ gateway: string; status: string; code: string | null; n: string }>(replyCountsSql(PG_DIALECT, from, to)),
+      all<{ gateway: string; online: number; at_ms: string }>(presenceSql(PG_DIALECT, from, to)),
+      all<{ gateway: string; device: string; type: string; at_ms: string }>(deviceChangesSql(PG_DIALECT, from, to)),
+    ]);
+    return {
+      events: events.map((r) => ({ ...r, severity: SEVERITIES[r.severity] ?? 'info', n: Number(r.n) })),
+      replies: replies.map((r) => ({ ...r, n: Number(r.n) })),
+      presence: presence.map((r) => ({ gateway: r.gateway, online: r.online === 1, atMs: Number(r.at_ms) })),
+      deviceChanges: changes.map((r) => ({ gateway: r.gateway, device: r.device, online: r.type === 'device.online', atMs: Number(r.at_ms) })),
+    };
   }
 
   private async insert(batch: readonly IncomingEvent[]): Promise<number> {

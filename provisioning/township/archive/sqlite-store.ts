@@ -1,7 +1,7 @@
 /** The SQLite engine of the archive port: the township's one-file archive (monitor/archive-db.ts). */
 import { ArchiveDb } from '../monitor/archive-db.js';
 import type { EventQuery } from '../monitor/archive-query.js';
-import type { ArchivedEvent, ArchiveStore, IncomingEvent, SeqGaps } from './store.js';
+import type { ArchivedEvent, ArchiveRecord, ArchiveStore, IncomingEvent, RangeCounts, SeqGaps } from './store.js';
 
 export class SqliteArchiveStore implements ArchiveStore {
   readonly engine = 'sqlite';
@@ -14,8 +14,12 @@ export class SqliteArchiveStore implements ArchiveStore {
   }
 
   // better-sqlite3 is synchronous: each call has committed when it returns.
-  store(batch: readonly IncomingEvent[]): Promise<number> {
-    return Promise.resolve(this.db.storeMany(batch));
+  store(batch: readonly IncomingEvent[], records?: readonly ArchiveRecord[]): Promise<number> {
+    return Promise.resolve(this.db.storeMany(batch, records));
+  }
+
+  counts(from: number, to: number): Promise<RangeCounts> {
+    return Promise.resolve(this.db.counts(from, to));
   }
 
   query(q: EventQuery): Promise<ArchivedEvent[]> {

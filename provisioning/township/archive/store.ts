@@ -7,13 +7,41 @@
 import type { EventQuery } from '../monitor/archive-query.js';
 import type { Month } from './partitions.js';
 import type { Range } from '../monitor/seq-ranges.js';
-import type { EventEnvelope } from '../monitor/uplink-message.js';
+import type { EventEnvelope, ReplyPayload, StatusPayload } from '../monitor/uplink-message.js';
 
 /** An event as it arrived: the envelope, its township (from the topic) and when it was received (ms). */
 export interface IncomingEvent {
   township: string;
   event: EventEnvelope;
   receivedAt: number;
+}
+
+/**
+ * What the archive keeps besides events, for the monthly report: each gateway's birth and last will
+ * (uptime) and its command replies (the response to alarms). `receivedAt` is when it first arrived: a
+ * last will's own `ts` is when the gateway connected, not when it went away.
+ */
+export type ArchiveRecord =
+  | { kind: 'status'; township: string; gateway: string; status: StatusPayload; receivedAt: number }
+  | { kind: 'reply'; township: string; gateway: string; reply: ReplyPayload; receivedAt: number };
+
+/** A gateway's status change as archived: online or not, from when (ms). */
+export interface PresenceRow {
+  gateway: string;
+  online: boolean;
+  atMs: number;
+}
+
+/** Counts over one time range, per gateway, that the monthly report is made of. */
+export interface RangeCounts {
+  /** Events by gateway, category and severity. */
+  events: { gateway: string; township: string; category: string; severity: string; n: number }[];
+  /** Command replies by gateway and status (and error code when rejected or failed). */
+  replies: { gateway: string; status: string; code: string | null; n: number }[];
+  /** Status changes in the range, and each gateway's last one before it, oldest first. */
+  presence: PresenceRow[];
+  /** `device.offline` / `device.online` events in the range, oldest first. */
+  deviceChanges: { gateway: string; device: string; online: boolean; atMs: number }[];
 }
 
 /** An event as the archive holds it; `atMs` is when it happened as best known (see `eventTime`). */
@@ -37,8 +65,10 @@ export interface SeqGaps {
 export interface ArchiveStore {
   /** `sqlite` or `postgres`, for logs. */
   readonly engine: string;
-  /** Stores a batch in one commit; resolves with how many were new (an id archived before is skipped). */
-  store(batch: readonly IncomingEvent[]): Promise<number>;
+  /** Stores a batch (and status and reply records); resolves with how many events were new (an id archived before is skipped). */
+  store(batch: readonly IncomingEvent[], records?: readonly ArchiveRecord[]): Promise<number>;
+  /** The figures of `[from, to)` (ms) for a report. */
+  counts(from: number, to: number): Promise<RangeCounts>;
   /** The newest `q.limit` matching events, newest first. */
   query(q: EventQuery): Promise<ArchivedEvent[]>;
   /** Events archived in all. */

@@ -6,8 +6,9 @@
 import Database from 'better-sqlite3';
 import { classifyGaps, rangesOf, type SeqExtent } from '../archive/gaps-from-holes.js';
 import type { Range } from './seq-ranges.js';
-import { eventTime, type ArchivedEvent, type IncomingEvent, type SeqGaps } from '../archive/store.js';
-import { whereClause, type EventQuery } from './archive-query.js';
+import { deviceChangesSql, eventCountsSql, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from '../archive/counts-sql.js';
+import { eventTime, type ArchivedEvent, type ArchiveRecord, type IncomingEvent, type RangeCounts, type SeqGaps } from '../archive/store.js';
+import { SQLITE_DIALECT, whereClause, type EventQuery } from './archive-query.js';
 import { SEVERITIES, SEVERITY_RANK, type EventEnvelope } from './uplink-message.js';
 
 /** Numbered from 1 by position (PRAGMA user_version). Never edit a released one: append. */
@@ -36,6 +37,31 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 2: seq gaps per gateway (issue 16).
   `CREATE INDEX events_seq ON events (gateway, seq);`,
+  // 3: births, last wills and command replies, for the monthly report (issue 16).
+  `
+  CREATE TABLE presence (
+    gateway  TEXT NOT NULL,
+    township TEXT NOT NULL,
+    online   INTEGER NOT NULL,
+    reason   TEXT,
+    ts       TEXT NOT NULL,
+    at_ms    INTEGER NOT NULL,   -- first received: a retained status comes again at every reconnect
+    boot_id  TEXT,
+    PRIMARY KEY (gateway, ts, online)
+  );
+  CREATE INDEX presence_at ON presence (gateway, at_ms);
+  CREATE TABLE replies (
+    id       TEXT NOT NULL,      -- the command id
+    gateway  TEXT NOT NULL,
+    township TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    code     TEXT,
+    ts       TEXT NOT NULL,
+    at_ms    INTEGER NOT NULL,
+    PRIMARY KEY (id, gateway, status)
+  );
+  CREATE INDEX replies_at ON replies (at_ms);
+  `,
 ];
 
 export type { ArchivedEvent };
@@ -58,8 +84,12 @@ interface Row {
 
 export class ArchiveDb {
   private readonly insert: Database.Statement;
+  private readonly insertPresence: Database.Statement;
+  private readonly insertReply: Database.Statement;
 
   private constructor(private readonly db: Database.Database) {
+    this.insertPresence = db.prepare(`INSERT OR IGNORE INTO presence (${PRESENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.insertReply = db.prepare(`INSERT OR IGNORE INTO replies (${REPLY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO events (id, township, gateway, seq, at_ms, ts, clock, received_ms, device, category, type, severity, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -107,9 +137,26 @@ export class ArchiveDb {
     return r.changes === 1;
   }
 
-  /** Stores events in one commit; returns how many were new. */
-  storeMany(batch: readonly IncomingEvent[]): number {
-    return this.db.transaction(() => batch.reduce((n, b) => n + (this.store(b.township, b.event, b.receivedAt) ? 1 : 0), 0))();
+  /** Stores events and records in one commit; returns how many events were new. */
+  storeMany(batch: readonly IncomingEvent[], records: readonly ArchiveRecord[] = []): number {
+    return this.db.transaction(() => {
+      for (const r of records) {
+        if (r.kind === 'status') this.insertPresence.run(r.gateway, r.township, onlineFlag(r.status.online), r.status.online ? null : r.status.reason, r.status.ts, r.receivedAt, r.status.online ? r.status.bootId : null);
+        else this.insertReply.run(r.reply.id, r.gateway, r.township, r.reply.status, r.reply.error?.code ?? null, r.reply.ts, r.receivedAt);
+      }
+      return batch.reduce((n, b) => n + (this.store(b.township, b.event, b.receivedAt) ? 1 : 0), 0);
+    })();
+  }
+
+  /** The monthly report's figures over `[from, to)`. */
+  counts(from: number, to: number): RangeCounts {
+    const all = <T>(q: { sql: string; params: (string | number)[] }): T[] => this.db.prepare(q.sql).all(...q.params) as T[];
+    return {
+      events: all<{ gateway: string; township: string; category: string; severity: number; n: number }>(eventCountsSql(SQLITE_DIALECT, from, to)).map((r) => ({ ...r, severity: SEVERITIES[r.severity] ?? 'info' })),
+      replies: all<{ gateway: string; status: string; code: string | null; n: number }>(replyCountsSql(SQLITE_DIALECT, from, to)),
+      presence: all<{ gateway: string; online: number; at_ms: number }>(presenceSql(SQLITE_DIALECT, from, to)).map((r) => ({ gateway: r.gateway, online: r.online === 1, atMs: r.at_ms })),
+      deviceChanges: all<{ gateway: string; device: string; type: string; at_ms: number }>(deviceChangesSql(SQLITE_DIALECT, from, to)).map((r) => ({ gateway: r.gateway, device: r.device, online: r.type === 'device.online', atMs: r.at_ms })),
+    };
   }
 
   /** Seq holes per gateway, split by the gateway's own eviction reports (see gaps-from-holes.ts). */

@@ -5,11 +5,11 @@
 import type { Logger } from 'pino';
 import { GroupCommit } from '../archive/group-commit.js';
 import { describeTarget, openArchive, type ArchiveTarget } from '../archive/open.js';
-import type { ArchiveStore, IncomingEvent } from '../archive/store.js';
+import type { ArchiveRecord, ArchiveStore, IncomingEvent } from '../archive/store.js';
 import { UplinkFeed, type FeedOptions } from './feed.js';
 import type { MonitorFilter } from './filter.js';
 import { MonitorModel } from './model.js';
-import { parseUplink } from './uplink-message.js';
+import { parseUplink, type UplinkMessage } from './uplink-message.js';
 
 export interface MonitorConfig {
   feed: Omit<FeedOptions, 'persistent'>;
@@ -33,13 +33,28 @@ export const MAX_CONNECTIONS = 16;
 /** Unreadable messages logged one by one before only every 1000th is. */
 const INVALID_LOGGED = 10;
 
+/** What the archive keeps of a message: events, status changes and replies; not metrics. */
+function archiveItem(m: UplinkMessage, now: number): IncomingEvent | ArchiveRecord | null {
+  switch (m.kind) {
+    case 'event':
+      return { township: m.township, event: m.event, receivedAt: now };
+    case 'status':
+      return { kind: 'status', township: m.township, gateway: m.gateway, status: m.status, receivedAt: now };
+    case 'reply':
+      return { kind: 'reply', township: m.township, gateway: m.gateway, reply: m.reply, receivedAt: now };
+    case 'metrics':
+      return null;
+  }
+}
+
 export function createMonitor(c: MonitorConfig, log: Logger) {
   const model = new MonitorModel({ filter: c.filter, trackGaps: !c.feed.scope.share, settleMs: c.settleMs });
   let archive: ArchiveStore | null = null;
   let archiveName = '';
   let stored = 0;
-  const group = new GroupCommit<IncomingEvent>(async (batch) => {
-    stored += await (archive as ArchiveStore).store(batch);
+  const group = new GroupCommit<IncomingEvent | ArchiveRecord>(async (batch) => {
+    const records = batch.filter((b): b is ArchiveRecord => 'kind' in b);
+    stored += await (archive as ArchiveStore).store(batch.filter((b): b is IncomingEvent => !('kind' in b)), records);
   });
 
   const sink = (topic: string, payload: Buffer): void | Promise<void> => {
@@ -53,12 +68,13 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
     const m = parsed.message;
     if (!m) return;
     const now = Date.now();
-    if (m.kind !== 'event' || !archive) {
+    const item = archive ? archiveItem(m, now) : null;
+    if (!item) {
       model.ingest(m, now);
       return;
     }
     // Stored before the model sees it and before the broker gets its PUBACK (see feed.ts).
-    return group.add({ township: m.township, event: m.event, receivedAt: now }).then(() => void model.ingest(m, now));
+    return group.add(item).then(() => void model.ingest(m, now));
   };
   const connections = c.connections ?? 1;
   if (connections > 1 && !c.feed.scope.share) throw new Error('several connections need a shared subscription (--share <group>): otherwise each would receive every event');
