@@ -138,6 +138,14 @@ describe.runIf(ready)('PostgreSQL archivers on Mosquitto', () => {
     const csv = await vgw(['events', 'query', '--postgres', server.url, '--since', '2026-11-01', '--category', 'alarm', '--limit', '100000', '--format', 'csv']);
     expect(csv.code).toBe(0);
     expect(csv.stdout.trim().split('\n')).toHaveLength(alarms + 1);
+    // The README's monthly report of this month: one row per simulated village, every event counted once.
+    const d = new Date();
+    const month = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+    const report = await vgw(['report', 'monthly', '--month', month, '--postgres', server.url, '--format', 'csv']);
+    expect(report.code).toBe(0);
+    const rows = report.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows).toHaveLength(3);
+    expect(rows.reduce((n, r) => n + Number(r[3]), 0)).toBe(before + 2000);
     a.kill('SIGTERM');
     b.kill('SIGTERM');
     await Promise.all([exited(a), exited(b)]);

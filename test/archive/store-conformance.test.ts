@@ -3,18 +3,12 @@
  * PostgreSQL (a real server started by the test in a temporary directory). Whatever the engine, an event
  * is stored once by id, searches give the same answers, and seq gaps are told apart the same way.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoLocal } from '../../gateway/kernel/clock.js';
-import { createLogger } from '../../gateway/kernel/log.js';
-import { PostgresArchiveStore } from '../../provisioning/township/archive/pg-store.js';
-import { SqliteArchiveStore } from '../../provisioning/township/archive/sqlite-store.js';
 import type { ArchiveStore, IncomingEvent } from '../../provisioning/township/archive/store.js';
 import type { EventEnvelope } from '../../provisioning/township/monitor/uplink-message.js';
 import { envelope, evictionReport, TOWNSHIP } from '../monitor/envelopes.js';
-import { PostgresServer, requirePostgres } from '../support/postgres.js';
+import { archiveEngines } from './engines.js';
 
 const A = '370283104-xiejiayu-01';
 const B = '370283104-dongcun-02';
@@ -33,38 +27,7 @@ const events = [
   envelope(B, 2, { ts: '1970-01-01T08:00:07.000+08:00', clock: 'unsynced', category: 'camera', type: 'camera.motion', severity: 'minor', device: 'cam-1', data: {} }),
 ];
 
-const log = createLogger('silent');
-const havePg = requirePostgres();
-const engines: { name: string; skip: boolean; open: () => Promise<ArchiveStore>; cleanup?: () => void }[] = [];
-{
-  const dir = mkdtempSync(join(tmpdir(), 'vgw-conf-'));
-  let n = 0;
-  engines.push({ name: 'sqlite', skip: false, open: () => Promise.resolve(SqliteArchiveStore.open(join(dir, `a${n++}.db`))) });
-}
-let server: PostgresServer | null = null;
-let db = 0;
-engines.push({
-  name: 'postgres',
-  skip: !havePg,
-  open: async () => {
-    // Each test its own database on the one server.
-    const pgc = await import('pg');
-    const admin = new pgc.default.Client((server as PostgresServer).url);
-    await admin.connect();
-    const name = `conf${db++}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    return PostgresArchiveStore.open((server as PostgresServer).url.replace(/\/vgw$/, `/${name}`), log);
-  },
-});
-
-beforeAll(async () => {
-  if (havePg) {
-    server = new PostgresServer();
-    await server.start();
-  }
-}, 60_000);
-afterAll(() => server?.destroy());
+const engines = archiveEngines();
 
 describe.each(engines)('archive store: $name', ({ open, skip }) => {
   let store: ArchiveStore;

@@ -6,6 +6,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { createLogger } from '../../../gateway/kernel/log.js';
+import { csvField } from '../archive/csv.js';
 import { openArchive, type ArchiveTarget } from '../archive/open.js';
 import type { ArchivedEvent, ArchiveStore } from '../archive/store.js';
 import { parseWhen, type EventQuery } from '../monitor/archive-query.js';
@@ -128,11 +129,6 @@ export async function queryEvents(o: QueryOptions, print: Print = stdout): Promi
 
 const CSV_HEADER = 'time,clock,township,gateway,seq,device,category,type,severity,id,data';
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
-const csvField = (v: string | number): string => {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 function csvRow({ atMs, township, event: e }: ArchivedEvent): string {
   return [new Date(atMs).toISOString(), e.clock, township, e.gateway, e.seq, e.device, e.category, e.type, e.severity, e.id, JSON.stringify(e.data)].map(csvField).join(',');
