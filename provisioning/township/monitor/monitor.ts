@@ -21,6 +21,8 @@ export interface MonitorConfig {
    * PostgreSQL commits what all of them hand over at once (group-commit.ts).
    */
   connections?: number | undefined;
+  /** Called after each archive commit with its events (the fleet benchmark measures archive lag here). */
+  onArchived?: ((events: readonly IncomingEvent[]) => void) | undefined;
   /** See ModelOptions.settleMs. */
   settleMs: number;
 }
@@ -54,7 +56,9 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
   let stored = 0;
   const group = new GroupCommit<IncomingEvent | ArchiveRecord>(async (batch) => {
     const records = batch.filter((b): b is ArchiveRecord => 'kind' in b);
-    stored += await (archive as ArchiveStore).store(batch.filter((b): b is IncomingEvent => !('kind' in b)), records);
+    const events = batch.filter((b): b is IncomingEvent => !('kind' in b));
+    stored += await (archive as ArchiveStore).store(events, records);
+    c.onArchived?.(events);
   });
 
   const sink = (topic: string, payload: Buffer): void | Promise<void> => {
