@@ -4,14 +4,43 @@
  * platform: partitioned by month, several archivers in one MQTT 5 shared subscription). The headless
  * monitor with an archive; pino JSON logs on stdout.
  */
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { WebhookOptions } from '../archive/webhook.js';
+import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
 import { withBrokerOptions } from '../../commands/broker-options.js';
 import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
 import { MAX_CONNECTIONS } from '../monitor/monitor.js';
 import { idList, runMonitor, type MonitorOptions } from './monitor.js';
 
-interface ArchiveOptions extends Omit<MonitorOptions, 'archive' | 'headless'> {
+interface ArchiveOptions extends Omit<MonitorOptions, 'archive' | 'headless' | 'webhook'> {
   sqlite?: string;
+  webhook?: string;
+  webhookSecretFile?: string;
+  webhookSeverity: Severity[];
+  webhookQueue?: string;
+}
+
+function severityList(value: string): Severity[] {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = list.filter((s) => !(SEVERITIES as readonly string[]).includes(s));
+  if (unknown.length || list.length === 0) throw new InvalidArgumentError(`use severities from ${SEVERITIES.join(', ')}, comma-separated`);
+  return list as Severity[];
+}
+
+/** The webhook sink's options from the command line, or undefined without --webhook. */
+function webhookOptions(o: ArchiveOptions): WebhookOptions | undefined {
+  if (!o.webhook) return undefined;
+  if (!/^https?:\/\//.test(o.webhook)) throw new Error(`--webhook ${o.webhook}: use an http:// or https:// URL`);
+  if (!o.webhookSecretFile) throw new Error('--webhook needs --webhook-secret-file <file> (the shared secret its receiver checks signatures with)');
+  let secret: string;
+  try {
+    secret = readFileSync(o.webhookSecretFile, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`cannot read --webhook-secret-file ${o.webhookSecretFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path`, { cause: err });
+  }
+  if (secret.length < 16) throw new Error(`--webhook-secret-file ${o.webhookSecretFile}: the secret is shorter than 16 characters; use a long random one (openssl rand -hex 32)`);
+  return { url: o.webhook, secret, severities: o.webhookSeverity, queueFile: o.webhookQueue ?? `vgw-webhook-${o.clientId ?? 'archiver'}.db` };
 }
 
 function postgresUrl(value: string): string {
@@ -29,12 +58,20 @@ export function addArchiveCommand(program: Command): void {
     .option('--township <code>', 'only this township')
     .option('--gateway <ids>', 'only these gateways (comma-separated)', idList)
     .option('--client-id <id>', 'MQTT client id (the broker keeps this archiver\'s queue under it)')
+    .option('--webhook <url>', 'also push alarms to this URL (HTTP POST, signed, retried until delivered; 第三方接口推送)')
+    .option('--webhook-secret-file <file>', 'file holding the secret the pushes are signed with (HMAC-SHA256)')
+    .option('--webhook-severity <list>', 'severities pushed, comma-separated', severityList, ['critical', 'major'])
+    .option('--webhook-queue <file>', 'SQLite file queueing the pushes (default vgw-webhook-<client id>.db)')
     .addOption(numberOption('--stats-every <seconds>', 'seconds between stats lines', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 60, default: 60 }))
     .addOption(numberOption('--settle <seconds>', 'how long a seq gap may stay open while its gateway is online before it counts as loss', { min: 0, max: 86_400, unit: 'seconds', example: 30, default: 30 }))
     .action(async (o: ArchiveOptions, cmd: Command) => {
       if (!!o.sqlite === !!o.postgres) cmd.error('error: name one archive: --sqlite <file> or --postgres <url>', { exitCode: 2 });
       if (o.retainMonths !== undefined && !o.postgres) cmd.error('error: --retain-months drops monthly partitions, which only the PostgreSQL archive has; drop it or use --postgres', { exitCode: 2 });
       if (o.connections && o.connections > 1 && !o.share) cmd.error('error: --connections above 1 needs --share <group>, or each connection would receive every event', { exitCode: 2 });
-      await runMonitor({ ...o, archive: o.sqlite, headless: true }).catch((err: unknown) => cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 }));
+      try {
+        await runMonitor({ ...o, archive: o.sqlite, headless: true, webhook: webhookOptions(o) });
+      } catch (err) {
+        cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
+      }
     });
 }

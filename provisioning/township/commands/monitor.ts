@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { createLogger } from '../../../gateway/kernel/log.js';
 import { addMonths, monthOf } from '../archive/partitions.js';
+import type { WebhookOptions } from '../archive/webhook.js';
 import { commaList, type MonitorFilter } from '../monitor/filter.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';
 import { renderScreen } from '../monitor/render.js';
@@ -32,6 +33,8 @@ export interface MonitorOptions extends BrokerOptions {
   connections?: number;
   /** PostgreSQL: months kept before the current one; older partitions are dropped. */
   retainMonths?: number;
+  /** Alarms pushed to the township's platform. */
+  webhook?: WebhookOptions | undefined;
   clientId?: string;
   headless?: boolean;
   statsEvery: number;
@@ -76,7 +79,7 @@ function clientId(o: MonitorOptions): string {
 export async function runMonitor(o: MonitorOptions): Promise<void> {
   const log = o.headless ? createLogger() : o.log ? createLogger('info', pino.destination({ dest: o.log, sync: false })) : createLogger('silent');
   const filter: MonitorFilter = { township: o.township, gateways: o.gateway, categories: o.category, minSeverity: o.severity };
-  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.postgres ? { postgres: o.postgres } : o.archive ? { sqlite: o.archive } : undefined, connections: o.connections, settleMs: o.settle * 1000 }, log);
+  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.postgres ? { postgres: o.postgres } : o.archive ? { sqlite: o.archive } : undefined, connections: o.connections, webhook: o.webhook, settleMs: o.settle * 1000 }, log);
   try {
     await monitor.start();
   } catch (err) {
@@ -131,5 +134,5 @@ function logStats(monitor: Monitor, log: ReturnType<typeof createLogger>): void 
   const gateways = monitor.model.gateways();
   const count = (state: string) => gateways.filter((g) => g.state === state).length;
   const lost = gateways.filter((g) => g.gaps?.unexplained).map((g) => ({ gateway: g.gateway, ranges: g.gaps?.unexplainedRanges }));
-  log.info({ ...monitor.model.stats, stored: monitor.archive?.stored, commits: monitor.archive?.commits, gateways: gateways.length, online: count('online'), offline: count('offline'), silent: count('silent'), lost }, 'monitor stats');
+  log.info({ ...monitor.model.stats, stored: monitor.archive?.stored, commits: monitor.archive?.commits, webhook: monitor.webhook ?? undefined, gateways: gateways.length, online: count('online'), offline: count('offline'), silent: count('silent'), lost }, 'monitor stats');
 }

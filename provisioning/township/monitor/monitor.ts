@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { GroupCommit } from '../archive/group-commit.js';
 import { describeTarget, openArchive, type ArchiveTarget } from '../archive/open.js';
 import type { ArchiveRecord, ArchiveStore, IncomingEvent } from '../archive/store.js';
+import { WebhookSink, type WebhookOptions } from '../archive/webhook.js';
 import { UplinkFeed, type FeedOptions } from './feed.js';
 import type { MonitorFilter } from './filter.js';
 import { MonitorModel } from './model.js';
@@ -21,6 +22,8 @@ export interface MonitorConfig {
    * PostgreSQL commits what all of them hand over at once (group-commit.ts).
    */
   connections?: number | undefined;
+  /** Alarms pushed to the township's platform (webhook.ts); queued in the same step as the archive commit. */
+  webhook?: WebhookOptions | undefined;
   /** Called after each archive commit with its events (the fleet benchmark measures archive lag here). */
   onArchived?: ((events: readonly IncomingEvent[]) => void) | undefined;
   /** See ModelOptions.settleMs. */
@@ -52,12 +55,15 @@ function archiveItem(m: UplinkMessage, now: number): IncomingEvent | ArchiveReco
 export function createMonitor(c: MonitorConfig, log: Logger) {
   const model = new MonitorModel({ filter: c.filter, trackGaps: !c.feed.scope.share, settleMs: c.settleMs });
   let archive: ArchiveStore | null = null;
+  let webhook: WebhookSink | null = null;
   let archiveName = '';
   let stored = 0;
   const group = new GroupCommit<IncomingEvent | ArchiveRecord>(async (batch) => {
     const records = batch.filter((b): b is ArchiveRecord => 'kind' in b);
     const events = batch.filter((b): b is IncomingEvent => !('kind' in b));
     stored += await (archive as ArchiveStore).store(events, records);
+    // Queued whether new or not: a redelivery after a crash between the two commits still queues it.
+    webhook?.enqueue(events);
     c.onArchived?.(events);
   });
 
@@ -97,6 +103,10 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
     get archive(): { file: string; stored: number; commits: number } | null {
       return archive ? { file: archiveName, stored, commits: group.commits } : null;
     },
+    /** The webhook sink's counts, or null. */
+    get webhook(): { sent: number; failures: number; waiting: number } | null {
+      return webhook ? { sent: webhook.sent, failures: webhook.failures, waiting: webhook.waiting } : null;
+    },
     /** The open archive store, or null. */
     get store(): ArchiveStore | null {
       return archive;
@@ -107,11 +117,18 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
         archive = await openArchive(c.archive, log);
         log.info({ engine: archive.engine, archive: archiveName, connections }, 'archive open');
       }
+      if (c.webhook) {
+        if (!c.archive) throw new Error('the webhook push needs an archive (its queue commits with it)');
+        webhook = new WebhookSink(c.webhook, log.child({ component: 'webhook' }));
+        webhook.start();
+      }
       await Promise.all(feeds.map((f) => f.start()));
       for (const id of retired) await new UplinkFeed({ ...c.feed, clientId: id, persistent: true }, sink, log).retire();
     },
     async stop(): Promise<void> {
       await Promise.all(feeds.map((f) => f.stop()));
+      webhook?.stop();
+      webhook = null;
       await archive?.close();
       archive = null;
     },
