@@ -72,3 +72,31 @@ describe.each(engines)('archive store: $name', ({ open, skip }) => {
     expect((await store.gaps([B])).map((g) => g.gateway)).toEqual([B]);
   });
 });
+
+describe.each(archiveEngines())('alarm cases: $name', ({ open, skip }) => {
+  let store: ArchiveStore;
+  beforeAll(async () => {
+    if (skip) return;
+    store = await open();
+    await store.store(events.map((e) => incoming(e)));
+  });
+  afterAll(() => store?.close());
+
+  it.skipIf(skip)('opens a case for each critical and major event, once, most severe first', async () => {
+    await store.store(events.map((e) => incoming(e)));
+    const cases = await store.openCases(10);
+    expect(cases.map((c) => `${c.gateway === A ? 'A' : 'B'}:${c.type}:${c.state}`)).toEqual(['A:panic.pressed:open', 'A:system.outbox.evicted:open', 'A:door.forced:open']);
+  });
+
+  it.skipIf(skip)('takes the first acknowledgement only, and closes a case with what was done', async () => {
+    const [panic] = await store.openCases(1);
+    const id = (panic as { eventId: string }).eventId;
+    expect(await store.acknowledge(id, '张三', T0 + 1000)).toBe(true);
+    // A second console a moment later: someone was first.
+    expect(await store.acknowledge(id, '李四', T0 + 2000)).toBe(false);
+    expect((await store.openCases(10))[0]).toMatchObject({ eventId: id, state: 'acknowledged', ackBy: '张三', ackMs: T0 + 1000 });
+    expect(await store.closeCase(id, '张三', '已派民警到场，误报', T0 + 60_000)).toBe(true);
+    expect(await store.closeCase(id, '李四', 'again', T0 + 70_000)).toBe(false);
+    expect((await store.openCases(10)).map((c) => c.eventId)).not.toContain(id);
+  });
+});

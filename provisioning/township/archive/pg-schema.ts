@@ -10,6 +10,8 @@
  * Months outside what `partitions.ts` creates (a gateway stamping 1970 before NTP) go to the default
  * partition. `data` is `json`, not `jsonb`: kept as the gateway sent it, and jsonb refuses `\u0000`.
  */
+import { CASES_TABLE_SQL } from './cases-sql.js';
+
 export const PG_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE events (
@@ -61,4 +63,6 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX replies_at ON replies (at_ms);
   `,
+  // 3: alarm handling by the duty officers.
+  CASES_TABLE_SQL,
 ];

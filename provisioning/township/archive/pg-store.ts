@@ -13,8 +13,12 @@ import type { Range } from '../monitor/seq-ranges.js';
 import { classifyGaps, rangesOf, type SeqExtent } from './gaps-from-holes.js';
 import { createPartitionSql, monthOf, monthOfPartition, monthStart, partitioned, partitionName, type Month } from './partitions.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
+import { acknowledgeSql, CASE_COLUMNS, CASE_MAX_RANK, closeSql, openCasesSql } from './cases-sql.js';
 import { deviceChangesSql, eventCountsSql, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from './counts-sql.js';
-import { eventTime, type ArchivedEvent, type ArchiveRecord, type ArchiveStore, type IncomingEvent, type RangeCounts, type SeqGaps } from './store.js';
+import { caseOf, eventTime, type AlarmCase, type ArchivedEvent, type ArchiveRecord, type ArchiveStore, type IncomingEvent, type RangeCounts, type SeqGaps } from './store.js';
+
+/** Rows as one array per column, the parameters of `INSERT … SELECT FROM unnest($1, $2, …)`. */
+const columns = (rows: readonly unknown[][]): unknown[][] => Array.from({ length: rows[0]?.length ?? 0 }, (_, i) => rows.map((r) => r[i]));
 
 const PG_DIALECT: SqlDialect = { param: (n) => `$${n}`, dataText: 'data::text' };
 
@@ -149,15 +153,14 @@ export class PostgresArchiveStore implements ArchiveStore {
   private async storeRecords(records: readonly ArchiveRecord[]): Promise<void> {
     const status = records.filter((r) => r.kind === 'status');
     const replies = records.filter((r) => r.kind === 'reply');
-    const columns = (rows: unknown[][], n: number): unknown[][] => Array.from({ length: n }, (_, i) => rows.map((r) => r[i]));
     try {
       if (status.length) {
         const rows = status.map((r) => [r.gateway, r.township, onlineFlag(r.status.online), r.status.online ? null : r.status.reason, r.status.ts, r.receivedAt, r.status.online ? r.status.bootId : null]);
-        await this.pool.query(`INSERT INTO presence (${PRESENCE_COLUMNS}) SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::text[]) ON CONFLICT DO NOTHING`, columns(rows, 7));
+        await this.pool.query(`INSERT INTO presence (${PRESENCE_COLUMNS}) SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::text[]) ON CONFLICT DO NOTHING`, columns(rows));
       }
       if (replies.length) {
         const rows = replies.map((r) => [r.reply.id, r.gateway, r.township, r.reply.status, r.reply.error?.code ?? null, r.reply.ts, r.receivedAt]);
-        await this.pool.query(`INSERT INTO replies (${REPLY_COLUMNS}) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) ON CONFLICT DO NOTHING`, columns(rows, 7));
+        await this.pool.query(`INSERT INTO replies (${REPLY_COLUMNS}) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) ON CONFLICT DO NOTHING`, columns(rows));
       }
     } catch (err) {
       if (!isDataError(err)) throw err;
@@ -183,18 +186,34 @@ export class PostgresArchiveStore implements ArchiveStore {
     };
   }
 
+  async openCases(limit: number): Promise<AlarmCase[]> {
+    const q = openCasesSql(PG_DIALECT, limit);
+    return (await this.pool.query(q.sql, q.params)).rows.map(caseOf);
+  }
+
+  async acknowledge(eventId: string, by: string, atMs: number): Promise<boolean> {
+    const q = acknowledgeSql(PG_DIALECT, eventId, by, atMs);
+    return (await this.pool.query(q.sql, q.params)).rowCount === 1;
+  }
+
+  async closeCase(eventId: string, by: string, note: string, atMs: number): Promise<boolean> {
+    const q = closeSql(PG_DIALECT, eventId, by, note, atMs);
+    return (await this.pool.query(q.sql, q.params)).rowCount === 1;
+  }
+
   private async insert(batch: readonly IncomingEvent[]): Promise<number> {
-    const cols: unknown[][] = Array.from({ length: 14 }, () => []);
-    for (const { township, event: e, receivedAt } of batch) {
-      const values = [e.id, new Date(stampOf(e)).toISOString(), township, e.gateway, e.seq, eventTime(e, receivedAt), e.ts, e.clock, receivedAt, e.device, e.category, e.type, SEVERITY_RANK[e.severity], JSON.stringify(e.data)];
-      values.forEach((v, i) => (cols[i] as unknown[]).push(v));
-    }
+    const rows = batch.map(({ township, event: e, receivedAt }) => [e.id, new Date(stampOf(e)).toISOString(), township, e.gateway, e.seq, eventTime(e, receivedAt), e.ts, e.clock, receivedAt, e.device, e.category, e.type, SEVERITY_RANK[e.severity], JSON.stringify(e.data)]);
     const r = await this.pool.query(
       `INSERT INTO events (id, stamped, township, gateway, seq, at_ms, ts, clock, received_ms, device, category, type, severity, data)
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::smallint[], $14::json[])
        ON CONFLICT DO NOTHING`,
-      cols,
+      columns(rows),
     );
+    const alarms = batch.filter((b) => SEVERITY_RANK[b.event.severity] <= CASE_MAX_RANK);
+    if (alarms.length) {
+      const cases = alarms.map(({ township, event: e, receivedAt }) => [e.id, township, e.gateway, e.device, e.type, SEVERITY_RANK[e.severity], eventTime(e, receivedAt)]);
+      await this.pool.query(`INSERT INTO alarm_cases (${CASE_COLUMNS}) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[]) ON CONFLICT DO NOTHING`, columns(cases));
+    }
     return r.rowCount ?? 0;
   }
 

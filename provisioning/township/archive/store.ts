@@ -7,7 +7,7 @@
 import type { EventQuery } from '../monitor/archive-query.js';
 import type { Month } from './partitions.js';
 import type { Range } from '../monitor/seq-ranges.js';
-import type { EventEnvelope, ReplyPayload, StatusPayload } from '../monitor/uplink-message.js';
+import { SEVERITIES, type EventEnvelope, type ReplyPayload, type Severity, type StatusPayload } from '../monitor/uplink-message.js';
 
 /** An event as it arrived: the envelope, its township (from the topic) and when it was received (ms). */
 export interface IncomingEvent {
@@ -44,6 +44,23 @@ export interface RangeCounts {
   deviceChanges: { gateway: string; device: string; online: boolean; atMs: number }[];
 }
 
+/** A critical or major event as the duty officers handle it (接警 acknowledged, 结案 closed). */
+export interface AlarmCase {
+  eventId: string;
+  township: string;
+  gateway: string;
+  device: string;
+  type: string;
+  severity: Severity;
+  atMs: number;
+  state: 'open' | 'acknowledged' | 'closed';
+  ackBy: string | null;
+  ackMs: number | null;
+  note: string | null;
+  closedBy: string | null;
+  closedMs: number | null;
+}
+
 /** An event as the archive holds it; `atMs` is when it happened as best known (see `eventTime`). */
 export interface ArchivedEvent extends IncomingEvent {
   atMs: number;
@@ -67,6 +84,12 @@ export interface ArchiveStore {
   readonly engine: string;
   /** Stores a batch (and status and reply records); resolves with how many events were new (an id archived before is skipped). */
   store(batch: readonly IncomingEvent[], records?: readonly ArchiveRecord[]): Promise<number>;
+  /** Cases not closed yet, most severe and newest first. */
+  openCases(limit: number): Promise<AlarmCase[]>;
+  /** 接警: marks an open case acknowledged by `by`; false when it was not open (another console was first). */
+  acknowledge(eventId: string, by: string, atMs: number): Promise<boolean>;
+  /** 结案: closes a case with what was done; false when it was closed already. */
+  closeCase(eventId: string, by: string, note: string, atMs: number): Promise<boolean>;
   /** The figures of `[from, to)` (ms) for a report. */
   counts(from: number, to: number): Promise<RangeCounts>;
   /** The newest `q.limit` matching events, newest first. */
@@ -87,4 +110,24 @@ export interface ArchiveStore {
 export function eventTime(e: EventEnvelope, receivedAt: number): number {
   const t = Date.parse(e.ts);
   return e.clock === 'synced' && !Number.isNaN(t) ? t : receivedAt;
+}
+
+/** A row of `alarm_cases` (either engine; PostgreSQL gives bigints as strings) as a case. */
+export function caseOf(r: Record<string, unknown>): AlarmCase {
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  return {
+    eventId: String(r.event_id),
+    township: String(r.township),
+    gateway: String(r.gateway),
+    device: String(r.device),
+    type: String(r.type),
+    severity: SEVERITIES[Number(r.severity)] ?? 'info',
+    atMs: Number(r.at_ms),
+    state: r.state as AlarmCase['state'],
+    ackBy: (r.ack_by as string | null) ?? null,
+    ackMs: num(r.ack_ms),
+    note: (r.note as string | null) ?? null,
+    closedBy: (r.closed_by as string | null) ?? null,
+    closedMs: num(r.closed_ms),
+  };
 }

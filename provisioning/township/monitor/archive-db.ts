@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { classifyGaps, rangesOf, type SeqExtent } from '../archive/gaps-from-holes.js';
 import type { Range } from './seq-ranges.js';
 import { deviceChangesSql, eventCountsSql, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from '../archive/counts-sql.js';
-import { eventTime, type ArchivedEvent, type ArchiveRecord, type IncomingEvent, type RangeCounts, type SeqGaps } from '../archive/store.js';
+import { CASE_COLUMNS, CASE_MAX_RANK, CASES_TABLE_SQL, openCasesSql } from '../archive/cases-sql.js';
+import { caseOf, eventTime, type AlarmCase, type ArchivedEvent, type ArchiveRecord, type IncomingEvent, type RangeCounts, type SeqGaps } from '../archive/store.js';
 import { SQLITE_DIALECT, whereClause, type EventQuery } from './archive-query.js';
 import { SEVERITIES, SEVERITY_RANK, type EventEnvelope } from './uplink-message.js';
 
@@ -62,6 +63,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX replies_at ON replies (at_ms);
   `,
+  // 4: alarm handling by the duty officers (issue 16).
+  CASES_TABLE_SQL,
 ];
 
 export type { ArchivedEvent };
@@ -86,9 +89,11 @@ export class ArchiveDb {
   private readonly insert: Database.Statement;
   private readonly insertPresence: Database.Statement;
   private readonly insertReply: Database.Statement;
+  private readonly insertCase: Database.Statement;
 
   private constructor(private readonly db: Database.Database) {
     this.insertPresence = db.prepare(`INSERT OR IGNORE INTO presence (${PRESENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.insertCase = db.prepare(`INSERT OR IGNORE INTO alarm_cases (${CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.insertReply = db.prepare(`INSERT OR IGNORE INTO replies (${REPLY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO events (id, township, gateway, seq, at_ms, ts, clock, received_ms, device, category, type, severity, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -144,8 +149,19 @@ export class ArchiveDb {
         if (r.kind === 'status') this.insertPresence.run(r.gateway, r.township, onlineFlag(r.status.online), r.status.online ? null : r.status.reason, r.status.ts, r.receivedAt, r.status.online ? r.status.bootId : null);
         else this.insertReply.run(r.reply.id, r.gateway, r.township, r.reply.status, r.reply.error?.code ?? null, r.reply.ts, r.receivedAt);
       }
+      for (const b of batch) if (SEVERITY_RANK[b.event.severity] <= CASE_MAX_RANK) this.insertCase.run(b.event.id, b.township, b.event.gateway, b.event.device, b.event.type, SEVERITY_RANK[b.event.severity], eventTime(b.event, b.receivedAt));
       return batch.reduce((n, b) => n + (this.store(b.township, b.event, b.receivedAt) ? 1 : 0), 0);
     })();
+  }
+
+  openCases(limit: number): AlarmCase[] {
+    const q = openCasesSql(SQLITE_DIALECT, limit);
+    return (this.db.prepare(q.sql).all(...q.params) as Record<string, unknown>[]).map(caseOf);
+  }
+
+  /** Runs an UPDATE of cases-sql.ts; true when it changed a row. */
+  updateCase(q: { sql: string; params: (string | number)[] }): boolean {
+    return this.db.prepare(q.sql).run(...q.params).changes === 1;
   }
 
   /** The monthly report's figures over `[from, to)`. */
