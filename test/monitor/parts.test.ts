@@ -1,6 +1,7 @@
 /** The console's small parts: seq ranges, topic parsing and subscriptions, message reading, terminal cells. */
 import { describe, expect, it } from 'vitest';
 import { monitorFilters, parseUplinkTopic } from '../../gateway/kernel/topics.js';
+import { splitKeys } from '../../provisioning/township/monitor/screen.js';
 import { RecentIds } from '../../provisioning/township/monitor/recent-ids.js';
 import { SeqRanges } from '../../provisioning/township/monitor/seq-ranges.js';
 import { age, displayWidth, fit, sanitize } from '../../provisioning/township/monitor/text-cells.js';
@@ -68,6 +69,15 @@ describe('uplink topics', () => {
         '$share/archivers/pingan/v1/370283104/b-02/replies/+',
       ],
     });
+  });
+});
+
+describe('console keys', () => {
+  it('splits what the terminal sent into keys: arrows whole, typed or pasted text character by character', () => {
+    expect(splitKeys('a')).toEqual(['a']);
+    expect(splitKeys('\x1b[A\x1b[Bj')).toEqual(['\x1b[A', '\x1b[B', 'j']);
+    expect(splitKeys('误报 ok\r')).toEqual(['误', '报', ' ', 'o', 'k', '\r']);
+    expect(splitKeys('\x1b')).toEqual(['\x1b']);
   });
 });
 

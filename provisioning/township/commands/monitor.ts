@@ -12,6 +12,8 @@ import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { createLogger } from '../../../gateway/kernel/log.js';
 import { addMonths, monthOf } from '../archive/partitions.js';
 import type { WebhookOptions } from '../archive/webhook.js';
+import { openArchive } from '../archive/open.js';
+import { AlarmDesk } from '../monitor/alarm-desk.js';
 import { commaList, type MonitorFilter } from '../monitor/filter.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';
 import { renderScreen } from '../monitor/render.js';
@@ -33,6 +35,10 @@ export interface MonitorOptions extends BrokerOptions {
   connections?: number;
   /** PostgreSQL: months kept before the current one; older partitions are dropped. */
   retainMonths?: number;
+  /** The archive whose alarm cases this console shows and handles (file or postgres:// URL). */
+  alarms?: string;
+  /** Who handles alarms at this console (duty officer). */
+  operator?: string;
   /** Alarms pushed to the township's platform. */
   webhook?: WebhookOptions | undefined;
   clientId?: string;
@@ -60,6 +66,8 @@ export function addMonitorCommand(program: Command): void {
     .addOption(new Option('--severity <level>', 'only this severity and above in the list').choices(SEVERITIES))
     .option('--share <group>', 'join MQTT 5 shared subscription $share/<group>/…: members split the events (seq gaps are then not checked)')
     .option('--archive <file>', 'also store every event, once, in this SQLite file (search it with `vgw events query`)')
+    .option('--alarms <archive>', 'show and handle the open alarms (接警/结案) of this archive: the SQLite file or postgres:// URL of vgw archive')
+    .option('--operator <name>', 'duty officer at this console: acknowledge (a) and close (c) alarms of --alarms')
     .option('--client-id <id>', 'MQTT client id (an archiver keeps its session under it)')
     .option('--headless', 'no screen: pino JSON logs on stdout, for running an archiver as a service')
     .addOption(numberOption('--stats-every <seconds>', 'headless: seconds between stats lines', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 60, default: 60 }))
@@ -77,6 +85,7 @@ function clientId(o: MonitorOptions): string {
 }
 
 export async function runMonitor(o: MonitorOptions): Promise<void> {
+  if (o.operator && !o.alarms) throw new Error('--operator handles the alarms of an archive: add --alarms <file or postgres:// URL> (the archive vgw archive writes)');
   const log = o.headless ? createLogger() : o.log ? createLogger('info', pino.destination({ dest: o.log, sync: false })) : createLogger('silent');
   const filter: MonitorFilter = { township: o.township, gateways: o.gateway, categories: o.category, minSeverity: o.severity };
   const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.postgres ? { postgres: o.postgres } : o.archive ? { sqlite: o.archive } : undefined, connections: o.connections, webhook: o.webhook, settleMs: o.settle * 1000 }, log);
@@ -94,10 +103,12 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
     stopAll.push(() => clearInterval(timer));
     if (o.retainMonths !== undefined) stopAll.push(keepRetention(monitor, o.retainMonths, log));
   } else {
-    const frame = renderFrame(monitor, o, filter);
-    const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish);
+    const desk = o.alarms ? new AlarmDesk(await openArchive(o.alarms.startsWith('postgres') ? { postgres: o.alarms } : { sqlite: o.alarms }, log), o.operator ?? null, log.child({ component: 'alarm-desk' })) : null;
+    await desk?.start();
+    const frame = renderFrame(monitor, o, filter, desk);
+    const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish, desk ? (k) => desk.key(k) : undefined, desk ? () => desk.ringing : undefined);
     screen.start();
-    stopAll.push(() => screen.stop());
+    stopAll.push(() => screen.stop(), () => void desk?.stop());
   }
   process.once('SIGINT', finish);
   process.once('SIGTERM', finish);
@@ -108,11 +119,11 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
   log.flush();
 }
 
-function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter) {
+function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter, desk: AlarmDesk | null) {
   return (size: { width: number; height: number; colour: boolean }) => {
     const now = Date.now();
     const m = monitor.model;
-    return renderScreen({ broker: o.broker, link: m.link, filter, share: o.share ?? null, stats: m.stats, gateways: m.gateways(now), events: m.events(size.height), archive: monitor.archive, now }, size);
+    return renderScreen({ broker: o.broker, link: m.link, filter, share: o.share ?? null, stats: m.stats, gateways: m.gateways(now), events: m.events(size.height), archive: monitor.archive, desk: desk?.view ?? null, now }, size);
   };
 }
 
