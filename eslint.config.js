@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 
 // Style rule 5: a port in front of every outside library; each may be imported by its adapter file only.
 const LIBS = {
-  'better-sqlite3': ['cloud-bridge/db.ts', 'provisioning/township/monitor/archive-db.ts'],
+  'better-sqlite3': ['cloud-bridge/db.ts', 'provisioning/township/monitor/archive-db.ts', 'provisioning/township/archive/webhook-queue.ts'],
+  pg: ['provisioning/township/archive/pg-store.ts'],
   mqtt: ['cloud-bridge/uplink.ts'],
   aedes: ['gateway/local-broker.ts'],
   onoff: ['device-drivers/gpio/onoff-backend.ts'],

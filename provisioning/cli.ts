@@ -13,7 +13,9 @@ import { keygen } from './township/commands/keygen.js';
 import { passwd } from './commands/passwd.js';
 import { say } from './commands/say.js';
 import { withBrokerOptions } from './commands/broker-options.js';
+import { addArchiveCommand } from './township/commands/archive.js';
 import { addEventsCommand } from './township/commands/events.js';
+import { addMonthlyReport } from './township/commands/report-monthly.js';
 import { addMonitorCommand } from './township/commands/monitor.js';
 import { addSendCommands } from './township/commands/send-commands.js';
 import { CliError } from './commands/cli-error.js';
@@ -79,6 +81,8 @@ program
 
 addSendCommands(program);
 addMonitorCommand(program);
+addArchiveCommand(program);
+addMonthlyReport(program.command('report').description('reports of the township or county archive'));
 addEventsCommand(program);
 addOpsCommands(program);
 

@@ -72,9 +72,11 @@ export interface MonitorScope {
  */
 export function monitorFilters({ township, gateways, share }: MonitorScope): { presence: string[]; events: string[] } {
   const bases = (gateways?.length ? gateways : ['+']).map((g) => `${CONTRACT_ROOT}/${township ?? '+'}/${g}`);
+  const shared = share ? `$share/${share}/` : '';
   return {
     presence: bases.flatMap((b) => [`${b}/status`, `${b}/metrics`]),
-    events: bases.map((b) => `${share ? `$share/${share}/` : ''}${b}/events/+`),
+    // Command replies travel with the events: an archiver of a shared group keeps each once (issue 16).
+    events: bases.flatMap((b) => [`${shared}${b}/events/+`, `${shared}${b}/replies/+`]),
   };
 }
 

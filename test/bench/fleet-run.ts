@@ -7,52 +7,18 @@
  * during it and have caught up within 3 s after it. Prints a table, writes bench-results/fleet.json,
  * and checks the two shared archivers' files: every event in exactly one of them.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArchiveDb } from '../../provisioning/township/monitor/archive-db.js';
 import { Mosquitto } from '../support/mosquitto.js';
+import { Child } from './bench-child.js';
 
 const GATEWAYS = Number(process.env.FLEET_GATEWAYS ?? 200);
 /** Fleet-wide events/s; 20/s is 200 gateways at one event every 10 s, a busy evening in a township. */
 const STEPS = (process.env.FLEET_STEPS ?? '20,200,1000,2000,4000,8000').split(',').map(Number);
 const STEP_SEC = Number(process.env.FLEET_STEP_SEC ?? 8);
-const HERE = new URL('.', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Report {
-  published?: number;
-  acked?: number;
-  received?: number;
-  stored?: number;
-  rssMiB?: number;
-  heapMiB?: number;
-  cpuMs?: number;
-  ready?: unknown;
-}
-
-class Child {
-  last: Report = {};
-  readonly proc: ChildProcess;
-  private readonly ready: Promise<void>;
-  constructor(file: string, args: string[]) {
-    this.proc = fork(join(HERE, file), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.ready = new Promise((resolve, reject) => {
-      this.proc.on('message', (m: Report) => (m.ready !== undefined ? resolve() : (this.last = m)));
-      this.proc.once('exit', (code) => reject(new Error(`${file} exited (${code})`)));
-    });
-  }
-  start(): Promise<void> {
-    return this.ready;
-  }
-  async stop(): Promise<void> {
-    const exited = new Promise((r) => this.proc.once('exit', r));
-    this.proc.send({ stop: true });
-    await Promise.race([exited, sleep(5000)]);
-    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
-  }
-}
 
 interface Scenario {
   name: string;
@@ -155,7 +121,8 @@ async function main(): Promise<void> {
   console.log('written: bench-results/fleet.json');
 }
 
-main().catch((err: unknown) => {
+// `npm run fleet -- county`: the county scale on PostgreSQL instead (county-run.ts).
+(process.argv.includes('county') ? import('./county-run.js').then((m) => m.countyBenchmark()) : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

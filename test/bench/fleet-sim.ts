@@ -4,13 +4,17 @@
  * retained birth and a last will on `status`, contract-valid event envelopes with their own seq —
  * publishing QoS 1 at the total rate the parent asks for, spread at random over the gateways.
  *
- * IPC in:  { rate: events/s for the whole fleet }   IPC out: { published, acked } every 200 ms.
+ * IPC in:  { rate: events/s for the whole fleet }, or { burst: { gateways, events, perSec } }: that many
+ *          of its gateways replay `events` each, stamped over the last 10 minutes (the backlog of a
+ *          township outage), at `perSec` each (`data.replay: true`, so lag figures leave them out).
+ * IPC out: { published, acked, replayed } every 200 ms.
+ * argv: broker URL, gateways in this process, the number of the first (so several processes' ids differ).
  */
 import { connectAsync, type MqttClient } from 'mqtt';
 import { isoLocal } from '../../gateway/kernel/clock.js';
 import { eventTopic, TOWNSHIP, villageEvent } from '../monitor/envelopes.js';
 
-const [url = '', count = '200'] = process.argv.slice(2);
+const [url = '', count = '200', first = '0'] = process.argv.slice(2);
 const TICK_MS = 10;
 
 interface SimGateway {
@@ -20,7 +24,7 @@ interface SimGateway {
 }
 
 async function connectGateway(i: number): Promise<SimGateway> {
-  const id = `${TOWNSHIP}-sim${String(i).padStart(3, '0')}-01`;
+  const id = `${TOWNSHIP}-sim${String(Number(first) + i).padStart(4, '0')}-01`;
   const status = `pingan/v1/${TOWNSHIP}/${id}/status`;
   const client = await connectAsync(url, {
     clientId: id,
@@ -40,8 +44,31 @@ async function main(): Promise<void> {
   let owed = 0;
   let published = 0;
   let acked = 0;
-  process.on('message', (m: { rate?: number; stop?: boolean }) => {
+  let replayed = 0;
+  const publish = (g: SimGateway, e: ReturnType<typeof villageEvent>): void => {
+    published++;
+    g.client.publish(eventTopic(e), JSON.stringify(e), { qos: 1 }, (err) => {
+      if (!err) acked++;
+    });
+  };
+  /** The outage's backlog of `gateways` of this process, sent at `perSec` each. */
+  const burst = ({ gateways, events, perSec }: { gateways: number; events: number; perSec: number }): void => {
+    const outageStart = Date.now() - 600_000;
+    for (const g of fleet.slice(0, gateways)) {
+      let sent = 0;
+      const timer = setInterval(() => {
+        for (let k = 0; k < (perSec * TICK_MS) / 1000 && sent < events; k++, sent++) {
+          const e = villageEvent(g.id, ++g.seq);
+          publish(g, { ...e, ts: isoLocal(outageStart + (sent * 600_000) / events), data: { ...e.data, replay: true } });
+          replayed++;
+        }
+        if (sent >= events) clearInterval(timer);
+      }, TICK_MS);
+    }
+  };
+  process.on('message', (m: { rate?: number; stop?: boolean; burst?: { gateways: number; events: number; perSec: number } }) => {
     if (m.rate !== undefined) rate = m.rate;
+    if (m.burst) burst(m.burst);
     if (m.stop) void Promise.all(fleet.map((g) => g.client.endAsync())).then(() => process.exit(0));
   });
   setInterval(() => {
@@ -49,14 +76,10 @@ async function main(): Promise<void> {
     owed = Math.min(owed + (rate * TICK_MS) / 1000, Math.max(rate, 1));
     for (; owed >= 1; owed--) {
       const g = fleet[Math.floor(Math.random() * fleet.length)] as SimGateway;
-      const e = villageEvent(g.id, ++g.seq);
-      published++;
-      g.client.publish(eventTopic(e), JSON.stringify(e), { qos: 1 }, (err) => {
-        if (!err) acked++;
-      });
+      publish(g, villageEvent(g.id, ++g.seq));
     }
   }, TICK_MS);
-  setInterval(() => process.send?.({ published, acked }), 200);
+  setInterval(() => process.send?.({ published, acked, replayed }), 200);
   process.send?.({ ready: fleet.length });
 }
 

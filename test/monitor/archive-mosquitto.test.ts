@@ -54,9 +54,10 @@ describe.runIf(requireTools('mosquitto'))('archiver on Mosquitto', () => {
   const archiver = (file: string, clientId: string, share?: string): MonitorConfig => ({
     feed: { url: broker.url, clientId, protocolVersion: 5, scope: { township: TOWNSHIP, share } },
     filter: {},
-    archive: join(dir, file),
+    archive: { sqlite: join(dir, file) },
     settleMs: 1000,
   });
+  const fileOf = (c: MonitorConfig): string => (c.archive as { sqlite: string }).sqlite;
   const sentIds = (gw: string) => new Set(probe.events.filter((e) => (e as { gateway?: string }).gateway === gw).map((e) => e.id));
 
   beforeAll(async () => {
@@ -99,10 +100,10 @@ describe.runIf(requireTools('mosquitto'))('archiver on Mosquitto', () => {
     await monitor.start();
     await publishBurst(dev, 'panic-east-gate', 10, (i) => ({ type: 'door.opened', n: 1000 + i }), 10);
     const accepted = g1.gateway.inspect().accepted;
-    await until('every accepted event archived', () => sentIds(G1).size === accepted && archived(config.archive!).length === accepted);
+    await until('every accepted event archived', () => sentIds(G1).size === accepted && archived(fileOf(config)).length === accepted);
     await monitor.stop();
 
-    const rows = archived(config.archive!);
+    const rows = archived(fileOf(config));
     expect(new Set(rows.map((r) => r.id))).toEqual(sentIds(G1));
     expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
     const replayed = probe.events.filter((e) => (e as { gateway?: string }).gateway === G1).length - sentIds(G1).size;

@@ -41,42 +41,50 @@ describe('event archive', () => {
     other.close();
   });
 
-  const run = (args: Partial<Parameters<typeof queryEvents>[0]>) => {
+  const run = async (args: Partial<Parameters<typeof queryEvents>[0]>) => {
     const lines: string[] = [];
-    queryEvents({ archive: [file], limit: 100, json: true, ...args }, (l) => lines.push(l));
+    await queryEvents({ archive: [file], limit: 100, json: true, ...args }, (l) => lines.push(l));
     return lines.map((l) => JSON.parse(l) as { event: { gateway: string; seq: number } }).map((r) => `${r.event.gateway === A ? 'A' : 'B'}${r.event.seq}`);
   };
 
-  it('keeps each event once and finds them by every filter, oldest first', () => {
-    expect(run({})).toEqual(['A1', 'A2', 'A3', 'B1', 'B2']);
-    expect(run({ since: T0 + 10 * 60_000, until: T0 + 30 * 60_000 })).toEqual(['A2', 'A3']);
-    expect(run({ gateway: [B] })).toEqual(['B1', 'B2']);
-    expect(run({ device: ['door-west', 'cam-1'] })).toEqual(['A2', 'A3', 'B2']);
-    expect(run({ category: ['alarm', 'camera'] })).toEqual(['A1', 'B2']);
-    expect(run({ severity: 'major' })).toEqual(['A1', 'A3']);
-    expect(run({ type: ['door.*'] })).toEqual(['A2', 'A3']);
-    expect(run({ type: ['card.swiped', 'panic.pressed'] })).toEqual(['A1', 'B1']);
-    expect(run({ text: '东门' })).toEqual(['A1']);
-    expect(run({ text: '50%_' })).toEqual(['B1']);
-    expect(run({ text: '0%' })).toEqual(['B1']);
-    expect(run({ township: '370283999' })).toEqual([]);
-    expect(run({ limit: 2 })).toEqual(['B1', 'B2']);
+  it('keeps each event once and finds them by every filter, oldest first', async () => {
+    expect(await run({})).toEqual(['A1', 'A2', 'A3', 'B1', 'B2']);
+    expect(await run({ since: T0 + 10 * 60_000, until: T0 + 30 * 60_000 })).toEqual(['A2', 'A3']);
+    expect(await run({ gateway: [B] })).toEqual(['B1', 'B2']);
+    expect(await run({ device: ['door-west', 'cam-1'] })).toEqual(['A2', 'A3', 'B2']);
+    expect(await run({ category: ['alarm', 'camera'] })).toEqual(['A1', 'B2']);
+    expect(await run({ severity: 'major' })).toEqual(['A1', 'A3']);
+    expect(await run({ type: ['door.*'] })).toEqual(['A2', 'A3']);
+    expect(await run({ type: ['card.swiped', 'panic.pressed'] })).toEqual(['A1', 'B1']);
+    expect(await run({ text: '东门' })).toEqual(['A1']);
+    expect(await run({ text: '50%_' })).toEqual(['B1']);
+    expect(await run({ text: '0%' })).toEqual(['B1']);
+    expect(await run({ township: '370283999' })).toEqual([]);
+    expect(await run({ limit: 2 })).toEqual(['B1', 'B2']);
   });
 
-  it('files an event from an unsynced clock under the time it was received', () => {
-    expect(run({ since: T0 + 40 * 60_000 })).toEqual(['B2']);
+  it('files an event from an unsynced clock under the time it was received', async () => {
+    expect(await run({ since: T0 + 40 * 60_000 })).toEqual(['B2']);
   });
 
-  it('searches several archives as one, listing an event found in both once', () => {
-    expect(run({ archive: [file, second] })).toEqual(['A1', 'A2', 'A3', 'B1', 'B3', 'B2']);
+  it('searches several archives as one, listing an event found in both once', async () => {
+    expect(await run({ archive: [file, second] })).toEqual(['A1', 'A2', 'A3', 'B1', 'B3', 'B2']);
   });
 
-  it('prints a readable table with a count', () => {
+  it('prints a readable table with a count', async () => {
     const lines: string[] = [];
-    queryEvents({ archive: [file], limit: 2 }, (l) => lines.push(l));
+    await queryEvents({ archive: [file], limit: 2 }, (l) => lines.push(l));
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  info\s+370283104-dongcun-02\s+reader-1\s+card\.swiped\s+#1 \{"card":"50%_off"\}$/);
     expect(lines[1]).toMatch(/~ minor .*camera\.motion/);
     expect(lines[2]).toBe('2 event(s) 条记录 (the newest 2; narrow the search or raise --limit)');
+  });
+
+  it('writes CSV a spreadsheet opens: a header, quoted fields where needed', async () => {
+    const lines: string[] = [];
+    await queryEvents({ archive: [file], limit: 100, format: 'csv', type: ['panic.pressed', 'card.swiped'] }, (l) => lines.push(l));
+    expect(lines[0]).toBe('time,clock,township,gateway,seq,device,category,type,severity,id,data');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^2026-11-23T13:00:00\.000Z,synced,370283104,370283104-xiejiayu-01,1,panic-east-gate,alarm,panic\.pressed,critical,[0-9a-f-]{36},"\{""zone"":""东门""\}"$/);
   });
 
   it('refuses a file that is not an archive', () => {

@@ -1,6 +1,7 @@
 /** The console's small parts: seq ranges, topic parsing and subscriptions, message reading, terminal cells. */
 import { describe, expect, it } from 'vitest';
 import { monitorFilters, parseUplinkTopic } from '../../gateway/kernel/topics.js';
+import { splitKeys } from '../../provisioning/township/monitor/screen.js';
 import { RecentIds } from '../../provisioning/township/monitor/recent-ids.js';
 import { SeqRanges } from '../../provisioning/township/monitor/seq-ranges.js';
 import { age, displayWidth, fit, sanitize } from '../../provisioning/township/monitor/text-cells.js';
@@ -57,12 +58,26 @@ describe('uplink topics', () => {
     }
   });
 
-  it('subscribes to presence unshared and to events shared when asked', () => {
-    expect(monitorFilters({})).toEqual({ presence: ['pingan/v1/+/+/status', 'pingan/v1/+/+/metrics'], events: ['pingan/v1/+/+/events/+'] });
+  it('subscribes to presence unshared and to events and replies shared when asked', () => {
+    expect(monitorFilters({})).toEqual({ presence: ['pingan/v1/+/+/status', 'pingan/v1/+/+/metrics'], events: ['pingan/v1/+/+/events/+', 'pingan/v1/+/+/replies/+'] });
     expect(monitorFilters({ township: '370283104', gateways: ['a-01', 'b-02'], share: 'archivers' })).toEqual({
       presence: ['pingan/v1/370283104/a-01/status', 'pingan/v1/370283104/a-01/metrics', 'pingan/v1/370283104/b-02/status', 'pingan/v1/370283104/b-02/metrics'],
-      events: ['$share/archivers/pingan/v1/370283104/a-01/events/+', '$share/archivers/pingan/v1/370283104/b-02/events/+'],
+      events: [
+        '$share/archivers/pingan/v1/370283104/a-01/events/+',
+        '$share/archivers/pingan/v1/370283104/a-01/replies/+',
+        '$share/archivers/pingan/v1/370283104/b-02/events/+',
+        '$share/archivers/pingan/v1/370283104/b-02/replies/+',
+      ],
     });
+  });
+});
+
+describe('console keys', () => {
+  it('splits what the terminal sent into keys: arrows whole, typed or pasted text character by character', () => {
+    expect(splitKeys('a')).toEqual(['a']);
+    expect(splitKeys('\x1b[A\x1b[Bj')).toEqual(['\x1b[A', '\x1b[B', 'j']);
+    expect(splitKeys('误报 ok\r')).toEqual(['误', '报', ' ', 'o', 'k', '\r']);
+    expect(splitKeys('\x1b')).toEqual(['\x1b']);
   });
 });
 
@@ -74,6 +89,11 @@ describe('reading township messages', () => {
     expect(parseUplink('pingan/v1/370283104/370283104-a-01/devices/d/state', Buffer.from('{}'))).toEqual({ ok: true, message: null });
     const m = parseUplink('pingan/v1/370283104/370283104-a-01/metrics', Buffer.from(JSON.stringify({ ts: 't', backlog: { depth: 3, oldestAgeSec: 1.5 } })));
     expect(m.ok && m.message).toMatchObject({ kind: 'metrics', metrics: { backlog: { depth: 3, oldestAgeSec: 1.5 } } });
+    const reply = { id: 'c-1', status: 'rejected', ts: 't', error: { code: 'forbidden', message: 'no door role' } };
+    const rp = parseUplink('pingan/v1/370283104/370283104-a-01/replies/c-1', Buffer.from(JSON.stringify(reply)));
+    expect(rp.ok && rp.message).toEqual({ kind: 'reply', township: '370283104', gateway: '370283104-a-01', reply });
+    const other = parseUplink('pingan/v1/370283104/370283104-a-01/replies/c-2', Buffer.from(JSON.stringify(reply)));
+    expect(other.ok ? 'ok' : other.reason).toMatch(/differs from its topic/);
   });
 
   it('says why a message is unreadable', () => {

@@ -5,15 +5,20 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CATEGORIES } from '../../../gateway/kernel/categories.js';
-import { ArchiveDb, type ArchivedEvent } from '../monitor/archive-db.js';
+import { createLogger } from '../../../gateway/kernel/log.js';
+import { csvField } from '../archive/csv.js';
+import { openArchive, type ArchiveTarget } from '../archive/open.js';
+import type { ArchivedEvent, ArchiveStore } from '../archive/store.js';
 import { parseWhen, type EventQuery } from '../monitor/archive-query.js';
 import { fit, sanitize } from '../monitor/text-cells.js';
 import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
 import { numberOption } from '../../commands/cli-numbers.js';
+import { countOf } from '../monitor/seq-ranges.js';
 import { categoryList, idList } from './monitor.js';
 
 interface QueryOptions {
-  archive: string[];
+  archive?: string[];
+  postgres?: string;
   since?: number;
   until?: number;
   township?: string;
@@ -25,6 +30,7 @@ interface QueryOptions {
   text?: string;
   limit: number;
   json?: boolean;
+  format?: 'text' | 'csv' | 'json';
 }
 
 function when(value: string): number {
@@ -38,7 +44,8 @@ export function addEventsCommand(program: Command): void {
   events
     .command('query')
     .description('list archived events, oldest first, filtered (人员进出记录检索)')
-    .requiredOption('--archive <files...>', 'archive file(s) written by vgw monitor --archive')
+    .option('--archive <files...>', 'SQLite archive file(s) written by vgw archive --sqlite or vgw monitor --archive')
+    .option('--postgres <url>', 'the PostgreSQL archive of vgw archive --postgres')
     .option('--since <when>', 'from: 30m, 2h, 7d (ago), 2026-11-23, or 2026-11-23T21:40 (local time)', when)
     .option('--until <when>', 'until (same forms)', when)
     .option('--township <code>', 'township code')
@@ -49,35 +56,93 @@ export function addEventsCommand(program: Command): void {
     .option('--type <types>', 'event types, comma-separated; "door.*" matches a prefix', idList)
     .option('--text <text>', 'text anywhere in the data, type, device or gateway, e.g. 东门')
     .addOption(numberOption('--limit <n>', 'newest events shown at most', { min: 1, max: 1_000_000, whole: true, example: 100, default: 100 }))
-    .option('--json', 'one JSON line per event: township, receivedAt and the envelope')
-    .action((o: QueryOptions, cmd: Command) => {
+    .addOption(new Option('--format <format>', 'text (default), csv (for a spreadsheet), or json (one line per event)').choices(['text', 'csv', 'json']))
+    .option('--json', 'the same as --format json')
+    .action(async (o: QueryOptions, cmd: Command) => {
       try {
-        queryEvents(o);
+        await queryEvents(o);
+      } catch (err) {
+        cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
+      }
+    });
+  events
+    .command('gaps')
+    .description('seq gaps per gateway in the archive: what the gateway reported evicting, and what nobody explained (loss)')
+    .option('--archive <files...>', 'SQLite archive file(s)')
+    .option('--postgres <url>', 'the PostgreSQL archive')
+    .option('--gateway <ids>', 'only these gateways (comma-separated)', idList)
+    .option('--json', 'one JSON line per gateway')
+    .action(async (o: { archive?: string[]; postgres?: string; gateway?: string[]; json?: boolean }, cmd: Command) => {
+      try {
+        await listGaps(o);
       } catch (err) {
         cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
       }
     });
 }
 
-export function queryEvents(o: QueryOptions, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
-  const q: EventQuery = { since: o.since, until: o.until, township: o.township, gateways: o.gateway, devices: o.device, categories: o.category, minSeverity: o.severity, types: o.type, text: o.text, limit: o.limit };
-  const byId = new Map<string, ArchivedEvent>();
-  for (const file of o.archive) {
-    const db = ArchiveDb.openReadOnly(file);
+type Print = (line: string) => void;
+const stdout: Print = (l) => process.stdout.write(`${l}\n`);
+
+/** The archives a search names: SQLite files, or one PostgreSQL URL. */
+function targets(o: { archive?: string[] | undefined; postgres?: string | undefined }): ArchiveTarget[] {
+  if (o.postgres && o.archive?.length) throw new Error('search either --archive files or --postgres, not both');
+  if (o.postgres) return [{ postgres: o.postgres }];
+  if (!o.archive?.length) throw new Error('name the archive: --archive <file...> (SQLite) or --postgres <url>');
+  return o.archive.map((sqlite) => ({ sqlite }));
+}
+
+/** Runs `work` on each archive in turn, opened read-only and closed after. */
+async function eachArchive(o: { archive?: string[] | undefined; postgres?: string | undefined }, work: (store: ArchiveStore) => Promise<void>): Promise<void> {
+  const log = createLogger('silent');
+  for (const t of targets(o)) {
+    const store = await openArchive(t, log, 'read');
     try {
-      for (const a of db.query(q)) byId.set(a.event.id, a);
+      await work(store);
     } finally {
-      db.close();
+      await store.close();
     }
   }
+}
+
+export async function queryEvents(o: QueryOptions, print: Print = stdout): Promise<void> {
+  const q: EventQuery = { since: o.since, until: o.until, township: o.township, gateways: o.gateway, devices: o.device, categories: o.category, minSeverity: o.severity, types: o.type, text: o.text, limit: o.limit };
+  const byId = new Map<string, ArchivedEvent>();
+  await eachArchive(o, async (store) => {
+    for (const a of await store.query(q)) byId.set(a.event.id, a);
+  });
   const found = [...byId.values()].sort((a, b) => b.atMs - a.atMs).slice(0, o.limit).reverse();
-  if (o.json) {
+  const format = o.json ? 'json' : (o.format ?? 'text');
+  if (format === 'json') {
     for (const a of found) print(JSON.stringify({ township: a.township, receivedAt: new Date(a.receivedAt).toISOString(), event: a.event }));
+    return;
+  }
+  if (format === 'csv') {
+    print(CSV_HEADER);
+    for (const a of found) print(csvRow(a));
     return;
   }
   for (const a of found) print(line(a));
   const more = found.length === o.limit ? ` (the newest ${o.limit}; narrow the search or raise --limit)` : '';
   print(`${found.length} event(s) 条记录${more}`);
+}
+
+const CSV_HEADER = 'time,clock,township,gateway,seq,device,category,type,severity,id,data';
+
+
+function csvRow({ atMs, township, event: e }: ArchivedEvent): string {
+  return [new Date(atMs).toISOString(), e.clock, township, e.gateway, e.seq, e.device, e.category, e.type, e.severity, e.id, JSON.stringify(e.data)].map(csvField).join(',');
+}
+
+export async function listGaps(o: { archive?: string[] | undefined; postgres?: string | undefined; gateway?: string[] | undefined; json?: boolean | undefined }, print: Print = stdout): Promise<void> {
+  // Each file of a shared group holds a part of every gateway's seqs: its holes are the others' events.
+  if ((o.archive?.length ?? 0) > 1) throw new Error('gaps need the whole archive: one SQLite file, or --postgres (the files of a shared group each hold only a part)');
+  await eachArchive(o, async (store) => {
+    for (const g of await store.gaps(o.gateway)) {
+      if (o.json) print(JSON.stringify(g));
+      else print(`${fit(sanitize(g.gateway), 30)} seq ${g.first}–${g.last}, ${g.archived} archived · evicted (reported) ${countOf(g.explained)} · lost (unexplained) ${countOf(g.unexplained)}${g.unexplained.length ? ` ${JSON.stringify(g.unexplained)}` : ''}`);
+    }
+  });
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

@@ -10,6 +10,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pino } from 'pino';
 import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { createLogger } from '../../../gateway/kernel/log.js';
+import { addMonths, monthOf } from '../archive/partitions.js';
+import type { WebhookOptions } from '../archive/webhook.js';
+import { openArchive } from '../archive/open.js';
+import { AlarmDesk } from '../monitor/alarm-desk.js';
 import { commaList, type MonitorFilter } from '../monitor/filter.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';
 import { renderScreen } from '../monitor/render.js';
@@ -18,13 +22,25 @@ import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
 import { brokerAuth, withBrokerOptions, type BrokerOptions } from '../../commands/broker-options.js';
 import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
 
-interface MonitorOptions extends BrokerOptions {
+export interface MonitorOptions extends BrokerOptions {
   township?: string;
   gateway?: string[];
   category?: string[];
   severity?: Severity;
   share?: string;
   archive?: string;
+  /** PostgreSQL URL to archive in instead of a SQLite file (`vgw archive --postgres`). */
+  postgres?: string;
+  /** Broker connections in the shared subscription. */
+  connections?: number;
+  /** PostgreSQL: months kept before the current one; older partitions are dropped. */
+  retainMonths?: number;
+  /** The archive whose alarm cases this console shows and handles (file or postgres:// URL). */
+  alarms?: string;
+  /** Who handles alarms at this console (duty officer). */
+  operator?: string;
+  /** Alarms pushed to the township's platform. */
+  webhook?: WebhookOptions | undefined;
   clientId?: string;
   headless?: boolean;
   statsEvery: number;
@@ -50,6 +66,8 @@ export function addMonitorCommand(program: Command): void {
     .addOption(new Option('--severity <level>', 'only this severity and above in the list').choices(SEVERITIES))
     .option('--share <group>', 'join MQTT 5 shared subscription $share/<group>/…: members split the events (seq gaps are then not checked)')
     .option('--archive <file>', 'also store every event, once, in this SQLite file (search it with `vgw events query`)')
+    .option('--alarms <archive>', 'show and handle the open alarms (接警/结案) of this archive: the SQLite file or postgres:// URL of vgw archive')
+    .option('--operator <name>', 'duty officer at this console: acknowledge (a) and close (c) alarms of --alarms')
     .option('--client-id <id>', 'MQTT client id (an archiver keeps its session under it)')
     .option('--headless', 'no screen: pino JSON logs on stdout, for running an archiver as a service')
     .addOption(numberOption('--stats-every <seconds>', 'headless: seconds between stats lines', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 60, default: 60 }))
@@ -62,13 +80,15 @@ export function addMonitorCommand(program: Command): void {
 function clientId(o: MonitorOptions): string {
   if (o.clientId) return o.clientId;
   const base = `vgw-monitor-${hostname()}`.replace(/[^A-Za-z0-9-]/g, '-');
+  if (o.postgres) return `${base}-postgres`;
   return o.archive ? `${base}-${basename(o.archive).replace(/[^A-Za-z0-9-]/g, '-')}` : `${base}-${process.pid}`;
 }
 
 export async function runMonitor(o: MonitorOptions): Promise<void> {
+  if (o.operator && !o.alarms) throw new Error('--operator handles the alarms of an archive: add --alarms <file or postgres:// URL> (the archive vgw archive writes)');
   const log = o.headless ? createLogger() : o.log ? createLogger('info', pino.destination({ dest: o.log, sync: false })) : createLogger('silent');
   const filter: MonitorFilter = { township: o.township, gateways: o.gateway, categories: o.category, minSeverity: o.severity };
-  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.archive, settleMs: o.settle * 1000 }, log);
+  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.postgres ? { postgres: o.postgres } : o.archive ? { sqlite: o.archive } : undefined, connections: o.connections, webhook: o.webhook, settleMs: o.settle * 1000 }, log);
   try {
     await monitor.start();
   } catch (err) {
@@ -81,11 +101,14 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
   if (o.headless) {
     const timer = setInterval(() => logStats(monitor, log), o.statsEvery * 1000);
     stopAll.push(() => clearInterval(timer));
+    if (o.retainMonths !== undefined) stopAll.push(keepRetention(monitor, o.retainMonths, log));
   } else {
-    const frame = renderFrame(monitor, o, filter);
-    const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish);
+    const desk = o.alarms ? new AlarmDesk(await openArchive(o.alarms.startsWith('postgres') ? { postgres: o.alarms } : { sqlite: o.alarms }, log), o.operator ?? null, log.child({ component: 'alarm-desk' })) : null;
+    await desk?.start();
+    const frame = renderFrame(monitor, o, filter, desk);
+    const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish, desk ? (k) => desk.key(k) : undefined, desk ? () => desk.ringing : undefined);
     screen.start();
-    stopAll.push(() => screen.stop());
+    stopAll.push(() => screen.stop(), () => void desk?.stop());
   }
   process.once('SIGINT', finish);
   process.once('SIGTERM', finish);
@@ -96,17 +119,31 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
   log.flush();
 }
 
-function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter) {
+function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter, desk: AlarmDesk | null) {
   return (size: { width: number; height: number; colour: boolean }) => {
     const now = Date.now();
     const m = monitor.model;
-    return renderScreen({ broker: o.broker, link: m.link, filter, share: o.share ?? null, stats: m.stats, gateways: m.gateways(now), events: m.events(size.height), archive: monitor.archive, now }, size);
+    return renderScreen({ broker: o.broker, link: m.link, filter, share: o.share ?? null, stats: m.stats, gateways: m.gateways(now), events: m.events(size.height), archive: monitor.archive, desk: desk?.view ?? null, now }, size);
   };
+}
+
+/** How often retention looks for partitions to drop. */
+const RETENTION_EVERY_MS = 6 * 3600_000;
+
+/** Drops archive partitions older than `months` before the current month, now and every few hours. */
+function keepRetention(monitor: Monitor, months: number, log: ReturnType<typeof createLogger>): () => void {
+  const run = (): void => {
+    const keepFrom = addMonths(monthOf(Date.now()), -months);
+    monitor.store?.retain?.(keepFrom).catch((err: unknown) => log.error({ err: (err as Error).message }, 'archive retention failed; retried later'));
+  };
+  run();
+  const timer = setInterval(run, RETENTION_EVERY_MS);
+  return () => clearInterval(timer);
 }
 
 function logStats(monitor: Monitor, log: ReturnType<typeof createLogger>): void {
   const gateways = monitor.model.gateways();
   const count = (state: string) => gateways.filter((g) => g.state === state).length;
   const lost = gateways.filter((g) => g.gaps?.unexplained).map((g) => ({ gateway: g.gateway, ranges: g.gaps?.unexplainedRanges }));
-  log.info({ ...monitor.model.stats, stored: monitor.archive?.stored, gateways: gateways.length, online: count('online'), offline: count('offline'), silent: count('silent'), lost }, 'monitor stats');
+  log.info({ ...monitor.model.stats, stored: monitor.archive?.stored, commits: monitor.archive?.commits, webhook: monitor.webhook ?? undefined, gateways: gateways.length, online: count('online'), offline: count('offline'), silent: count('silent'), lost }, 'monitor stats');
 }

@@ -4,7 +4,12 @@
  * Every event is stored once: the envelope's `id` is the primary key and redeliveries are ignored.
  */
 import Database from 'better-sqlite3';
-import { whereClause, type EventQuery } from './archive-query.js';
+import { classifyGaps, rangesOf, type SeqExtent } from '../archive/gaps-from-holes.js';
+import type { Range } from './seq-ranges.js';
+import { deviceChangesSql, eventCountsSql, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from '../archive/counts-sql.js';
+import { CASE_COLUMNS, CASE_MAX_RANK, CASES_TABLE_SQL, openCasesSql } from '../archive/cases-sql.js';
+import { caseOf, eventTime, type AlarmCase, type ArchivedEvent, type ArchiveRecord, type IncomingEvent, type RangeCounts, type SeqGaps } from '../archive/store.js';
+import { SQLITE_DIALECT, whereClause, type EventQuery } from './archive-query.js';
 import { SEVERITIES, SEVERITY_RANK, type EventEnvelope } from './uplink-message.js';
 
 /** Numbered from 1 by position (PRAGMA user_version). Never edit a released one: append. */
@@ -31,14 +36,38 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_gateway ON events (gateway, at_ms);
   CREATE INDEX events_device ON events (device, at_ms);
   `,
+  // 2: seq gaps per gateway (issue 16).
+  `CREATE INDEX events_seq ON events (gateway, seq);`,
+  // 3: births, last wills and command replies, for the monthly report (issue 16).
+  `
+  CREATE TABLE presence (
+    gateway  TEXT NOT NULL,
+    township TEXT NOT NULL,
+    online   INTEGER NOT NULL,
+    reason   TEXT,
+    ts       TEXT NOT NULL,
+    at_ms    INTEGER NOT NULL,   -- first received: a retained status comes again at every reconnect
+    boot_id  TEXT,
+    PRIMARY KEY (gateway, ts, online)
+  );
+  CREATE INDEX presence_at ON presence (gateway, at_ms);
+  CREATE TABLE replies (
+    id       TEXT NOT NULL,      -- the command id
+    gateway  TEXT NOT NULL,
+    township TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    code     TEXT,
+    ts       TEXT NOT NULL,
+    at_ms    INTEGER NOT NULL,
+    PRIMARY KEY (id, gateway, status)
+  );
+  CREATE INDEX replies_at ON replies (at_ms);
+  `,
+  // 4: alarm handling by the duty officers (issue 16).
+  CASES_TABLE_SQL,
 ];
 
-export interface ArchivedEvent {
-  township: string;
-  receivedAt: number;
-  atMs: number;
-  event: EventEnvelope;
-}
+export type { ArchivedEvent };
 
 interface Row {
   id: string;
@@ -58,8 +87,14 @@ interface Row {
 
 export class ArchiveDb {
   private readonly insert: Database.Statement;
+  private readonly insertPresence: Database.Statement;
+  private readonly insertReply: Database.Statement;
+  private readonly insertCase: Database.Statement;
 
   private constructor(private readonly db: Database.Database) {
+    this.insertPresence = db.prepare(`INSERT OR IGNORE INTO presence (${PRESENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.insertCase = db.prepare(`INSERT OR IGNORE INTO alarm_cases (${CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.insertReply = db.prepare(`INSERT OR IGNORE INTO replies (${REPLY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO events (id, township, gateway, seq, at_ms, ts, clock, received_ms, device, category, type, severity, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -103,9 +138,57 @@ export class ArchiveDb {
 
   /** Stores the event (committed on return); false when its id was already archived. */
   store(township: string, e: EventEnvelope, receivedAt: number): boolean {
-    const at = e.clock === 'synced' && !Number.isNaN(Date.parse(e.ts)) ? Date.parse(e.ts) : receivedAt;
-    const r = this.insert.run(e.id, township, e.gateway, e.seq, at, e.ts, e.clock, receivedAt, e.device, e.category, e.type, SEVERITY_RANK[e.severity], JSON.stringify(e.data));
+    const r = this.insert.run(e.id, township, e.gateway, e.seq, eventTime(e, receivedAt), e.ts, e.clock, receivedAt, e.device, e.category, e.type, SEVERITY_RANK[e.severity], JSON.stringify(e.data));
     return r.changes === 1;
+  }
+
+  /** Stores events and records in one commit; returns how many events were new. */
+  storeMany(batch: readonly IncomingEvent[], records: readonly ArchiveRecord[] = []): number {
+    return this.db.transaction(() => {
+      for (const r of records) {
+        if (r.kind === 'status') this.insertPresence.run(r.gateway, r.township, onlineFlag(r.status.online), r.status.online ? null : r.status.reason, r.status.ts, r.receivedAt, r.status.online ? r.status.bootId : null);
+        else this.insertReply.run(r.reply.id, r.gateway, r.township, r.reply.status, r.reply.error?.code ?? null, r.reply.ts, r.receivedAt);
+      }
+      for (const b of batch) if (SEVERITY_RANK[b.event.severity] <= CASE_MAX_RANK) this.insertCase.run(b.event.id, b.township, b.event.gateway, b.event.device, b.event.type, SEVERITY_RANK[b.event.severity], eventTime(b.event, b.receivedAt));
+      return batch.reduce((n, b) => n + (this.store(b.township, b.event, b.receivedAt) ? 1 : 0), 0);
+    })();
+  }
+
+  openCases(limit: number): AlarmCase[] {
+    const q = openCasesSql(SQLITE_DIALECT, limit);
+    return (this.db.prepare(q.sql).all(...q.params) as Record<string, unknown>[]).map(caseOf);
+  }
+
+  /** Runs an UPDATE of cases-sql.ts; true when it changed a row. */
+  updateCase(q: { sql: string; params: (string | number)[] }): boolean {
+    return this.db.prepare(q.sql).run(...q.params).changes === 1;
+  }
+
+  /** The monthly report's figures over `[from, to)`. */
+  counts(from: number, to: number): RangeCounts {
+    const all = <T>(q: { sql: string; params: (string | number)[] }): T[] => this.db.prepare(q.sql).all(...q.params) as T[];
+    return {
+      events: all<{ gateway: string; township: string; category: string; severity: number; n: number }>(eventCountsSql(SQLITE_DIALECT, from, to)).map((r) => ({ ...r, severity: SEVERITIES[r.severity] ?? 'info' })),
+      replies: all<{ gateway: string; status: string; code: string | null; n: number }>(replyCountsSql(SQLITE_DIALECT, from, to)),
+      presence: all<{ gateway: string; online: number; at_ms: number }>(presenceSql(SQLITE_DIALECT, from, to)).map((r) => ({ gateway: r.gateway, online: r.online === 1, atMs: r.at_ms })),
+      deviceChanges: all<{ gateway: string; device: string; type: string; at_ms: number }>(deviceChangesSql(SQLITE_DIALECT, from, to)).map((r) => ({ gateway: r.gateway, device: r.device, online: r.type === 'device.online', atMs: r.at_ms })),
+    };
+  }
+
+  /** Seq holes per gateway, split by the gateway's own eviction reports (see gaps-from-holes.ts). */
+  gaps(gateways?: readonly string[]): SeqGaps[] {
+    const only = gateways?.length ? `WHERE gateway IN (${gateways.map(() => '?').join(', ')})` : '';
+    const args = gateways ?? [];
+    const extents = new Map<string, SeqExtent>();
+    for (const r of this.db.prepare(`SELECT gateway, min(seq) AS first, max(seq) AS last, count(*) AS n FROM events ${only} GROUP BY gateway ORDER BY gateway`).all(...args) as { gateway: string; first: number; last: number; n: number }[]) {
+      extents.set(r.gateway, { gateway: r.gateway, first: r.first, last: r.last, archived: r.n, holes: [] });
+    }
+    const holes = this.db.prepare(`SELECT gateway, seq + 1 AS lo, next - 1 AS hi FROM (SELECT gateway, seq, lead(seq) OVER (PARTITION BY gateway ORDER BY seq) AS next FROM events ${only}) WHERE next > seq + 1 ORDER BY gateway, lo`).all(...args) as { gateway: string; lo: number; hi: number }[];
+    for (const h of holes) extents.get(h.gateway)?.holes.push([h.lo, h.hi]);
+    const evicted = new Map<string, Range[]>();
+    const reports = this.db.prepare(`SELECT gateway, data FROM events WHERE type = 'system.outbox.evicted' AND category = 'system' AND device = gateway${only ? ` AND gateway IN (${args.map(() => '?').join(', ')})` : ''}`).all(...args) as { gateway: string; data: string }[];
+    for (const r of reports) evicted.set(r.gateway, [...(evicted.get(r.gateway) ?? []), ...rangesOf(JSON.parse(r.data))]);
+    return [...extents.values()].map((e) => classifyGaps(e, evicted.get(e.gateway) ?? []));
   }
 
   count(): number {

@@ -25,29 +25,38 @@ export interface EventQuery {
 }
 
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const anyOf = (column: string, values: readonly string[]): string => `${column} IN (${values.map(() => '?').join(', ')})`;
 
-export function whereClause(q: EventQuery): { sql: string; params: (string | number)[] } {
+/** How an engine spells a query: its parameter placeholders and the data column as text. */
+export interface SqlDialect {
+  /** The placeholder of the `n`th parameter (from 1): `?` in SQLite, `$n` in PostgreSQL. */
+  param(n: number): string;
+  /** The event's data as text, for substring search. */
+  dataText: string;
+}
+
+export const SQLITE_DIALECT: SqlDialect = { param: () => '?', dataText: 'data' };
+
+/** The WHERE clause of `q`, with its parameters in order; `first` is the number of the first placeholder. */
+export function whereClause(q: EventQuery, dialect: SqlDialect = SQLITE_DIALECT, first = 1): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
-  const add = (sql: string, ...values: (string | number)[]) => {
-    parts.push(sql);
-    params.push(...values);
+  const p = (value: string | number): string => {
+    params.push(value);
+    return dialect.param(first + params.length - 1);
   };
-  if (q.since !== undefined) add('at_ms >= ?', q.since);
-  if (q.until !== undefined) add('at_ms < ?', q.until);
-  if (q.township) add('township = ?', q.township);
-  if (q.gateways?.length) add(anyOf('gateway', q.gateways), ...q.gateways);
-  if (q.devices?.length) add(anyOf('device', q.devices), ...q.devices);
-  if (q.categories?.length) add(anyOf('category', q.categories), ...q.categories);
-  if (q.minSeverity) add('severity <= ?', SEVERITY_RANK[q.minSeverity]);
-  if (q.types?.length) {
-    const prefix = (t: string) => t.endsWith('*');
-    add(`(${q.types.map((t) => (prefix(t) ? "type LIKE ? ESCAPE '\\'" : 'type = ?')).join(' OR ')})`, ...q.types.map((t) => (prefix(t) ? `${likeEscape(t.slice(0, -1))}%` : t)));
-  }
+  const anyOf = (column: string, values: readonly string[]): string => `${column} IN (${values.map(p).join(', ')})`;
+  const like = (column: string, pattern: string): string => `${column} LIKE ${p(pattern)} ESCAPE '\\'`;
+  if (q.since !== undefined) parts.push(`at_ms >= ${p(q.since)}`);
+  if (q.until !== undefined) parts.push(`at_ms < ${p(q.until)}`);
+  if (q.township) parts.push(`township = ${p(q.township)}`);
+  if (q.gateways?.length) parts.push(anyOf('gateway', q.gateways));
+  if (q.devices?.length) parts.push(anyOf('device', q.devices));
+  if (q.categories?.length) parts.push(anyOf('category', q.categories));
+  if (q.minSeverity) parts.push(`severity <= ${p(SEVERITY_RANK[q.minSeverity])}`);
+  if (q.types?.length) parts.push(`(${q.types.map((t) => (t.endsWith('*') ? like('type', `${likeEscape(t.slice(0, -1))}%`) : `type = ${p(t)}`)).join(' OR ')})`);
   if (q.text) {
-    const like = `%${likeEscape(q.text)}%`;
-    add("(data LIKE ? ESCAPE '\\' OR type LIKE ? ESCAPE '\\' OR device LIKE ? ESCAPE '\\' OR gateway LIKE ? ESCAPE '\\')", like, like, like, like);
+    const pattern = `%${likeEscape(q.text)}%`;
+    parts.push(`(${[dialect.dataText, 'type', 'device', 'gateway'].map((c) => like(c, pattern)).join(' OR ')})`);
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

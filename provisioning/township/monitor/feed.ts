@@ -26,8 +26,8 @@ export interface FeedOptions {
   persistent: boolean;
 }
 
-/** Handles one message synchronously; throwing means "not stored": no PUBACK. */
-export type FeedSink = (topic: string, payload: Buffer) => void;
+/** Handles one message; throwing or rejecting means "not stored": no PUBACK. */
+export type FeedSink = (topic: string, payload: Buffer) => void | Promise<void>;
 
 /** How long the broker keeps a persistent session of an absent archiver (MQTT 5). */
 const SESSION_EXPIRY_SEC = 7 * 24 * 3600;
@@ -44,6 +44,11 @@ export class UplinkFeed {
     private readonly sink: FeedSink,
     private readonly log: Logger,
   ) {}
+
+  /** The MQTT client id this feed connects with. */
+  get clientId(): string {
+    return this.o.clientId;
+  }
 
   /** Connects and subscribes; resolves once the subscriptions are granted. */
   async start(): Promise<void> {
@@ -63,14 +68,20 @@ export class UplinkFeed {
     this.client = client;
     client.handleMessage = (packet, done) => {
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      try {
-        this.sink(packet.topic, payload);
-      } catch (err) {
+      const notStored = (err: unknown): void => {
         this.log.error({ err, topic: packet.topic }, 'message not stored; dropping the link so the broker delivers it again');
         client.stream.destroy();
+      };
+      let stored: void | Promise<void>;
+      try {
+        stored = this.sink(packet.topic, payload);
+      } catch (err) {
+        notStored(err);
         return;
       }
-      done();
+      // A synchronous sink (the console alone) acknowledges in the same turn.
+      if (stored instanceof Promise) stored.then(() => done(), notStored);
+      else done();
     };
     client.on('connect', () => this.setState('connected'));
     client.on('reconnect', () => this.setState('connecting'));
@@ -86,6 +97,54 @@ export class UplinkFeed {
     const refused = granted.filter((g) => g.qos >= 0x80).map((g) => g.topic);
     if (refused.length) throw new Error(`the broker refused the subscription to ${refused.join(', ')}; check its ACL for this user`);
     this.log.info({ url: o.url, clientId: o.clientId, presence, events }, 'monitor subscribed');
+  }
+
+  /**
+   * Closes the persistent session of a connection the archiver no longer opens (its `--connections`
+   * went down, or its client id changed): the broker keeps queueing a shared group's events for an
+   * offline member (Mosquitto does), which nobody would ever take. Takes what waits there through the
+   * sink, leaves the group, and ends the session. Resolves with the messages taken; 0 when none existed.
+   */
+  async retire(quietMs = 1000): Promise<number> {
+    const { o } = this;
+    let taken = 0;
+    const client = connect(o.url, {
+      clientId: o.clientId,
+      username: o.username,
+      password: o.password,
+      ca: o.ca,
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval: SESSION_EXPIRY_SEC },
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    });
+    let last = Date.now();
+    client.handleMessage = (packet, done) => {
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      Promise.resolve(this.sink(packet.topic, payload)).then(() => {
+        taken++;
+        last = Date.now();
+        done();
+      }, (err: unknown) => {
+        // Not stored: the session stays, and the next start tries again.
+        this.log.error({ err, clientId: o.clientId }, 'message of a retired session not stored; kept for the next start');
+        client.stream.destroy();
+      });
+    };
+    const connack = await new Promise<{ sessionPresent: boolean }>((resolve, reject) => {
+      client.once('connect', (p) => resolve(p));
+      client.once('error', reject);
+    });
+    if (connack.sessionPresent) {
+      while (Date.now() - last < quietMs) await new Promise((r) => setTimeout(r, 100));
+      const { events } = monitorFilters(o.scope);
+      // Out of the group first: nothing new is queued for it, and what came before UNSUBACK was handled.
+      await client.unsubscribeAsync(events);
+      this.log.warn({ clientId: o.clientId, taken }, 'retired the session of a connection no longer used');
+    }
+    await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } });
+    return taken;
   }
 
   async stop(): Promise<void> {

@@ -26,7 +26,7 @@ export interface ModelOptions {
 /** The console's own link to the township broker. */
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
 export type GatewayState = 'online' | 'offline' | 'silent' | 'unknown';
-export type IngestResult = 'event' | 'duplicate' | 'status' | 'metrics' | 'filtered';
+export type IngestResult = 'event' | 'duplicate' | 'status' | 'metrics' | 'reply' | 'filtered';
 
 export interface GatewayRow {
   township: string;
@@ -106,6 +106,8 @@ export class MonitorModel {
         return 'metrics';
       case 'event':
         return this.event(e, m.event, now);
+      case 'reply':
+        return 'reply';
     }
   }
 

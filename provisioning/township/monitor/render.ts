@@ -4,6 +4,7 @@
  * duty staff who read Chinese first; colour follows severity and state, and NO_COLOR turns it off.
  * Every cell is cut to its column width, so no line is longer than the terminal is wide.
  */
+import type { DeskView } from './alarm-desk.js';
 import { describeFilter, type MonitorFilter } from './filter.js';
 import type { GapSummary } from './gaps.js';
 import type { EventRow, GatewayRow, GatewayState, LinkState } from './model.js';
@@ -21,6 +22,8 @@ export interface ScreenInput {
   events: EventRow[];
   /** Archive file and rows stored, when archiving. */
   archive: { file: string; stored: number } | null;
+  /** The alarm desk (`--alarms`), or null. */
+  desk?: DeskView | null | undefined;
   now: number;
 }
 
@@ -59,6 +62,7 @@ export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
   const archive = input.archive ? ` · archive ${input.archive.file}: ${input.archive.stored} stored` : '';
   out.push(fit(`events 事件 ${input.stats.events} · duplicates dropped ${input.stats.duplicates} · unreadable ${input.stats.invalid}${archive}`, W));
   out.push('');
+  if (input.desk) out.push(...deskLines(input.desk, input.now, W, Math.max(3, Math.floor(size.height / 4)), paint));
 
   const gapsWidth = W - (24 + gw + 12 + 10 + 8 + 5);
   out.push(paint('bold', `${fit('STATE 状态', 24)} ${fit(names.prefix ? `${names.prefix}…` : 'GATEWAY 网关', gw)} ${fit('BACKLOG', 12)} ${fit('LAST EVENT', 10)} ${fit('EVENTS', 8)} ${fit('SEQ GAPS 序号缺口', gapsWidth)}`));
@@ -84,8 +88,26 @@ export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
     out.push(`${hhmmss(receivedAt)} ${paint(sevStyle, fit(sevText, 13))} ${sources.label(sanitize(e.gateway))} ${fit(sanitize(e.device), dev)} ${fit(sanitize(e.type), type)} ${fit(sanitize(`#${e.seq} ${JSON.stringify(e.data)}`), data)}`);
   }
   while (out.length < size.height - 1) out.push('');
-  out.push(paint('dim', fit("q quit 退出 · listens only: acknowledges nothing on the gateways' behalf 仅监听", W)));
+  const keys = input.desk?.operator ? '↑↓ select · a acknowledge 接警 · c close 结案 · ' : '';
+  out.push(paint('dim', fit(`${keys}q quit 退出 · listens only: acknowledges nothing on the gateways' behalf 仅监听`, W)));
   return out.slice(0, size.height);
+}
+
+/** The open alarms, critical first, with who acknowledged them; and the note being typed. */
+function deskLines(d: DeskView, now: number, W: number, rows: number, paint: (style: Style, s: string) => string): string[] {
+  const open = d.cases.filter((c) => c.state === 'open').length;
+  const out = [paint('bold', fit(`ALARMS 告警处理: ${open} open 未接警 · ${d.cases.length - open} acknowledged 已接警${d.operator ? ` · operator 值班员 ${sanitize(d.operator)}` : ' · read only 只读'}${d.message ? ` · ${sanitize(d.message)}` : ''}`, W))];
+  const shown = d.cases.slice(0, rows);
+  const gw = Math.min(26, Math.floor(W * 0.22));
+  for (const [i, c] of shown.entries()) {
+    const [sevText, sevStyle] = SEVERITY[c.severity];
+    const state = c.state === 'open' ? paint('alarm', 'OPEN 未接警') : paint('yellow', `acknowledged 已接警 ${sanitize(c.ackBy ?? '')} ${c.ackMs === null ? '' : hhmmss(c.ackMs)}`);
+    out.push(`${i === d.selected ? '>' : ' '} ${hhmmss(c.atMs)} ${paint(sevStyle, fit(sevText, 13))} ${fit(sanitize(c.gateway), gw)} ${fit(sanitize(c.device), 16)} ${fit(sanitize(c.type), 20)} ${state} ${paint('dim', age(now - c.atMs))}`);
+  }
+  if (d.cases.length > shown.length) out.push(paint('dim', fit(`… ${d.cases.length - shown.length} more open alarms`, W)));
+  if (d.note !== null) out.push(fit(`处警记录 what was done (Enter closes the case, Esc cancels): ${sanitize(d.note)}_`, W));
+  out.push('');
+  return out;
 }
 
 /**

@@ -9,9 +9,16 @@ const CSI = '\x1b[';
 
 export class TerminalScreen {
   private timer: NodeJS.Timeout | null = null;
+  private lastBell = 0;
   private readonly onKey = (data: Buffer): void => {
-    const key = data.toString('utf8');
-    if (key === 'q' || key === 'Q' || key === '\x03') this.onQuit();
+    // One read may hold several keys (typed fast, pasted): each is handled in turn.
+    for (const key of splitKeys(data.toString('utf8'))) {
+      if (key === '\x03') return this.onQuit();
+      // The desk takes its keys first (while a note is typed, `q` is a letter of it).
+      if (this.keys?.(key)) continue;
+      if (key === 'q' || key === 'Q') return this.onQuit();
+    }
+    this.draw();
   };
   private readonly onResize = (): void => this.draw();
 
@@ -20,6 +27,10 @@ export class TerminalScreen {
     private readonly input: NodeJS.ReadStream,
     private readonly frame: (size: ScreenSize) => string[],
     private readonly onQuit: () => void,
+    /** Keys for the alarm desk: true when taken. */
+    private readonly keys?: (key: string) => boolean,
+    /** Rings the terminal's bell (every 2 s) while this says so: a critical alarm nobody acknowledged. */
+    private readonly ringing?: () => boolean,
   ) {}
 
   start(intervalMs = 500): void {
@@ -44,6 +55,22 @@ export class TerminalScreen {
 
   private draw(): void {
     const size = { width: this.out.columns || 120, height: this.out.rows || 40, colour: this.out.hasColors?.() ?? false };
-    this.out.write(`${CSI}H${this.frame(size).join(`${CSI}K\r\n`)}${CSI}K${CSI}J`);
+    const now = Date.now();
+    const bell = this.ringing?.() && now - this.lastBell >= 2000 ? '\x07' : '';
+    if (bell) this.lastBell = now;
+    this.out.write(`${bell}${CSI}H${this.frame(size).join(`${CSI}K\r\n`)}${CSI}K${CSI}J`);
   }
+}
+
+/** The keys in what the terminal sent: an arrow key's escape sequence (`ESC [ A`) as one, else each character. */
+export function splitKeys(text: string): string[] {
+  const keys: string[] = [];
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] === '\x1b' && chars[i + 1] === '[' && i + 2 < chars.length) {
+      keys.push(chars.slice(i, i + 3).join(''));
+      i += 2;
+    } else keys.push(chars[i] as string);
+  }
+  return keys;
 }

@@ -18,6 +18,16 @@ export type StatusPayload =
   | { online: true; ts: string; version: string; bootId: string; backlog: number }
   | { online: false; ts: string; reason: 'lwt' | 'shutdown' };
 
+/** A gateway's answer to a command (contract: `replies/{id}`). */
+export interface ReplyPayload {
+  id: string;
+  status: 'accepted' | 'rejected' | 'done' | 'failed';
+  ts: string;
+  error?: { code: string; message: string };
+}
+
+const REPLY_STATUSES: readonly string[] = ['accepted', 'rejected', 'done', 'failed'];
+
 /** The parts of `metrics` the console shows. */
 export interface MetricsPayload {
   ts: string;
@@ -32,7 +42,8 @@ interface Where {
 export type UplinkMessage =
   | (Where & { kind: 'event'; event: EventEnvelope })
   | (Where & { kind: 'status'; status: StatusPayload })
-  | (Where & { kind: 'metrics'; metrics: MetricsPayload });
+  | (Where & { kind: 'metrics'; metrics: MetricsPayload })
+  | (Where & { kind: 'reply'; reply: ReplyPayload });
 
 export type Parsed = { ok: true; message: UplinkMessage | null } | { ok: false; reason: string };
 
@@ -51,13 +62,13 @@ function envelope(p: Obj, gateway: string, category: string): string | null {
 }
 
 /**
- * Reads one township message. Topics the console does not use (device state, replies, snapshots)
- * give `message: null`; unreadable payloads give the reason.
+ * Reads one township message. Topics the console does not use (device state, snapshots) give
+ * `message: null`; unreadable payloads give the reason.
  */
 export function parseUplink(topic: string, payload: Buffer): Parsed {
   const t = parseUplinkTopic(topic);
   if (!t) return { ok: false, reason: `not a contract uplink topic: ${topic}` };
-  if (t.kind !== 'event' && t.kind !== 'status' && t.kind !== 'metrics') return { ok: true, message: null };
+  if (t.kind !== 'event' && t.kind !== 'status' && t.kind !== 'metrics' && t.kind !== 'reply') return { ok: true, message: null };
   let p: unknown;
   try {
     p = JSON.parse(payload.toString('utf8'));
@@ -74,6 +85,12 @@ export function parseUplink(topic: string, payload: Buffer): Parsed {
     case 'status':
       if (typeof p.online !== 'boolean' || !str(p, 'ts')) return { ok: false, reason: 'status needs "online" and "ts"' };
       return { ok: true, message: { ...where, kind: 'status', status: p as unknown as StatusPayload } };
+    case 'reply': {
+      if (!str(p, 'id') || !str(p, 'ts') || !REPLY_STATUSES.includes(p.status as string)) return { ok: false, reason: 'reply needs "id", "ts" and a known "status"' };
+      if (p.id !== t.commandId) return { ok: false, reason: `reply id "${String(p.id)}" differs from its topic's "${t.commandId}"` };
+      const e = isObj(p.error) && str(p.error, 'code') ? { error: { code: p.error.code as string, message: String(p.error.message ?? '') } } : {};
+      return { ok: true, message: { ...where, kind: 'reply', reply: { id: p.id as string, status: p.status as ReplyPayload['status'], ts: p.ts as string, ...e } } };
+    }
     case 'metrics': {
       const b = p.backlog;
       if (!str(p, 'ts') || !isObj(b) || typeof b.depth !== 'number') return { ok: false, reason: 'metrics needs "ts" and "backlog.depth"' };
