@@ -149,3 +149,13 @@ export function inspectDb(dataDir: string): DbInspection {
     db?.close();
   }
 }
+
+/**
+ * Opens the database read-only (no migrations, no writes) for tools that read it while the daemon runs
+ * (`vgw access log`): WAL lets a reader see the last commit without blocking the writer.
+ */
+export function openDbReadOnly(dataDir: string): Db {
+  const file = join(dataDir, DB_FILE);
+  if (!existsSync(file)) throw new GatewayError('VGW_DB_OPEN', `no database at ${file}: check gateway.dataDir in the config, or start the gateway once to create it`);
+  return new Database(file, { readonly: true, fileMustExist: true });
+}

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { zonesSchema } from '../arming/config.js';
+import { accessSchema } from '../access/config.js';
 import { loadPublicKey } from '../kernel/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
@@ -123,6 +124,8 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
     devices: devicesSchema(modules).default([]),
     /** Zones of alarm inputs, with their arming schedules. */
     zones: zonesSchema,
+    /** Access control (issue 10): credential secret, entry-record retention, anti-passback doors. */
+    access: accessSchema,
     /** Local reactions: what this box does at once on an event, uplink or not. */
     reactions: reactionsSchema,
     /** Notices on the loudspeakers (the `broadcast` command). */
