@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import type { DeviceActions } from '../../device-drivers/seams.js';
 import type { CommandRouter } from '../commands/router.js';
-import type { AccessService } from './service.js';
-import { syncParamsSchema, type SyncParams } from './sync-payload.js';
+import { CommandFailed, type AccessService } from './service.js';
+import { parsePersons, syncEnvelopeSchema, type SyncEnvelope } from './sync-payload.js';
 
 /** Longest remote unlock (issue 10, item 7). */
 export const MAX_UNLOCK_SECONDS = 30;
@@ -20,9 +20,15 @@ function doorParam(doors: readonly string[]) {
 export function registerAccessCommands(router: CommandRouter, access: AccessService, doors: readonly string[], actions: Pick<DeviceActions, 'act'>): void {
   router.register('access.sync', {
     role: 'admin',
-    params: syncParamsSchema,
-    // The router hands over what the schema parsed: a 20,000-person list is parsed once, not twice.
-    run: async ({ params }) => access.sync(params as SyncParams),
+    params: syncEnvelopeSchema,
+    run: async ({ params }) => {
+      const envelope = params as SyncEnvelope;
+      // A person found wrong here is answered `failed` with code `invalid` (the id is spent: send it corrected under a new id).
+      const persons = await parsePersons(envelope.persons).catch((err: Error) => {
+        throw new CommandFailed('invalid', err.message);
+      });
+      await access.sync({ ...envelope, persons });
+    },
   });
   router.register('door.unlock', {
     role: 'door',

@@ -82,38 +82,71 @@ const groupSchema = z
 /** A named set of doors. */
 export type GroupInput = z.infer<typeof groupSchema>;
 
-const full = z
-  .object({
-    /** Replaces the whole whitelist. */
-    mode: z.literal('full'),
-    /** The whitelist version this makes current. */
-    version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    groups: z.array(groupSchema).max(1000).default([]),
-    persons: z.array(personSchema).max(MAX_PERSONS),
-  })
-  .strict();
+const fullFields = {
+  /** Replaces the whole whitelist. */
+  mode: z.literal('full'),
+  /** The whitelist version this makes current. */
+  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  groups: z.array(groupSchema).max(1000).default([]),
+  persons: z.array(personSchema).max(MAX_PERSONS),
+};
 
-const delta = z
-  .object({
-    /** Changes the whitelist of version `baseVersion`; any other version is refused with `full-sync-required`. */
-    mode: z.literal('delta'),
-    /** The version this delta was made against. */
-    baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    /** The version after it (greater than `baseVersion`). */
-    version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    /** Groups added or replaced. */
-    groups: z.array(groupSchema).max(1000).default([]),
-    /** Persons added or replaced (with all their credentials). */
-    persons: z.array(personSchema).max(MAX_PERSONS).default([]),
-    /** Person ids removed. */
-    remove: z.array(z.string().regex(PERSON_ID)).max(MAX_PERSONS).default([]),
-    /** Group names removed. */
-    removeGroups: z.array(z.string().regex(NAME)).max(1000).default([]),
-  })
-  .strict()
-  .refine((d) => d.version > d.baseVersion, { path: ['version'], message: 'must be greater than baseVersion' });
+const deltaFields = {
+  /** Changes the whitelist of version `baseVersion`; any other version is refused with `full-sync-required`. */
+  mode: z.literal('delta'),
+  /** The version this delta was made against. */
+  baseVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** The version after it (greater than `baseVersion`). */
+  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** Groups added or replaced. */
+  groups: z.array(groupSchema).max(1000).default([]),
+  /** Persons added or replaced (with all their credentials). */
+  persons: z.array(personSchema).max(MAX_PERSONS).default([]),
+  /** Person ids removed. */
+  remove: z.array(z.string().regex(PERSON_ID)).max(MAX_PERSONS).default([]),
+  /** Group names removed. */
+  removeGroups: z.array(z.string().regex(NAME)).max(1000).default([]),
+};
 
-/** `access.sync` parameters. */
-export const syncParamsSchema = z.discriminatedUnion('mode', [full, delta]);
+const versionAfterBase = { path: ['version'], message: 'must be greater than baseVersion' };
+
+/** `access.sync` parameters, persons included (docs/schemas/access-sync.json is made from this). */
+export const syncParamsSchema = z.discriminatedUnion('mode', [
+  z.object(fullFields).strict(),
+  z.object(deltaFields).strict().refine((d) => d.version > d.baseVersion, versionAfterBase),
+]);
 /** Validated `access.sync` parameters. */
 export type SyncParams = z.infer<typeof syncParamsSchema>;
+
+/**
+ * What the command router checks at once: everything but the persons, which `parsePersons` checks a
+ * chunk per event-loop turn (20,000 persons took zod 100–270 ms in one go, with every event waiting).
+ */
+const lazyPersons = z.array(z.unknown()).max(MAX_PERSONS);
+export const syncEnvelopeSchema = z.discriminatedUnion('mode', [
+  z.object({ ...fullFields, persons: lazyPersons }).strict(),
+  z.object({ ...deltaFields, persons: lazyPersons.default([]) }).strict().refine((d) => d.version > d.baseVersion, versionAfterBase),
+]);
+/** `access.sync` parameters with the persons not yet checked. */
+export type SyncEnvelope = z.infer<typeof syncEnvelopeSchema>;
+
+/** Persons checked per turn. */
+const PARSE_CHUNK = 500;
+/** Problems named in one refusal. */
+const MAX_ISSUES = 5;
+
+/** Checks the persons a chunk per turn; throws `Error` with the first problems (paths and messages, never values). */
+export async function parsePersons(list: readonly unknown[]): Promise<PersonInput[]> {
+  const out: PersonInput[] = [];
+  const issues: string[] = [];
+  for (let i = 0; i < list.length && issues.length === 0; i += PARSE_CHUNK) {
+    list.slice(i, i + PARSE_CHUNK).forEach((raw, j) => {
+      const r = personSchema.safeParse(raw);
+      if (r.success) out.push(r.data);
+      else for (const issue of r.error.issues) issues.push(`persons.${i + j}.${issue.path.join('.')}: ${issue.message}`);
+    });
+    await new Promise((r) => setImmediate(r));
+  }
+  if (issues.length) throw new Error(`parameters: ${issues.slice(0, MAX_ISSUES).join('; ')}${issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : ''}`);
+  return out;
+}

@@ -3,6 +3,7 @@
  * `unlock` as the `door` capability says, remembers each one, and can be told to fail or be slow.
  */
 import { z } from 'zod';
+import type { AccessControl } from '../../../device-drivers/access.js';
 import { deviceCommon } from '../../../device-drivers/device-common.js';
 import { defineDriver } from '../../../device-drivers/module.js';
 
@@ -12,6 +13,8 @@ export const testDoorSchema = z.object({ ...deviceCommon, driver: z.literal('tes
 export const unlocks: { door: string; seconds: unknown; by: unknown; person: unknown; at: number }[] = [];
 /** Doors whose next unlocks fail, with the error message. */
 export const failing = new Map<string, string>();
+/** The access seam each test door was given (a door controller's view: `cardsFor`, `onChange`, `record`). */
+export const accessSeams = new Map<string, AccessControl | undefined>();
 /** Milliseconds a door takes before its lock has released. */
 export const slowness = new Map<string, number>();
 
@@ -19,7 +22,7 @@ export const testDoorModule = defineDriver({
   kind: 'test-door',
   label: 'a test door',
   schema: testDoorSchema,
-  seams: [],
+  seams: ['access'],
   actions: ['unlock'],
   events: ['door.unlocked'],
   provides: ['door'],
@@ -27,6 +30,7 @@ export const testDoorModule = defineDriver({
     let running = false;
     return {
       async start() {
+        accessSeams.set(ctx.device.id, ctx.seams.access);
         running = true;
       },
       async stop() {
