@@ -26,11 +26,15 @@ export const readerSchema = mqttDeviceSchema
 /** A validated `reader` device. */
 export type ReaderConfig = z.infer<typeof readerSchema>;
 
+/** The issues of door ids at `paths` that are not devices of a kind providing `door` (readers, anti-passback). */
+export function notDoors(named: readonly [id: string, path: (string | number)[]][], view: ConfigView, who: string): ConfigIssue[] {
+  const doors = view.devices.filter((d) => view.moduleOf(d.id)?.provides?.includes('door')).map((d) => d.id);
+  const fix = doors.length ? `doors: ${doors.join(', ')}` : 'add the door device (a door kind) first';
+  return named.filter(([id]) => !doors.includes(id)).map(([id, path]) => ({ path, message: `${who} names "${id}", which is not a door device; ${fix}` }));
+}
+
 /** Each door it names must be a device of a kind that provides `door`. */
 export function checkReader(device: ReaderConfig, index: number, view: ConfigView): ConfigIssue[] {
-  const doors = view.devices.filter((d) => view.moduleOf(d.id)?.provides?.includes('door')).map((d) => d.id);
-  const named: [string, (string | number)[]][] = [[device.door, ['door']], ...device.doors.map((d, i): [string, (string | number)[]] => [d, ['doors', i]])];
-  return named
-    .filter(([id]) => !doors.includes(id))
-    .map(([id, path]) => ({ path: ['devices', index, ...path], message: `reader "${device.id}" names door "${id}", which is not a door device; ${doors.length ? `doors: ${doors.join(', ')}` : 'add the door device (a door kind) first'}` }));
+  const named: [string, (string | number)[]][] = [[device.door, ['devices', index, 'door']], ...device.doors.map((d, i): [string, (string | number)[]] => [d, ['devices', index, 'doors', i]])];
+  return notDoors(named, view, `reader "${device.id}"`);
 }

@@ -1,5 +1,7 @@
 /** The `access` config key (issue 10): where the credential secret lives, how long records stay, anti-passback doors. */
 import { z } from 'zod';
+import type { ConfigIssue, ConfigView } from '../../device-drivers/module.js';
+import { notDoors } from '../../device-drivers/reader/config.js';
 import { DEVICE_ID, DEVICE_ID_HINT } from '../kernel/ids.js';
 
 const DAY_SEC = 24 * 3600;
@@ -22,3 +24,8 @@ export const accessSchema = z
 
 /** A validated `access` section. */
 export type AccessConfig = z.infer<typeof accessSchema>;
+
+/** `access.antiPassback` must name door devices (a typo would silently turn anti-passback off). */
+export function checkAccess(access: AccessConfig, view: ConfigView): ConfigIssue[] {
+  return notDoors(access.antiPassback.map((id, i) => [id, ['access', 'antiPassback', i]]), view, 'access.antiPassback');
+}

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { zonesSchema } from '../arming/config.js';
-import { accessSchema } from '../access/config.js';
+import { accessSchema, checkAccess } from '../access/config.js';
 import { loadPublicKey } from '../kernel/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
@@ -174,6 +174,7 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
       for (const issue of moduleFor(modules, d.driver)?.checks?.(d, i, view) ?? []) ctx.addIssue({ code: 'custom', ...issue });
     });
     for (const issue of checkLocalSafety(cfg, view)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of checkAccess(cfg.access, view)) ctx.addIssue({ code: 'custom', ...issue });
     if (cfg.uplink.backoffMaxMs < cfg.uplink.backoffInitialMs) {
       ctx.addIssue({ code: 'custom', path: ['uplink', 'backoffMaxMs'], message: 'must be at least uplink.backoffInitialMs' });
     }
