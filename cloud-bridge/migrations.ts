@@ -134,7 +134,7 @@ export const MIGRATIONS: readonly string[] = [
     hash       TEXT    NOT NULL,
     last2      TEXT    NOT NULL,
     direction  TEXT,
-    source     TEXT    NOT NULL              -- gateway: decided here | controller: decided by the device
+    source     TEXT    NOT NULL              -- gateway: by the whitelist here | device: at the device (a controller, a reader's own refusal)
   );
   CREATE INDEX access_records_ts ON access_records (ts);
   CREATE INDEX access_records_person ON access_records (person, ts);

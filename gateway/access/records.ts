@@ -19,8 +19,8 @@ export interface AccessRecord {
   hash: string;
   last2: string;
   direction: string | null;
-  /** `gateway`: decided here; `controller`: decided by the device itself. */
-  source: 'gateway' | 'controller';
+  /** `gateway`: decided by the whitelist here; `device`: decided at the device (a controller's own decision, a reader's refusal of a door it does not serve or a weak face match). */
+  source: 'gateway' | 'device';
 }
 
 /** What `search` filters by; times in ms since epoch, `until` exclusive. */

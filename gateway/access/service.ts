@@ -87,7 +87,7 @@ export class AccessService implements AccessControl {
   async record(request: AccessRequest, granted: boolean, reason?: DenyReason): Promise<AccessDecision> {
     const credential = this.mask(request.credential);
     const person = this.personOf(request.credential, credential.hash);
-    return this.commit(request, { granted, ...(!granted ? { reason: reason ?? 'unknown' } : {}), ...(person ? { person: person.id } : {}), credential }, person, 'controller');
+    return this.commit(request, { granted, ...(!granted ? { reason: reason ?? 'unknown' } : {}), ...(person ? { person: person.id } : {}), credential }, person, 'device');
   }
 
   cardsFor(door: string): ControllerCard[] {
@@ -154,8 +154,9 @@ export class AccessService implements AccessControl {
     return undefined;
   }
 
-  private async commit(request: AccessRequest, decision: AccessDecision, person: Person | undefined, source: 'gateway' | 'controller'): Promise<AccessDecision> {
+  private async commit(request: AccessRequest, decision: AccessDecision, person: Person | undefined, source: 'gateway' | 'device'): Promise<AccessDecision> {
     this.records.add(this.deps.clock.now(), request, decision, source);
+    this.deps.log.debug({ door: request.door, reader: request.reader, person: decision.person, granted: decision.granted, reason: decision.reason, credential: decision.credential, source }, 'access decided');
     const data: Record<string, unknown> = {
       door: request.door,
       reader: request.reader,

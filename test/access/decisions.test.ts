@@ -156,6 +156,8 @@ describe('access decisions at readers on the local broker', () => {
     const records = a.gateway.db.prepare('SELECT COUNT(*) FROM access_records').pluck().get() as number;
     const decisions = outboxEvents(a.gateway).filter((e) => e.type === 'access.granted' || e.type === 'access.denied').length;
     expect(records).toBe(decisions);
+    // Each decision is logged too (masked), so the scan below reads real log lines of every decision.
+    expect(a.logs.lines.filter((l) => l.msg === 'access decided')).toHaveLength(decisions);
     const answers = [east, westIn, westOut].flatMap((r) => r.answers.map((m) => JSON.stringify(m)));
     expect(clearTextLeaks(everythingWritten(a, answers), [...Object.values(CARDS), PIN_NIGHT, QR_VISITOR])).toEqual([]);
   });
