@@ -131,7 +131,7 @@ export const syncEnvelopeSchema = z.discriminatedUnion('mode', [
 export type SyncEnvelope = z.infer<typeof syncEnvelopeSchema>;
 
 /** Persons checked per turn. */
-const PARSE_CHUNK = 500;
+const PARSE_CHUNK = 200;
 /** Problems named in one refusal. */
 const MAX_ISSUES = 5;
 

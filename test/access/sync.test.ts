@@ -103,6 +103,21 @@ describe('access.sync', () => {
     expect(seam?.cardsFor('east-gate').map((c) => c.person)).toEqual(['p-1']);
   });
 
+  it('records what a controller decided by itself: the same event shape and a record marked device', async () => {
+    a = await startAccessGateway();
+    const seam = accessSeams.get('west-gate');
+    await sync(a, full(1, [person('p-1', '6154410', { lists: ['elderly-alone'], doors: ['west-gate'] })]));
+    const granted = await seam?.record({ door: 'west-gate', reader: 'west-gate', credential: { method: 'card', value: '6154410' }, direction: 'in' }, true);
+    const denied = await seam?.record({ door: 'west-gate', reader: 'west-gate', credential: { method: 'card', value: '1234567' } }, false, 'unknown');
+    expect(granted).toEqual({ granted: true, person: 'p-1', credential: seam?.mask({ method: 'card', value: '6154410' }) });
+    expect(denied).toMatchObject({ granted: false, reason: 'unknown', credential: { method: 'card', last2: '67' } });
+    const events = outboxEvents(a.gateway).filter((e) => e.category === 'access');
+    expect(events.map((e) => [e.type, e.device, e.data.person, e.data.reason])).toEqual([['access.granted', 'west-gate', 'p-1', undefined], ['access.denied', 'west-gate', undefined, 'unknown']]);
+    expect(events[0]?.data).toEqual({ door: 'west-gate', reader: 'west-gate', person: 'p-1', credential: granted?.credential, lists: ['elderly-alone'] });
+    expect(a.gateway.db.prepare('SELECT source, direction FROM access_records ORDER BY id').all()).toEqual([{ source: 'device', direction: 'in' }, { source: 'device', direction: null }]);
+    expect(clearTextLeaks(everythingWritten(a), ['6154410', '1234567'])).toEqual([]);
+  });
+
   it('keeps the list and its version across a restart, and drops what a cut-off sync left', async () => {
     a = await startAccessGateway();
     const dataDir = a.dataDir;
@@ -155,10 +170,15 @@ describe('access.sync', () => {
     expect(g.db.prepare('SELECT COUNT(*) FROM access_persons').pluck().get()).toBe(N);
     expect(g.db.prepare('SELECT COUNT(*) FROM access_credentials').pluck().get()).toBe(2 * N);
     expect(latencies.length).toBeGreaterThan(5);
-    // The router's JSON.parse and signature check of the 5 MB command hold the loop once (~150 ms
-    // here); persons checked (zod) and written a chunk per turn keep every other wait short. Checked
-    // in one go, zod alone made the longest wait 537 ms.
-    expect(p(0.99)).toBeLessThan(400);
+    // The router's JSON.parse (twice: envelope, then `cmd`) and signature check of the 5 MB command
+    // hold the loop once, longer on a loaded machine; persons checked (zod) and written a chunk per
+    // turn add little to any wait. Checked in one go, zod made the longest wait 537 ms where the
+    // parsing alone took ~80 ms: the bound is the parsing measured now, twice, plus 150 ms.
+    const t1 = performance.now();
+    JSON.parse((JSON.parse(command.payload.toString()) as { cmd: string }).cmd);
+    const parseMs = performance.now() - t1;
+    console.log(`parsing the command takes ${parseMs.toFixed(0)} ms now`);
+    expect(p(1)).toBeLessThan(2 * parseMs + 150);
     const r = await reader(a);
     expect(await r.present({ method: 'card', value: String(10_000_000 + 19_999) })).toMatchObject({ action: 'grant', person: 'p-19999' });
     expect(outboxEvents(g).filter((e) => e.type === 'door.probe')).toHaveLength(latencies.length);
