@@ -80,7 +80,9 @@ export class AccessService implements AccessControl {
     const credential = this.mask(request.credential);
     const person = this.personOf(request.credential, credential.hash);
     const reason = person ? this.refusal(person, request) : 'unknown';
-    if (person && !reason && request.direction && this.antiPassback.has(request.door)) this.setPassage.run(person.id, request.door, request.direction, this.deps.clock.now());
+    if (person && !reason && request.direction && this.antiPassback.has(request.door)) {
+      this.stored('anti-passback state', request, () => void this.setPassage.run(person.id, request.door, request.direction, this.deps.clock.now()));
+    }
     return this.commit(request, { granted: reason === undefined, ...(reason ? { reason } : {}), ...(person ? { person: person.id } : {}), credential }, person, 'gateway');
   }
 
@@ -155,8 +157,8 @@ export class AccessService implements AccessControl {
   }
 
   private async commit(request: AccessRequest, decision: AccessDecision, person: Person | undefined, source: 'gateway' | 'device'): Promise<AccessDecision> {
-    this.records.add(this.deps.clock.now(), request, decision, source);
     this.deps.log.debug({ door: request.door, reader: request.reader, person: decision.person, granted: decision.granted, reason: decision.reason, credential: decision.credential, source }, 'access decided');
+    this.stored('access record', request, () => this.records.add(this.deps.clock.now(), request, decision, source));
     const data: Record<string, unknown> = {
       door: request.door,
       reader: request.reader,
@@ -165,8 +167,23 @@ export class AccessService implements AccessControl {
       credential: decision.credential,
       ...(person && person.lists.length ? { lists: person.lists } : {}),
     };
-    await this.deps.emit(request.reader, decision.granted ? 'access.granted' : 'access.denied', data);
+    try {
+      await this.deps.emit(request.reader, decision.granted ? 'access.granted' : 'access.denied', data);
+    } catch (err) {
+      // The decision stands: a full or lost disk must not lock residents out (or in). The outbox has
+      // counted the refused event and reports it (system.outbox.refused / database lost); said here too.
+      this.deps.log.error({ err, code: (err as { code?: unknown }).code, door: request.door, person: decision.person, granted: decision.granted, credential: decision.credential }, 'access event not stored; the decision stands');
+    }
     return decision;
+  }
+
+  /** Runs a write of the decision's side data; a failure (a full disk) is logged, never stops the decision. */
+  private stored(what: string, request: AccessRequest, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.deps.log.error({ err, code: (err as { code?: unknown }).code, door: request.door, reader: request.reader, what }, 'access data not stored; the decision stands');
+    }
   }
 
   private async prune(): Promise<void> {

@@ -53,6 +53,8 @@ export interface AccessOptions {
   clock?: Clock;
   dataDir?: string;
   maxPayloadBytes?: number;
+  /** The outbox's disk limits (full-disk tests). */
+  outbox?: Record<string, unknown>;
 }
 
 export async function accessConfig(o: AccessOptions & { dataDir: string; gatewayId: string }) {
@@ -72,6 +74,7 @@ export async function accessConfig(o: AccessOptions & { dataDir: string; gateway
       ],
     },
     access: o.access ?? {},
+    ...(o.outbox ? { outbox: o.outbox } : {}),
     devices: [
       ...doors.map((id) => ({ id, driver: 'test-door', category: 'door' })),
       ...(await Promise.all(readers.map(async (r) => ({ id: r.id, driver: 'reader', category: 'access', passwordHash: await readerHash, door: r.door, ...(r.direction ? { direction: r.direction } : {}), ...(r.doors ? { doors: r.doors } : {}) })))),
@@ -153,11 +156,14 @@ export class ReaderClient {
       const timer = setTimeout(() => reject(new Error(`reader ${this.id}: no answer to a ${String(body.method)} credential within 10 s`)), 10_000);
       this.waiting = (m) => (clearTimeout(timer), resolve(m));
     });
-    return this.client.publishAsync(`dev/${this.id}/event`, JSON.stringify({ type: 'credential', ...body }), { qos: 1 }).then(() => answer);
+    // The answer comes before the PUBACK (the gateway answers while handling the publish); waiting for
+    // the PUBACK as well would hang where the gateway never acknowledges.
+    const acked = this.client.publishAsync(`dev/${this.id}/event`, JSON.stringify({ type: 'credential', ...body }), { qos: 1 });
+    return Promise.all([answer, acked]).then(([m]) => m);
   }
 
   close(): Promise<void> {
-    return this.client.endAsync();
+    return this.client.endAsync(true);
   }
 }
 
