@@ -37,7 +37,10 @@ interface PersonRow {
 }
 
 /** Refused sync content (two persons with one credential); the message names persons, never values. */
-export class SyncConflict extends Error {}
+export class SyncConflict extends Error {
+  /** The reply's `error.code` (the router reads it): the payload, not the gateway, is at fault. */
+  readonly replyCode = 'invalid';
+}
 
 /** Persons written per transaction of a full sync (~2 ms each here, 10-20 ms on a loaded box): an event waits at most that long. */
 const CHUNK = 100;

@@ -56,7 +56,7 @@ describe('access.sync', () => {
     const r = await reader(a);
     expect(await sync(a, full(1, [person('p-1', '6154410')]))).toMatchObject({ status: 'done' });
     const clash = await sync(a, full(2, [person('p-7', '7777001'), person('p-8', '0007777001')]));
-    expect(clash).toMatchObject({ status: 'failed' });
+    expect(clash).toMatchObject({ status: 'failed', error: { code: 'invalid' } });
     expect(clash?.error?.message).toMatch(/persons p-7 and p-8 hold the same card \(ending 01\)/);
     const deltaClash = await sync(a, delta(1, 2, { persons: [person('p-9', '6154410')] }));
     expect(deltaClash?.error?.message).toMatch(/persons p-1 and p-9 hold the same card/);
