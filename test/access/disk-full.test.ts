@@ -4,51 +4,21 @@
  * stored is counted by the outbox (reported as `system.outbox.refused`) and logged, not lost silently.
  * Before, the refused commit made the decision throw: no unlock, no answer, the reader resending.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fillDisk, smallFilesystem, unmount } from '../support/small-fs.js';
 import { ADMIN, ReaderClient, run, signed, startAccessGateway, waitFor, type AccessGateway } from './support/access-gateway.js';
 import { unlocks } from './support/test-door.js';
 
 const MOUNT = mkdtempSync(join(tmpdir(), 'vgw-access-fs-'));
 
-/** Mounts a 20 MB tmpfs; false (said loudly, or thrown under VGW_REQUIRE_TOOLS=1) where it cannot. */
-function smallFilesystem(dir: string): boolean {
-  const why = process.getuid?.() !== 0 ? 'not running as root' : spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=20m', 'tmpfs', dir], { encoding: 'utf8' }).stderr || null;
-  if (why === null || why === '') return true;
-  const message = `ACCESS DISK-FULL TEST SKIPPED: cannot mount a 20 MB tmpfs (${why.trim()}); run as root.`;
-  if (process.env.VGW_REQUIRE_TOOLS === '1') throw new Error(`${message} VGW_REQUIRE_TOOLS=1 forbids skipping.`);
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return false;
-}
-
-function fillDisk(dir: string): string {
-  const file = join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  try {
-    for (const size of [256 * 1024, 4096, 512, 1]) {
-      const chunk = Buffer.alloc(size, 1);
-      for (;;) {
-        try {
-          writeSync(fd, chunk);
-        } catch {
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
-
-describe.runIf(smallFilesystem(MOUNT))('door access on a full disk', () => {
+describe.runIf(smallFilesystem(MOUNT, 'ACCESS DISK-FULL TEST'))('door access on a full disk', () => {
   let a: AccessGateway | null = null;
   afterAll(async () => {
     await a?.gateway.stop();
-    if (spawnSync('umount', [MOUNT]).status !== 0) spawnSync('umount', ['-l', MOUNT]);
+    unmount(MOUNT);
     rmSync(MOUNT, { recursive: true, force: true });
   });
 
