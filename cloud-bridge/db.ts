@@ -150,8 +150,17 @@ export function inspectDb(dataDir: string): DbInspection {
   }
 }
 
-/** The data dir's database opened read-only (no migrations, no writes), for `vgw status` with no daemon; null when there is none. */
-export function openReadOnly(dataDir: string): Db | null {
+/**
+ * Opens the database read-only (no migrations, no writes) for tools that read it while the daemon runs
+ * (`vgw access log`): WAL lets a reader see the last commit without blocking the writer.
+ */
+export function openDbReadOnly(dataDir: string): Db {
   const file = join(dataDir, DB_FILE);
-  return existsSync(file) ? new Database(file, { readonly: true, fileMustExist: true }) : null;
+  if (!existsSync(file)) throw new GatewayError('VGW_DB_OPEN', `no database at ${file}: check gateway.dataDir in the config, or start the gateway once to create it`);
+  return new Database(file, { readonly: true, fileMustExist: true });
+}
+
+/** The data dir's database opened read-only, for `vgw status` with no daemon; null when there is none. */
+export function openReadOnly(dataDir: string): Db | null {
+  return existsSync(join(dataDir, DB_FILE)) ? openDbReadOnly(dataDir) : null;
 }

@@ -78,4 +78,66 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (device, key)
   ) WITHOUT ROWID;
   `,
+  // access (issue 10): the whitelist the township syncs (gateway/access/store.ts) and the local entry
+  // records (gateway/access/records.ts). Whitelist rows carry the generation they belong to: a full
+  // sync writes the next generation in small transactions and switches to it in one, so the event path
+  // never waits behind a 20,000-person write and a crash halfway leaves the old list whole.
+  `
+  INSERT OR IGNORE INTO counters (name, value) VALUES ('access_gen', 1);
+  INSERT OR IGNORE INTO counters (name, value) VALUES ('access_version', 0);
+  CREATE TABLE access_persons (
+    gen         INTEGER NOT NULL,
+    id          TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,            -- resident | staff | visitor
+    watch       INTEGER NOT NULL DEFAULT 0,  -- 1: watch-listed, always refused
+    lists       TEXT    NOT NULL,            -- JSON array of list names
+    doors       TEXT    NOT NULL,            -- JSON array of door ids, "group:{name}" or "*"
+    valid_from  INTEGER,                     -- ms since epoch; NULL: no start
+    valid_to    INTEGER,                     -- ms since epoch, exclusive; NULL: no end
+    windows     TEXT,                        -- JSON array of weekly windows; NULL: any time
+    host        TEXT,                        -- a visitor's host person
+    PRIMARY KEY (gen, id)
+  );
+  CREATE TABLE access_credentials (
+    gen     INTEGER NOT NULL,
+    hash    TEXT    NOT NULL,                -- HMAC-SHA256 of "method:value" with the gateway's access secret
+    method  TEXT    NOT NULL,
+    person  TEXT    NOT NULL,
+    last2   TEXT    NOT NULL,
+    card    BLOB,                            -- a card's uint32 for door controllers, AES-256-GCM sealed
+    PRIMARY KEY (gen, hash)
+  );
+  CREATE INDEX access_credentials_person ON access_credentials (gen, person);
+  CREATE TABLE access_groups (
+    gen    INTEGER NOT NULL,
+    name   TEXT    NOT NULL,
+    doors  TEXT    NOT NULL,                 -- JSON array of door ids
+    PRIMARY KEY (gen, name)
+  );
+  CREATE TABLE access_passback (
+    person    TEXT    NOT NULL,
+    door      TEXT    NOT NULL,
+    direction TEXT    NOT NULL,              -- in | out: the last granted passage
+    ts        INTEGER NOT NULL,
+    PRIMARY KEY (person, door)
+  ) WITHOUT ROWID;
+  -- AUTOINCREMENT: ids never reused after pruning, so "records after id" stays right.
+  CREATE TABLE access_records (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts         INTEGER NOT NULL,             -- ms since epoch of the decision
+    door       TEXT    NOT NULL,
+    reader     TEXT    NOT NULL,
+    person     TEXT,
+    granted    INTEGER NOT NULL,
+    reason     TEXT,
+    method     TEXT    NOT NULL,
+    hash       TEXT    NOT NULL,
+    last2      TEXT    NOT NULL,
+    direction  TEXT,
+    source     TEXT    NOT NULL              -- gateway: by the whitelist here | device: at the device (a controller, a reader's own refusal)
+  );
+  CREATE INDEX access_records_ts ON access_records (ts);
+  CREATE INDEX access_records_person ON access_records (person, ts);
+  CREATE INDEX access_records_door ON access_records (door, ts);
+  `,
 ];

@@ -33,8 +33,8 @@ export interface DeviceEventInput {
   attachment?: Attachment | undefined;
 }
 
-/** `too-deep`: nesting over the limit; `forbidden-type`: a device may not send `system.*`; `unlisted-type`: not in the device's `types`. */
-export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'too-deep' | 'bad-type' | 'forbidden-type' | 'unlisted-type' | 'unknown-topic';
+/** `bad-credential`: a reader's credential message that is not `{type, method, value, ...}` (issue 10); `too-deep`: nesting over the limit; `forbidden-type`: a device may not send `system.*`; `unlisted-type`: not in the device's `types`. */
+export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'too-deep' | 'bad-type' | 'forbidden-type' | 'unlisted-type' | 'unknown-topic' | 'bad-credential';
 
 /** What a driver says of itself; read into metrics and `devices/{id}/state`. */
 export interface DriverHealth {

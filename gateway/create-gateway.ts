@@ -26,6 +26,7 @@ import type { GatewaySeams } from '../device-drivers/seams.js';
 import { storeAttachment } from './attachments.js';
 import { registerDriverCommands } from './commands/driver-commands.js';
 import { deviceStorage } from './driver-storage.js';
+import { buildAccess } from './access/wire.js';
 import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './kernel/clock.js';
@@ -134,11 +135,12 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     const broker = new LocalBroker({ config: config.localBroker, devices: lanDevices, reports, log: log.child({ component: 'local-broker' }) });
     const drivers = new Map<string, Driver>();
     const { arming, reactions } = buildLocalSafety({ config, db: database, pipeline, router, drivers, clock, log });
+    const access = buildAccess({ config, db: database, clock, pipeline, router, modules, actions: { act: (id, a) => seams.deviceActions.act(id, a) }, log });
     const seams: GatewaySeams = {
       audio: undefined,
       amplifierPower: undefined,
       speech: undefined,
-      access: undefined,
+      access,
       udp: systemUdp,
       http: systemHttp,
       ...hardware,
@@ -193,7 +195,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, mount, unmount, registerDeviceCommands };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, access, mount, unmount, registerDeviceCommands };
   }
 
   let lastDelivered = 0;
@@ -333,6 +335,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       },
       { name: 'uplink', start: () => void (p().uplink.start(), (uplinkStarted = true)) },
       { name: 'arming state', start: () => p().arming.start(), stop: () => p().arming.stop() },
+      { name: 'access records', start: () => p().access.start(), stop: () => p().access.stop() },
       // Style rule 3: one broken device must not take the gateway down with it. Stopped first of the
       // intake: once detached, their devices' publishes are refused (no PUBACK, so they resend after
       // the restart) instead of reading as "device offline" when only the gateway stops.

@@ -7,6 +7,7 @@ import { GatewayError } from '../gateway/kernel/errors.js';
 import { createLogger } from '../gateway/kernel/log.js';
 import { runDaemon } from '../gateway/main.js';
 import { VERSION } from '../gateway/version.js';
+import { addAccessCommand } from './commands/access-log.js';
 import { checkConfig } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
 import { keygen } from './township/commands/keygen.js';
@@ -85,6 +86,7 @@ addArchiveCommand(program);
 addMonthlyReport(program.command('report').description('reports of the township or county archive'));
 addEventsCommand(program);
 addOpsCommands(program);
+addAccessCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.

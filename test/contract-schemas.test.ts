@@ -64,7 +64,7 @@ describe('schema files', () => {
   const dir = new URL('../docs/schemas/', import.meta.url);
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   it('has one draft 2020-12 schema per message, with a urn:vgw:schema $id matching the file name', () => {
-    expect(files.sort()).toEqual(['command.json', 'device-state.json', 'event.json', 'metrics.json', 'reply.json',
+    expect(files.sort()).toEqual(['access-sync.json', 'command.json', 'device-state.json', 'event.json', 'metrics.json', 'reply.json',
       'signed-command.json', 'status.json', 'system-data.json']);
     for (const f of files) {
       const s = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Obj;

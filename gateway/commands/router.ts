@@ -134,7 +134,9 @@ export class CommandRouter {
         await this.reply(command.id, outcome === 'accepted' ? 'accepted' : 'done', undefined, properties);
       } catch (err) {
         this.deps.log.warn({ commandId: command.id, err }, 'command failed');
-        await this.reply(command.id, 'failed', { code: 'failed', message: (err as Error).message }, properties);
+        // A handler may name its own code (`access.sync`: `full-sync-required`); else plain `failed`.
+        const code = (err as { replyCode?: unknown }).replyCode;
+        await this.reply(command.id, 'failed', { code: typeof code === 'string' ? code : 'failed', message: (err as Error).message }, properties);
       }
     } catch (err) {
       if (!(err instanceof Rejection)) throw err;

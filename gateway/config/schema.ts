@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { zonesSchema } from '../arming/config.js';
+import { accessSchema, checkAccess } from '../access/config.js';
 import { loadPublicKey } from '../kernel/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
@@ -126,6 +127,8 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
     devices: devicesSchema(modules).default([]),
     /** Zones of alarm inputs, with their arming schedules. */
     zones: zonesSchema,
+    /** Access control (issue 10): credential secret, entry-record retention, anti-passback doors. */
+    access: accessSchema,
     /** Local reactions: what this box does at once on an event, uplink or not. */
     reactions: reactionsSchema,
     /** Notices on the loudspeakers (the `broadcast` command). */
@@ -174,6 +177,7 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
       for (const issue of moduleFor(modules, d.driver)?.checks?.(d, i, view) ?? []) ctx.addIssue({ code: 'custom', ...issue });
     });
     for (const issue of checkLocalSafety(cfg, view)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of checkAccess(cfg.access, view)) ctx.addIssue({ code: 'custom', ...issue });
     if (cfg.uplink.backoffMaxMs < cfg.uplink.backoffInitialMs) {
       ctx.addIssue({ code: 'custom', path: ['uplink', 'backoffMaxMs'], message: 'must be at least uplink.backoffInitialMs' });
     }

@@ -4,8 +4,7 @@
  * critical events, refuses the rest (no PUBACK, counted and reported in aggregate), deletes acknowledged
  * rows so the backlog drains, restarts on the full disk, and resumes once space returns.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -15,6 +14,7 @@ import { deviceClient } from '../support/devices.js';
 import { startFixture, type Fixture, outboxView } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe, type ReceivedEvent } from '../support/township.js';
+import { fillDisk, smallFilesystem, unmount } from '../support/small-fs.js';
 import { requireTools } from '../support/tools.js';
 
 const MiB = 1024 * 1024;
@@ -22,43 +22,12 @@ const OUTBOX = { minFreeBytes: 3 * MiB, reserveBytes: 2 * MiB };
 const PANIC = { id: 'panic-east-gate', password: 'panic-secret-1', category: 'alarm' };
 const DOOR = { id: 'door-west', password: 'door-secret-22', category: 'door' };
 
-/** Mounts a 20 MB tmpfs; false (said loudly, or thrown under VGW_REQUIRE_TOOLS=1) where it cannot. */
-function smallFilesystem(dir: string): boolean {
-  const why = process.getuid?.() !== 0 ? 'not running as root' : spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=20m', 'tmpfs', dir], { encoding: 'utf8' }).stderr || null;
-  if (why === null || why === '') return true;
-  const message = `DISK-FULL TESTS SKIPPED: cannot mount a 20 MB tmpfs (${why.trim()}); run as root.`;
-  if (process.env.VGW_REQUIRE_TOOLS === '1') throw new Error(`${message} VGW_REQUIRE_TOOLS=1 forbids skipping.`);
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return false;
-}
-
 const MOUNT = mkdtempSync(join(tmpdir(), 'vgw-small-fs-'));
 const mounted = requireTools('mosquitto') && smallFilesystem(MOUNT);
 const freeBytes = (dir: string) => {
   const s = statfsSync(dir);
   return s.bavail * s.bsize;
 };
-
-/** Fills the filesystem to the last byte, as runaway logs would; returns the file to remove later. */
-function fillDisk(dir: string, name = 'filler'): string {
-  const file = join(dir, name);
-  const fd = openSync(file, 'w');
-  try {
-    for (const size of [256 * 1024, 4096, 512]) {
-      const chunk = Buffer.alloc(size, 1);
-      for (;;) {
-        try {
-          writeSync(fd, chunk);
-        } catch {
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
 
 /** 'acked' on PUBACK; 'refused' when the gateway closed the link or did not answer in time. */
 async function publishOnce(port: number, device: typeof PANIC, body: Record<string, unknown>, limitMs = 2000): Promise<'acked' | 'refused'> {
@@ -109,7 +78,7 @@ describe.runIf(mounted)('a full disk (20 MB tmpfs)', () => {
     await probe?.close();
     await broker.stop();
     // Lazily if something still holds a file there (a gateway whose start failed keeps its database open).
-    if (spawnSync('umount', [MOUNT]).status !== 0) spawnSync('umount', ['-l', MOUNT]);
+    unmount(MOUNT);
     rmSync(MOUNT, { recursive: true, force: true });
   });
 

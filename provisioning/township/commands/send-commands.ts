@@ -3,6 +3,7 @@
  * for the operator (`arm`) with the contract's name as its alias (`zone.arm`), so `vgw send --help`,
  * the README and the gateway stay in step (a test compares them with the gateway's router).
  */
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { withBrokerOptions } from '../../commands/broker-options.js';
 import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
@@ -35,6 +36,18 @@ const sendAction = <T>(name: string, params: (o: T) => Record<string, unknown>) 
   process.exitCode = await sendCommand(name, p, o);
 };
 
+/** A command's parameters from a JSON file (an object); a mistake names the file and what is wrong. */
+function jsonParams(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`--file ${file}: ${(err as Error).message}; give a JSON file of the command's parameters`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`--file ${file}: not a JSON object; give {"mode":"full",...} or {"mode":"delta",...}`);
+  return value as Record<string, unknown>;
+}
+
 /** `vgw send <sub>` for contract command `name`: the alias is the contract's name when it differs. */
 function sub(send: Command, name: string, contractName: string, description: string, hidden = false): Command {
   const cmd = send.command(name, { hidden }).description(contractName === name ? description : `${description} (${contractName})`);
@@ -65,11 +78,14 @@ export function addSendCommands(program: Command): void {
     .requiredOption('--broadcast-id <id>', 'the command id `vgw send broadcast` printed ("sent broadcast <id> …")', uuid)
     .action(sendAction('broadcast.cancel', (o: { broadcastId: string }) => ({ broadcastId: o.broadcastId })));
 
-  // Hidden until the gateway registers door.unlock (door access): a gateway answers it `rejected (invalid)`.
-  sub(send, 'unlock', 'door.unlock', 'open a door for some seconds', true)
+  sub(send, 'unlock', 'door.unlock', 'open a door for some seconds (远程开门); needs the door role')
     .requiredOption('--door <id>', 'door id in the gateway config')
-    .option('--seconds <n>', 'how long it stays unlocked', intIn(1, 600), 5)
+    .option('--seconds <n>', 'how long it stays unlocked (1-30)', intIn(1, 30), 5)
     .action(sendAction('door.unlock', (o: { door: string; seconds: number }) => ({ door: o.door, seconds: o.seconds })));
+
+  sub(send, 'access-sync', 'access.sync', 'send the access whitelist (白名单), full or a delta; needs the admin role')
+    .requiredOption('--file <json>', 'the parameters as JSON: {"mode":"full","version",...} or {"mode":"delta","baseVersion",...} (docs/schemas/access-sync.json)')
+    .action(sendAction('access.sync', (o: { file: string }) => jsonParams(o.file)));
 
   for (const [name, contractName, what] of [['arm', 'zone.arm', 'arm alarm zones (布防)'], ['disarm', 'zone.disarm', 'disarm alarm zones (撤防)']] as const) {
     sub(send, name, contractName, what)
