@@ -78,4 +78,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (device, key)
   ) WITHOUT ROWID;
   `,
+  // 7 (issue 11): camera pictures waiting for the uplink (cloud-bridge/snapshot-store.ts). A row is
+  // committed in the transaction of the event that announces it; the JPEG is the file
+  // snapshots/{event_id}.jpg beside the database, written and synced before that commit.
+  `
+  CREATE TABLE snapshots (
+    event_id TEXT    PRIMARY KEY,          -- the announcing event's id
+    topic    TEXT    NOT NULL,             -- snapshots/{event_id} of the contract
+    bytes    INTEGER NOT NULL,
+    sha256   TEXT    NOT NULL,             -- lowercase hex, as in the event's data.snapshot
+    created  INTEGER NOT NULL              -- ms since epoch
+  );
+  `,
 ];

@@ -27,6 +27,8 @@ export interface OutboxItem {
   payload: Buffer | ((seq: number) => Buffer);
   qos: 0 | 1;
   retain: boolean;
+  /** Runs inside the item's transaction: what must commit with it or not at all (its picture's row, issue 11). */
+  alongside?: (() => void) | undefined;
 }
 
 export interface OutboxRow {
@@ -269,6 +271,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
             for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
           }
           const { lastInsertRowid } = this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
+          item.alongside?.();
           committed.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
           this.rowCount++;
           this.byteCount += p.payload.length;
