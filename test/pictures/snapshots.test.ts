@@ -12,7 +12,7 @@ import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe } from '../support/township.js';
 import { requireTools } from '../support/tools.js';
 import { jpeg, snap } from './support/camera-kind.js';
-import { arrivals, CAMERAS, raiseAlarm, startPictureGateway, waitFor } from './support/picture-gateway.js';
+import { announced, arrivals, CAMERAS, nOf, raiseAlarm, startPictureGateway, waitFor } from './support/picture-gateway.js';
 import { SlowLink } from './support/slow-link.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -66,6 +66,126 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     expect(g.inspect().snapshots).toEqual({ waiting: 0, bytes: 0, sent: 1, dropped: 0, refused: 0 });
     expect(readdirSync(join(dataDir, 'snapshots'))).toEqual([]);
     expect(g.metrics().snapshots).toEqual({ waiting: 0, bytes: 0, sent: 1, dropped: 0 });
+    expect(probe.invalid).toEqual([]);
+  });
+  it('during an outage with 200 pictures and 20 alarms waiting, every alarm and event drains before the first picture', async () => {
+    const { gateway: g } = await start({ down: true });
+    const pictures = new Map<number, Buffer>();
+    for (let batch = 0; batch < 20; batch++) {
+      const work: Promise<unknown>[] = [];
+      for (let k = 0; k < 10; k++) {
+        const n = batch * 10 + k;
+        pictures.set(n, jpeg(4000 + n, n));
+        work.push(snap(n % 2 ? CAM2 : CAM, pictures.get(n) as Buffer, { n }));
+      }
+      work.push(raiseAlarm(g, batch));
+      await Promise.all(work);
+    }
+    expect(g.inspect().snapshots).toMatchObject({ waiting: 200, dropped: 0 });
+
+    link.down = false;
+    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 200, 60_000, 'all 200 snapshots at the township');
+    const got = arrivals(probe);
+    const firstShot = got.findIndex((a) => a.kind === 'snapshot');
+    const alarms = got.filter((a) => a.kind === 'event' && a.type === 'panic.pressed');
+    const motions = got.filter((a) => a.kind === 'event' && a.type === 'camera.motion');
+    expect(alarms).toHaveLength(20);
+    expect(motions).toHaveLength(200);
+    // Every alarm and every other event arrived before the first picture.
+    const lastEvent = Math.max(...[...alarms, ...motions].map((a) => got.indexOf(a)));
+    expect(lastEvent).toBeLessThan(firstShot);
+    // Each picture after its own event, its bytes those of its event's data.snapshot.
+    for (const shot of got.filter((a) => a.kind === 'snapshot')) {
+      const event = motions.find((m) => m.eventId === shot.eventId);
+      expect(event, `the event of snapshot ${shot.eventId}`).toBeDefined();
+      const n = nOf(event);
+      expect(shot.kind === 'snapshot' && shot.payload.equals(pictures.get(n) as Buffer)).toBe(true);
+      expect(announced(event)?.sha256).toBe(sha(pictures.get(n) as Buffer));
+    }
+    await waitFor(() => g.inspect().snapshots.sent === 200, 10_000, '200 pictures counted as sent');
+    expect(g.inspect().snapshots).toMatchObject({ waiting: 0, bytes: 0, dropped: 0 });
+    expect(probe.invalid).toEqual([]);
+  });
+  it('the byte cap drops the oldest pictures, reported, and never an event', async () => {
+    // 64 KiB holds six 10 KB pictures; 30 are taken during the outage, so 24 must go, oldest first.
+    const { gateway: g } = await start({ down: true, snapshots: { maxBytes: 65_536 } });
+    for (let n = 0; n < 30; n++) {
+      await snap(CAM, jpeg(10_000, n), { n });
+      if (n % 3 === 0) await raiseAlarm(g, n);
+    }
+    expect(g.inspect().snapshots).toMatchObject({ waiting: 6, bytes: 60_000, dropped: 24 });
+    expect(g.inspect().evicted).toBe(0);
+
+    link.down = false;
+    const dropReports = () => probe.events.filter((e) => e.type === 'system.snapshot.dropped');
+    const droppedCount = () => dropReports().reduce((sum, e) => sum + (e.data.count as number), 0);
+    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 6 && droppedCount() === 24, 30_000, '6 snapshots and reports of 24 dropped pictures');
+    const got = arrivals(probe);
+    const motions = got.filter((a) => a.kind === 'event' && a.type === 'camera.motion');
+    // Every event arrived: 30 motions (each naming its picture) and 10 alarms; no seq gap, nothing evicted.
+    expect(motions.map(nOf).sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
+    expect(got.filter((a) => a.kind === 'event' && a.type === 'panic.pressed')).toHaveLength(10);
+    const seqs = probe.events.map((e) => e.seq).sort((a, b) => a - b);
+    expect(seqs[seqs.length - 1]! - seqs[0]! + 1).toBe(seqs.length);
+    expect(probe.events.some((e) => e.type === 'system.outbox.evicted')).toBe(false);
+    // The pictures kept are the newest six.
+    const sent = got.filter((a) => a.kind === 'snapshot').map((s) => nOf(motions.find((m) => m.eventId === s.eventId)));
+    expect(sent.sort((a, b) => a - b)).toEqual([24, 25, 26, 27, 28, 29]);
+    // The drops are aggregated (the first at once, the rest per interval), not one event per picture.
+    expect(dropReports().length).toBeLessThan(24);
+    expect(dropReports().every((e) => e.data.reason === 'queue-full' && e.category === 'system')).toBe(true);
+    expect(probe.invalid).toEqual([]);
+  });
+
+  it('the count cap keeps the newest pictures', async () => {
+    const { gateway: g } = await start({ down: true, snapshots: { maxCount: 3 } });
+    for (let n = 0; n < 5; n++) await snap(CAM, jpeg(2000, n), { n });
+    expect(g.inspect().snapshots).toMatchObject({ waiting: 3, bytes: 6000, dropped: 2 });
+  });
+
+  it('a picture whose file is missing or changed is reported and skipped; the others still go', async () => {
+    const { gateway: g, dataDir } = await start({ down: true });
+    for (let n = 0; n < 4; n++) await snap(CAM, jpeg(3000, n), { n });
+    const files = readdirSync(join(dataDir, 'snapshots')).sort();
+    expect(files).toHaveLength(4);
+    const events = g.testApi.outboxPage(0, 0, 100).map((r) => JSON.parse(r.payload.toString()) as { id: string; type: string; data: { n: number } }).filter((e) => e.type === 'camera.motion');
+    const fileOf = (n: number) => join(dataDir, 'snapshots', `${events.find((e) => e.data.n === n)?.id}.jpg`);
+    rmSync(fileOf(1));
+    writeFileSync(fileOf(2), jpeg(3000, 99));
+
+    link.down = false;
+    const reported = (reason: string) => probe.events.filter((e) => e.type === 'system.snapshot.dropped' && e.data.reason === reason).reduce((sum, e) => sum + (e.data.count as number), 0);
+    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 2 && reported('file-missing') === 1 && reported('file-damaged') === 1, 20_000, 'two snapshots and the reports of the missing and the changed file');
+    expect(g.inspect().snapshots).toMatchObject({ waiting: 0, sent: 2, dropped: 2 });
+    // The gateway goes on: a later picture still goes up.
+    await snap(CAM, jpeg(3000, 7), { n: 7 });
+    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 3, 10_000, 'the next snapshot');
+    expect(g.inspect().failedComponents).toEqual([]);
+    expect(probe.invalid).toEqual([]);
+  });
+
+  it('pictures waiting at a restart are delivered after it; a file no event names is removed at start', async () => {
+    const first = await start({ down: true });
+    const pictures = [0, 1, 2, 3, 4].map((n) => jpeg(5000 + n, n));
+    for (const [n, p] of pictures.entries()) await snap(CAM2, p, { n });
+    await first.gateway.stop();
+    gateway = null;
+    await link.stop();
+    // What a power cut between writing a picture and committing its event leaves behind.
+    const orphan = join(first.dataDir, 'snapshots', '0193c0de-7b02-7d45-8a10-3c4d5e6f7a81.jpg');
+    writeFileSync(orphan, jpeg(1000, 9));
+
+    const { gateway: g } = await start({ dataDir: first.dataDir });
+    expect(existsSync(orphan)).toBe(false);
+    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 5, 20_000, 'the 5 snapshots after the restart');
+    const got = arrivals(probe);
+    for (const shot of got.filter((a) => a.kind === 'snapshot')) {
+      const event = got.find((a) => a.kind === 'event' && a.eventId === shot.eventId);
+      expect(event && got.indexOf(event) < got.indexOf(shot)).toBe(true);
+      expect(shot.kind === 'snapshot' && shot.payload.equals(pictures[nOf(event)] as Buffer)).toBe(true);
+    }
+    await waitFor(() => g.inspect().snapshots.sent === 5, 5000, 'the 5 pictures counted as sent');
+    expect(readdirSync(join(first.dataDir, 'snapshots'))).toEqual([]);
     expect(probe.invalid).toEqual([]);
   });
 });

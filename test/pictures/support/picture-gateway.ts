@@ -65,6 +65,12 @@ export function arrivals(probe: TownshipProbe) {
 
 export type Arrival = ReturnType<typeof arrivals>[number];
 
+/** The test's own number `data.n` of an event arrival. */
+export const nOf = (a: Arrival | undefined): number => (a?.kind === 'event' ? Number(a.data.n) : NaN);
+
+/** The `data.snapshot` an event arrival announced. */
+export const announced = (a: Arrival | undefined) => (a?.kind === 'event' ? (a.data.snapshot as { topic: string; bytes: number; sha256: string } | undefined) : undefined);
+
 /** Waits on a condition with a deadline, naming what it waited for. */
 export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
   const until = Date.now() + ms;
