@@ -87,7 +87,9 @@ export const MIGRATIONS: readonly string[] = [
     topic    TEXT    NOT NULL,             -- snapshots/{event_id} of the contract
     bytes    INTEGER NOT NULL,
     sha256   TEXT    NOT NULL,             -- lowercase hex, as in the event's data.snapshot
+    seq      INTEGER NOT NULL,             -- the event's seq: an evicted event takes its picture along
     created  INTEGER NOT NULL              -- ms since epoch
   );
+  CREATE INDEX snapshots_seq ON snapshots (seq);
   `,
 ];

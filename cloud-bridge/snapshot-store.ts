@@ -32,7 +32,7 @@ export interface SnapshotRow {
 export type RefuseReason = 'disk-full' | 'too-large' | 'write-failed';
 
 /** Why a waiting picture went without being sent: reported as `system.snapshot.dropped`. */
-export type DropReason = 'queue-full' | 'file-missing' | 'file-damaged' | 'refused';
+export type DropReason = 'queue-full' | 'file-missing' | 'file-damaged' | 'refused' | 'event-evicted';
 
 /** A picture that was not stored; the event goes on without it. */
 export class SnapshotRefused extends Error {
@@ -76,8 +76,10 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
     this.dir = join(deps.dataDir, SNAPSHOT_DIR);
     const { db } = deps;
     this.stmts = {
-      insert: db.prepare('INSERT INTO snapshots (event_id, topic, bytes, sha256, created) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO snapshots (event_id, topic, bytes, sha256, seq, created) VALUES (?, ?, ?, ?, ?, ?)'),
       del: db.prepare('DELETE FROM snapshots WHERE event_id = ? RETURNING bytes'),
+      has: db.prepare('SELECT 1 FROM snapshots WHERE event_id = ?').pluck(),
+      delSeq: db.prepare('DELETE FROM snapshots WHERE seq = ? RETURNING event_id AS eventId, topic, bytes, sha256'),
       oldest: db.prepare('SELECT event_id AS eventId, topic, bytes, sha256 FROM snapshots ORDER BY rowid LIMIT 1'),
       next: db.prepare('SELECT event_id AS eventId, topic, bytes, sha256 FROM snapshots WHERE event_id != ? ORDER BY rowid LIMIT 1'),
       ids: db.prepare('SELECT event_id FROM snapshots').pluck(),
@@ -131,9 +133,29 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
     }
   }
 
-  /** Inside the event's transaction: the picture joins the queue exactly when its event commits. */
-  insert(row: SnapshotRow): void {
-    this.stmts.insert.run(row.eventId, row.topic, row.bytes, row.sha256, Date.now());
+  /** Inside the event's transaction (`seq` its seq): the picture joins the queue exactly when its event commits. */
+  insert(row: SnapshotRow, seq: number): void {
+    this.stmts.insert.run(row.eventId, row.topic, row.bytes, row.sha256, seq, Date.now());
+  }
+
+  /**
+   * Inside an eviction's transaction: the pictures of evicted events go too, reported, so no picture
+   * reaches the township for an event that never will. Nothing to do (no query) while none wait.
+   */
+  evicted(seqs: number[]): void {
+    if (this.waiting === 0) return;
+    const gone = seqs.flatMap((seq) => this.stmts.delSeq.all(seq) as SnapshotRow[]);
+    if (gone.length === 0) return;
+    // Counted, unlinked and reported once the transaction is over (a report inside it would take a seq
+    // that a rollback hands out again), and only for rows the commit really deleted.
+    setImmediate(() => {
+      for (const row of gone) {
+        if (this.stmts.has.get(row.eventId) !== undefined) continue;
+        this.forget(row);
+        this.dropped++;
+        this.deps.onDrop('event-evicted', row);
+      }
+    });
   }
 
   /** Its event committed: counts the picture, applies the caps, tells an idle uplink. */
@@ -201,11 +223,15 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
   private remove(eventId: string): boolean {
     const r = this.stmts.del.get(eventId) as { bytes: number } | undefined;
     if (!r) return false;
-    this.waiting--;
-    this.waitingBytes -= r.bytes;
-    // A file left behind (the unlink failed) has no row now and goes at the next start.
-    unlink(this.file(eventId)).catch(() => {});
+    this.forget({ eventId, bytes: r.bytes });
     return true;
+  }
+
+  /** Its row is deleted: uncounts it and removes the file (one left behind, the unlink failing, has no row and goes at the next start). */
+  private forget(row: Pick<SnapshotRow, 'eventId' | 'bytes'>): void {
+    this.waiting--;
+    this.waitingBytes -= row.bytes;
+    unlink(this.file(row.eventId)).catch(() => {});
   }
 
   private file(eventId: string): string {

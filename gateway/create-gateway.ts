@@ -42,7 +42,7 @@ import { Components, type Component } from './components.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
-import { buildPictures, isPicture } from './pictures.js';
+import { buildPictures, isPicture, type Pictures } from './pictures.js';
 import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
@@ -99,15 +99,17 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
 
   function build(database: Db) {
     let pipeline: Pipeline | null = null;
+    let pictures: Pictures | null = null;
     const storage = {
       lease: new SeqLease(config.gateway.dataDir),
       files: new DbFiles(config.gateway.dataDir),
       disk,
       report: (seq: number, type: string, severity: Severity, data: Record<string, unknown>) => (pipeline as Pipeline).systemReport(seq, type, severity, data),
+      evicted: (seqs: number[]) => pictures?.store.evicted(seqs),
     };
     const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }), storage);
     pipeline = new Pipeline({ config, outbox, clock, topics, log });
-    const pictures = buildPictures({ config, db: database, outbox, disk, pipeline, topics, log });
+    pictures = buildPictures({ config, db: database, outbox, disk, pipeline, topics, log });
     const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }), {
       intervalMs: config.reports.intervalSec * 1000,
       maxPerMinute: config.reports.maxPerMinute,

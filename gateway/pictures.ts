@@ -70,7 +70,7 @@ export function buildPictures({ config, db, outbox, disk, pipeline, topics, log 
     }
     const picture = row;
     try {
-      await pipeline.emit({ ...draft, data, id, alongside: picture ? () => store.insert(picture) : undefined });
+      await pipeline.emit({ ...draft, data, id, alongside: picture ? (seq) => store.insert(picture, seq ?? 0) : undefined });
     } catch (err) {
       if (picture) store.discard(picture);
       throw err;

@@ -30,7 +30,7 @@ export interface EventDraft {
   /** Chosen before the commit when something is named by it (a picture's file and topic, issue 11). */
   id?: string | undefined;
   /** Runs in the event's transaction (see OutboxItem.alongside). */
-  alongside?: (() => void) | undefined;
+  alongside?: ((seq: number | null) => void) | undefined;
 }
 
 export interface PipelineDeps {

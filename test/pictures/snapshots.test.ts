@@ -11,7 +11,7 @@ import type { Gateway } from '../../gateway/create-gateway.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe } from '../support/township.js';
 import { requireTools } from '../support/tools.js';
-import { jpeg, snap } from './support/camera-kind.js';
+import { cameraEmit, jpeg, snap } from './support/camera-kind.js';
 import { announced, arrivals, CAMERAS, nOf, raiseAlarm, startPictureGateway, waitFor } from './support/picture-gateway.js';
 import { SlowLink } from './support/slow-link.js';
 
@@ -186,6 +186,28 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     }
     await waitFor(() => g.inspect().snapshots.sent === 5, 5000, 'the 5 pictures counted as sent');
     expect(readdirSync(join(first.dataDir, 'snapshots'))).toEqual([]);
+    expect(probe.invalid).toEqual([]);
+  });
+  it('an event evicted from the outbox takes its picture along, reported; no picture comes for it', async () => {
+    link = new SlowLink(broker.port);
+    link.down = true;
+    await link.start();
+    gateway = (await startPictureGateway({ uplinkUrl: link.url, outbox: { maxRows: 100 } })).gateway;
+    const g = gateway;
+    await cameraEmit(CAM, { type: 'camera.seen', category: 'camera', data: { n: 0 }, attachment: { bytes: jpeg(3000, 0), contentType: 'image/jpeg' } }); // info: evicted first
+    await snap(CAM, jpeg(3000, 1), { n: 1 }); // major: kept
+    for (let n = 0; n < 150; n++) await g.testApi.emit({ device: CAM2, category: 'camera', type: 'camera.heartbeat', severity: 'info', data: { n } });
+    expect(g.inspect().evicted).toBeGreaterThan(0);
+    await waitFor(() => g.inspect().snapshots.dropped === 1, 5000, 'the evicted event\'s picture dropped');
+    expect(g.inspect().snapshots).toMatchObject({ waiting: 1, dropped: 1 });
+
+    link.down = false;
+    const reported = () => probe.events.filter((e) => e.type === 'system.snapshot.dropped' && e.data.reason === 'event-evicted');
+    await waitFor(() => arrivals(probe).some((a) => a.kind === 'snapshot') && reported().length === 1, 20_000, 'the kept snapshot and the report of the dropped one');
+    const motion = arrivals(probe).find((a) => a.kind === 'event' && a.type === 'camera.motion');
+    expect(arrivals(probe).filter((a) => a.kind === 'snapshot').map((a) => a.eventId)).toEqual([motion?.eventId]);
+    expect(arrivals(probe).some((a) => a.kind === 'event' && a.type === 'camera.seen')).toBe(false);
+    expect(probe.events.some((e) => e.type === 'system.outbox.evicted')).toBe(true);
     expect(probe.invalid).toEqual([]);
   });
 });
