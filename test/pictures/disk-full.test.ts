@@ -5,17 +5,14 @@
  * full the room the critical reserve gives back is left to critical events, never to a picture.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../gateway/create-gateway.js';
-import { Mosquitto } from '../support/mosquitto.js';
-import { TownshipProbe } from '../support/township.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { requireTools } from '../support/tools.js';
 import { cameraEmit, jpeg, snap } from './support/camera-kind.js';
-import { announced, arrivals, CAMERAS, nOf, startPictureGateway, waitFor, type Arrival } from './support/picture-gateway.js';
-import { SlowLink } from './support/slow-link.js';
+import { announced, arrivals, CAMERAS, nOf, waitFor, type Arrival } from './support/picture-gateway.js';
+import { pictureTownship } from './support/township-harness.js';
 
 const MiB = 1024 * 1024;
 const CAM = CAMERAS[0] as string;
@@ -32,48 +29,23 @@ function mountSmall(): boolean {
   process.stderr.write(`\n*** ${message} ***\n\n`);
   return false;
 }
-const ready = requireTools('mosquitto') && mountSmall();
+const ready = requireTools('mosquitto', 'fallocate') && mountSmall();
 const free = () => {
   const s = statfsSync(MOUNT);
   return s.bavail * s.bsize;
 };
 
-/** Writes `name` until only `leave` bytes are free on MOUNT (0: until the filesystem refuses). */
+/** Grows `name` (fallocate: really allocated) until only `leave` bytes are free on MOUNT. */
 function leaveFree(name: string, leave: number): void {
-  const fd = openSync(join(MOUNT, name), 'a');
-  try {
-    for (const chunk of [64 * 1024, 4096, 512].map((n) => Buffer.alloc(n, 7))) {
-      while (free() - chunk.length >= leave) {
-        try {
-          writeSync(fd, chunk);
-        } catch {
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
+  const file = join(MOUNT, name);
+  const size = (statSync(file, { throwIfNoEntry: false })?.size ?? 0) + free() - leave;
+  const r = spawnSync('fallocate', ['-l', String(size), file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`fallocate ${file} to ${size} bytes failed: ${r.stderr}`);
 }
 
 describe.runIf(ready)('pictures on a full disk (20 MB tmpfs)', () => {
-  const broker = new Mosquitto();
-  let probe: TownshipProbe;
-  let link: SlowLink;
-  let gateway: Gateway | null = null;
-
-  beforeAll(async () => {
-    await broker.start();
-    probe = await TownshipProbe.connect(broker.url);
-    link = new SlowLink(broker.port);
-    link.down = true;
-    await link.start();
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-    await link?.stop();
-    await probe?.close();
-    await broker.stop();
+  const h = pictureTownship();
+  afterAll(() => {
     if (spawnSync('umount', [MOUNT]).status !== 0) spawnSync('umount', ['-l', MOUNT]);
     rmSync(MOUNT, { recursive: true, force: true });
   });
@@ -82,9 +54,8 @@ describe.runIf(ready)('pictures on a full disk (20 MB tmpfs)', () => {
     const dataDir = join(MOUNT, 'gw');
     mkdirSync(dataDir);
     // Pictures must leave 2 + 3 MiB free.
-    const started = await startPictureGateway({ uplinkUrl: link.url, dataDir, outbox: { minFreeBytes: 2 * MiB, reserveBytes: 2 * MiB }, snapshots: { minFreeBytes: 3 * MiB } });
-    gateway = started.gateway;
-    const g = gateway;
+    const started = await h.start({ down: true, dataDir, outbox: { minFreeBytes: 2 * MiB, reserveBytes: 2 * MiB }, snapshots: { minFreeBytes: 3 * MiB } });
+    const g = started.gateway;
     const reserve = () => ['reserve.0', 'reserve.1'].reduce((n, f) => n + (statSync(join(dataDir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
     expect(reserve()).toBe(2 * MiB);
 
@@ -100,16 +71,16 @@ describe.runIf(ready)('pictures on a full disk (20 MB tmpfs)', () => {
     expect(g.inspect().diskFull).toBe(false);
 
     // Both events reach the township; the kept picture after its event, the other event says why.
-    link.down = false;
-    const cameraEvents = () => arrivals(probe).filter((a) => a.kind === 'event' && a.type.startsWith('camera.'));
+    h.link.mode = 'pass';
+    const cameraEvents = () => arrivals(h.probe).filter((a) => a.kind === 'event' && a.type.startsWith('camera.'));
     const byN = () => new Map(cameraEvents().map((a) => [nOf(a), a]));
-    await waitFor(() => cameraEvents().length === 2 && arrivals(probe).some((a) => a.kind === 'snapshot'), 20_000, 'two camera events and one snapshot at the township');
+    await waitFor(() => cameraEvents().length === 2 && arrivals(h.probe).some((a) => a.kind === 'snapshot'), 20_000, 'two camera events and one snapshot at the township');
     expect(announced(byN().get(1))?.bytes).toBe(MiB);
-    expect(arrivals(probe).filter((a) => a.kind === 'snapshot').map((a) => a.eventId)).toEqual([byN().get(1)?.eventId]);
+    expect(arrivals(h.probe).filter((a) => a.kind === 'snapshot').map((a) => a.eventId)).toEqual([byN().get(1)?.eventId]);
     expect(errorOf(byN().get(2))).toMatchObject({ reason: 'disk-full', message: expect.stringMatching(/outbox\.minFreeBytes \+ snapshots\.minFreeBytes/) });
     await waitFor(() => g.inspect().backlog === 0 && g.inspect().snapshots.waiting === 0, 10_000, 'outbox and pictures drained');
-    link.down = true;
-    link.cut();
+    h.link.mode = 'down';
+    h.link.reset();
 
     // Now something else fills the disk to the last byte. A critical camera event still commits (the
     // outbox gives up half of its reserve for it); its picture is refused, and so is the next one,
@@ -125,16 +96,16 @@ describe.runIf(ready)('pictures on a full disk (20 MB tmpfs)', () => {
 
     rmSync(join(MOUNT, 'filler'));
     rmSync(join(MOUNT, 'filler-2'));
-    link.down = false;
+    h.link.mode = 'pass';
     // On a disk this low the outbox makes room for a new row by evicting an older one, reported (issue
     // 8 A, its own policy): tamper 3 arrives or is reported evicted; tamper 4 arrives.
-    const evictedCritical = () => probe.events.some((e) => e.type === 'system.outbox.evicted' && (e.data.bySeverity as { critical?: number }).critical === 1);
+    const evictedCritical = () => h.probe.events.some((e) => e.type === 'system.outbox.evicted' && (e.data.bySeverity as { critical?: number }).critical === 1);
     await waitFor(() => byN().has(4) && (byN().has(3) || evictedCritical()), 20_000, 'tamper 4 at the township, and tamper 3 or its eviction report');
     for (const n of [3, 4].filter((k) => byN().has(k))) {
       expect(errorOf(byN().get(n)), `tamper ${n}'s snapshotError`).toMatchObject({ reason: 'disk-full' });
       expect(announced(byN().get(n))).toBeUndefined();
     }
-    expect(arrivals(probe).filter((a) => a.kind === 'snapshot')).toHaveLength(1);
-    expect(probe.invalid).toEqual([]);
+    expect(arrivals(h.probe).filter((a) => a.kind === 'snapshot')).toHaveLength(1);
+    expect(h.probe.invalid).toEqual([]);
   });
 });

@@ -6,55 +6,25 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../gateway/create-gateway.js';
-import { Mosquitto } from '../support/mosquitto.js';
-import { TownshipProbe } from '../support/township.js';
+import { describe, expect, it } from 'vitest';
 import { requireTools } from '../support/tools.js';
 import { cameraEmit, jpeg, snap } from './support/camera-kind.js';
-import { announced, arrivals, CAMERAS, nOf, raiseAlarm, startPictureGateway, waitFor } from './support/picture-gateway.js';
-import { SlowLink } from './support/slow-link.js';
+import { announced, arrivals, CAMERAS, nOf, raiseAlarm, waitFor } from './support/picture-gateway.js';
+import { pictureTownship } from './support/township-harness.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const [CAM, CAM2] = CAMERAS as [string, string];
 
 describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () => {
-  const broker = new Mosquitto();
-  let link: SlowLink;
-  let probe: TownshipProbe;
-  let gateway: Gateway | null = null;
-
-  beforeAll(async () => {
-    await broker.start();
-    probe = await TownshipProbe.connect(broker.url);
-  });
-  afterEach(async () => {
-    await gateway?.stop();
-    gateway = null;
-    await link?.stop();
-    probe.messages.length = 0;
-    probe.events.length = 0;
-  });
-  afterAll(async () => {
-    await probe?.close();
-    await broker.stop();
-  });
-
-  async function start(o: { snapshots?: Record<string, unknown>; dataDir?: string; down?: boolean } = {}) {
-    link = new SlowLink(broker.port);
-    link.down = o.down ?? false;
-    await link.start();
-    const started = await startPictureGateway({ uplinkUrl: link.url, snapshots: o.snapshots, dataDir: o.dataDir });
-    gateway = started.gateway;
-    return started;
-  }
+  const h = pictureTownship();
+  const start = h.start;
 
   it('sends a motion event, then its picture on snapshots/{eventId}, with matching bytes and sha256', async () => {
     const { gateway: g, dataDir } = await start();
     const picture = jpeg(48_213, 1);
     await snap(CAM, picture, { zone: 'east-gate' });
-    await waitFor(() => arrivals(probe).some((a) => a.kind === 'snapshot'), 15_000, 'the snapshot at the township');
-    const got = arrivals(probe);
+    await waitFor(() => arrivals(h.probe).some((a) => a.kind === 'snapshot'), 15_000, 'the snapshot at the township');
+    const got = arrivals(h.probe);
     const event = got.find((a) => a.kind === 'event' && a.type === 'camera.motion');
     const shot = got.find((a) => a.kind === 'snapshot');
     expect(event?.data).toEqual({ zone: 'east-gate', snapshot: { topic: `pingan/v1/370283104/370283104-pictures-01/snapshots/${event?.eventId}`, bytes: 48_213, sha256: sha(picture) } });
@@ -66,7 +36,7 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     expect(g.inspect().snapshots).toEqual({ waiting: 0, bytes: 0, sent: 1, dropped: 0, refused: 0 });
     expect(readdirSync(join(dataDir, 'snapshots'))).toEqual([]);
     expect(g.metrics().snapshots).toEqual({ waiting: 0, bytes: 0, sent: 1, dropped: 0 });
-    expect(probe.invalid).toEqual([]);
+    expect(h.probe.invalid).toEqual([]);
   });
   it('during an outage with 200 pictures and 20 alarms waiting, every alarm and event drains before the first picture', async () => {
     const { gateway: g } = await start({ down: true });
@@ -83,9 +53,9 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     }
     expect(g.inspect().snapshots).toMatchObject({ waiting: 200, dropped: 0 });
 
-    link.down = false;
-    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 200, 60_000, 'all 200 snapshots at the township');
-    const got = arrivals(probe);
+    h.link.mode = 'pass';
+    await waitFor(() => arrivals(h.probe).filter((a) => a.kind === 'snapshot').length === 200, 60_000, 'all 200 snapshots at the township');
+    const got = arrivals(h.probe);
     const firstShot = got.findIndex((a) => a.kind === 'snapshot');
     const alarms = got.filter((a) => a.kind === 'event' && a.type === 'panic.pressed');
     const motions = got.filter((a) => a.kind === 'event' && a.type === 'camera.motion');
@@ -104,7 +74,7 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     }
     await waitFor(() => g.inspect().snapshots.sent === 200, 10_000, '200 pictures counted as sent');
     expect(g.inspect().snapshots).toMatchObject({ waiting: 0, bytes: 0, dropped: 0 });
-    expect(probe.invalid).toEqual([]);
+    expect(h.probe.invalid).toEqual([]);
   });
   it('the byte cap drops the oldest pictures, reported, and never an event', async () => {
     // 64 KiB holds six 10 KB pictures; 30 are taken during the outage, so 24 must go, oldest first.
@@ -116,25 +86,25 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     expect(g.inspect().snapshots).toMatchObject({ waiting: 6, bytes: 60_000, dropped: 24 });
     expect(g.inspect().evicted).toBe(0);
 
-    link.down = false;
-    const dropReports = () => probe.events.filter((e) => e.type === 'system.snapshot.dropped');
+    h.link.mode = 'pass';
+    const dropReports = () => h.probe.events.filter((e) => e.type === 'system.snapshot.dropped');
     const droppedCount = () => dropReports().reduce((sum, e) => sum + (e.data.count as number), 0);
-    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 6 && droppedCount() === 24, 30_000, '6 snapshots and reports of 24 dropped pictures');
-    const got = arrivals(probe);
+    await waitFor(() => arrivals(h.probe).filter((a) => a.kind === 'snapshot').length === 6 && droppedCount() === 24, 30_000, '6 snapshots and reports of 24 dropped pictures');
+    const got = arrivals(h.probe);
     const motions = got.filter((a) => a.kind === 'event' && a.type === 'camera.motion');
     // Every event arrived: 30 motions (each naming its picture) and 10 alarms; no seq gap, nothing evicted.
     expect(motions.map(nOf).sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
     expect(got.filter((a) => a.kind === 'event' && a.type === 'panic.pressed')).toHaveLength(10);
-    const seqs = probe.events.map((e) => e.seq).sort((a, b) => a - b);
+    const seqs = h.probe.events.map((e) => e.seq).sort((a, b) => a - b);
     expect(seqs[seqs.length - 1]! - seqs[0]! + 1).toBe(seqs.length);
-    expect(probe.events.some((e) => e.type === 'system.outbox.evicted')).toBe(false);
+    expect(h.probe.events.some((e) => e.type === 'system.outbox.evicted')).toBe(false);
     // The pictures kept are the newest six.
     const sent = got.filter((a) => a.kind === 'snapshot').map((s) => nOf(motions.find((m) => m.eventId === s.eventId)));
     expect(sent.sort((a, b) => a - b)).toEqual([24, 25, 26, 27, 28, 29]);
     // The drops are aggregated (the first at once, the rest per interval), not one event per picture.
     expect(dropReports().length).toBeLessThan(24);
     expect(dropReports().every((e) => e.data.reason === 'queue-full' && e.category === 'system')).toBe(true);
-    expect(probe.invalid).toEqual([]);
+    expect(h.probe.invalid).toEqual([]);
   });
 
   it('the count cap keeps the newest pictures', async () => {
@@ -153,15 +123,15 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     rmSync(fileOf(1));
     writeFileSync(fileOf(2), jpeg(3000, 99));
 
-    link.down = false;
-    const reported = (reason: string) => probe.events.filter((e) => e.type === 'system.snapshot.dropped' && e.data.reason === reason).reduce((sum, e) => sum + (e.data.count as number), 0);
-    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 2 && reported('file-missing') === 1 && reported('file-damaged') === 1, 20_000, 'two snapshots and the reports of the missing and the changed file');
+    h.link.mode = 'pass';
+    const reported = (reason: string) => h.probe.events.filter((e) => e.type === 'system.snapshot.dropped' && e.data.reason === reason).reduce((sum, e) => sum + (e.data.count as number), 0);
+    await waitFor(() => arrivals(h.probe).filter((a) => a.kind === 'snapshot').length === 2 && reported('file-missing') === 1 && reported('file-damaged') === 1, 20_000, 'two snapshots and the reports of the missing and the changed file');
     expect(g.inspect().snapshots).toMatchObject({ waiting: 0, sent: 2, dropped: 2 });
     // The gateway goes on: a later picture still goes up.
     await snap(CAM, jpeg(3000, 7), { n: 7 });
-    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 3, 10_000, 'the next snapshot');
+    await waitFor(() => arrivals(h.probe).filter((a) => a.kind === 'snapshot').length === 3, 10_000, 'the next snapshot');
     expect(g.inspect().failedComponents).toEqual([]);
-    expect(probe.invalid).toEqual([]);
+    expect(h.probe.invalid).toEqual([]);
   });
 
   it('pictures waiting at a restart are delivered after it; a file no event names is removed at start', async () => {
@@ -169,16 +139,16 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     const pictures = [0, 1, 2, 3, 4].map((n) => jpeg(5000 + n, n));
     for (const [n, p] of pictures.entries()) await snap(CAM2, p, { n });
     await first.gateway.stop();
-    gateway = null;
-    await link.stop();
+    h.gateway = null;
+    await h.link.stop();
     // What a power cut between writing a picture and committing its event leaves behind.
     const orphan = join(first.dataDir, 'snapshots', '0193c0de-7b02-7d45-8a10-3c4d5e6f7a81.jpg');
     writeFileSync(orphan, jpeg(1000, 9));
 
     const { gateway: g } = await start({ dataDir: first.dataDir });
     expect(existsSync(orphan)).toBe(false);
-    await waitFor(() => arrivals(probe).filter((a) => a.kind === 'snapshot').length === 5, 20_000, 'the 5 snapshots after the restart');
-    const got = arrivals(probe);
+    await waitFor(() => arrivals(h.probe).filter((a) => a.kind === 'snapshot').length === 5, 20_000, 'the 5 snapshots after the restart');
+    const got = arrivals(h.probe);
     for (const shot of got.filter((a) => a.kind === 'snapshot')) {
       const event = got.find((a) => a.kind === 'event' && a.eventId === shot.eventId);
       expect(event && got.indexOf(event) < got.indexOf(shot)).toBe(true);
@@ -186,14 +156,10 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     }
     await waitFor(() => g.inspect().snapshots.sent === 5, 5000, 'the 5 pictures counted as sent');
     expect(readdirSync(join(first.dataDir, 'snapshots'))).toEqual([]);
-    expect(probe.invalid).toEqual([]);
+    expect(h.probe.invalid).toEqual([]);
   });
   it('an event evicted from the outbox takes its picture along, reported; no picture comes for it', async () => {
-    link = new SlowLink(broker.port);
-    link.down = true;
-    await link.start();
-    gateway = (await startPictureGateway({ uplinkUrl: link.url, outbox: { maxRows: 100 } })).gateway;
-    const g = gateway;
+    const { gateway: g } = await start({ down: true, outbox: { maxRows: 100 } });
     await cameraEmit(CAM, { type: 'camera.seen', category: 'camera', data: { n: 0 }, attachment: { bytes: jpeg(3000, 0), contentType: 'image/jpeg' } }); // info: evicted first
     await snap(CAM, jpeg(3000, 1), { n: 1 }); // major: kept
     for (let n = 0; n < 150; n++) await g.testApi.emit({ device: CAM2, category: 'camera', type: 'camera.heartbeat', severity: 'info', data: { n } });
@@ -201,13 +167,13 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     await waitFor(() => g.inspect().snapshots.dropped === 1, 5000, 'the evicted event\'s picture dropped');
     expect(g.inspect().snapshots).toMatchObject({ waiting: 1, dropped: 1 });
 
-    link.down = false;
-    const reported = () => probe.events.filter((e) => e.type === 'system.snapshot.dropped' && e.data.reason === 'event-evicted');
-    await waitFor(() => arrivals(probe).some((a) => a.kind === 'snapshot') && reported().length === 1, 20_000, 'the kept snapshot and the report of the dropped one');
-    const motion = arrivals(probe).find((a) => a.kind === 'event' && a.type === 'camera.motion');
-    expect(arrivals(probe).filter((a) => a.kind === 'snapshot').map((a) => a.eventId)).toEqual([motion?.eventId]);
-    expect(arrivals(probe).some((a) => a.kind === 'event' && a.type === 'camera.seen')).toBe(false);
-    expect(probe.events.some((e) => e.type === 'system.outbox.evicted')).toBe(true);
-    expect(probe.invalid).toEqual([]);
+    h.link.mode = 'pass';
+    const reported = () => h.probe.events.filter((e) => e.type === 'system.snapshot.dropped' && e.data.reason === 'event-evicted');
+    await waitFor(() => arrivals(h.probe).some((a) => a.kind === 'snapshot') && reported().length === 1, 20_000, 'the kept snapshot and the report of the dropped one');
+    const motion = arrivals(h.probe).find((a) => a.kind === 'event' && a.type === 'camera.motion');
+    expect(arrivals(h.probe).filter((a) => a.kind === 'snapshot').map((a) => a.eventId)).toEqual([motion?.eventId]);
+    expect(arrivals(h.probe).some((a) => a.kind === 'event' && a.type === 'camera.seen')).toBe(false);
+    expect(h.probe.events.some((e) => e.type === 'system.outbox.evicted')).toBe(true);
+    expect(h.probe.invalid).toEqual([]);
   });
 });

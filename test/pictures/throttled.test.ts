@@ -3,48 +3,19 @@
  * relay pacing the gateway's bytes, as a 4G link does) with the pictures' bandwidth budget set low, an
  * alarm raised while a picture is crossing arrives right behind it; and the budget paces the pictures.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../gateway/create-gateway.js';
-import { Mosquitto } from '../support/mosquitto.js';
-import { TownshipProbe } from '../support/township.js';
+import { describe, expect, it } from 'vitest';
+import type { TownshipProbe } from '../support/township.js';
 import { requireTools } from '../support/tools.js';
 import { jpeg, snap } from './support/camera-kind.js';
-import { arrivals, CAMERAS, raiseAlarm, startPictureGateway, waitFor } from './support/picture-gateway.js';
-import { SlowLink } from './support/slow-link.js';
+import { arrivals, CAMERAS, raiseAlarm, waitFor } from './support/picture-gateway.js';
+import { pictureTownship } from './support/township-harness.js';
 
 const CAM = CAMERAS[0] as string;
 const shots = (probe: TownshipProbe) => probe.messages.filter((m) => m.topic.includes('/snapshots/'));
 
 describe.runIf(requireTools('mosquitto'))('pictures on a throttled uplink', () => {
-  const broker = new Mosquitto();
-  let link: SlowLink;
-  let probe: TownshipProbe;
-  let gateway: Gateway | null = null;
-
-  beforeAll(async () => {
-    await broker.start();
-    probe = await TownshipProbe.connect(broker.url);
-  });
-  afterEach(async () => {
-    await gateway?.stop();
-    gateway = null;
-    await link?.stop();
-    probe.messages.length = 0;
-    probe.events.length = 0;
-  });
-  afterAll(async () => {
-    await probe?.close();
-    await broker.stop();
-  });
-
-  async function start(snapshots: Record<string, unknown>, linkBytesPerSec: number): Promise<Gateway> {
-    link = new SlowLink(broker.port);
-    link.down = true;
-    link.bytesPerSec = linkBytesPerSec;
-    await link.start();
-    gateway = (await startPictureGateway({ uplinkUrl: link.url, snapshots })).gateway;
-    return gateway;
-  }
+  const h = pictureTownship();
+  const start = async (snapshots: Record<string, unknown>, linkBytesPerSec: number) => (await h.start({ down: true, snapshots, linkBytesPerSec })).gateway;
 
   // 200 kB/s link and 60 kB pictures: with the budget below the link a picture is crossing most of the
   // time; with none (or one above the link) pictures go back to back, and only sending one at a time
@@ -55,33 +26,33 @@ describe.runIf(requireTools('mosquitto'))('pictures on a throttled uplink', () =
   ])('an alarm raised while a picture is being sent arrives within one message of it (%s)', async (_what, budget) => {
     const g = await start({ bytesPerSec: budget }, 200_000);
     for (let n = 0; n < 10; n++) await snap(CAM, jpeg(60_000, n), { n });
-    link.down = false;
+    h.link.mode = 'pass';
 
     const picturesAhead: number[] = [];
     const latencies: number[] = [];
     for (let k = 0; k < 4; k++) {
-      await waitFor(() => link.queued > 20_000, 20_000, `a picture crossing the link before alarm ${k}`);
-      const shotsBefore = shots(probe).length;
+      await waitFor(() => h.link.queued > 20_000, 20_000, `a picture crossing the link before alarm ${k}`);
+      const shotsBefore = shots(h.probe).length;
       const raised = Date.now();
       await raiseAlarm(g, k);
-      await waitFor(() => probe.events.some((e) => e.type === 'panic.pressed' && e.data.n === k), 20_000, `alarm ${k} at the township`);
+      await waitFor(() => h.probe.events.some((e) => e.type === 'panic.pressed' && e.data.n === k), 20_000, `alarm ${k} at the township`);
       latencies.push(Date.now() - raised);
-      picturesAhead.push(shots(probe).length - shotsBefore);
+      picturesAhead.push(shots(h.probe).length - shotsBefore);
     }
     // Each alarm waited for the picture on the wire at most, never for the queue behind it.
     expect(picturesAhead.every((n) => n <= 1), `pictures that arrived between an alarm and its delivery: ${picturesAhead.join(', ')}`).toBe(true);
     process.stdout.write(`[pictures] budget ${budget} B/s: alarm latency behind a crossing 60 kB picture on a 200 kB/s link: ${latencies.join(', ')} ms; pictures ahead: ${picturesAhead.join(', ')}\n`);
-    await waitFor(() => shots(probe).length === 10, 30_000, 'all 10 snapshots');
-    expect(probe.invalid).toEqual([]);
+    await waitFor(() => shots(h.probe).length === 10, 30_000, 'all 10 snapshots');
+    expect(h.probe.invalid).toEqual([]);
   });
 
   it('the budget paces the pictures (bytes per second) on a fast link', async () => {
     const g = await start({ bytesPerSec: 100_000 }, 0);
     for (let n = 0; n < 5; n++) await snap(CAM, jpeg(50_000, n), { n });
-    link.down = false;
+    h.link.mode = 'pass';
     const times: number[] = [];
     const seen = () => {
-      while (times.length < shots(probe).length) times.push(Date.now());
+      while (times.length < shots(h.probe).length) times.push(Date.now());
       return times.length === 5;
     };
     await waitFor(seen, 20_000, 'the 5 snapshots');
@@ -90,6 +61,6 @@ describe.runIf(requireTools('mosquitto'))('pictures on a throttled uplink', () =
     expect(span).toBeGreaterThanOrEqual(1900);
     expect(g.inspect().snapshots).toMatchObject({ waiting: 0, sent: 5 });
     // The events themselves are not paced: all five went before the first picture.
-    expect(arrivals(probe).filter((a) => a.kind === 'event' && a.type === 'camera.motion')).toHaveLength(5);
+    expect(arrivals(h.probe).filter((a) => a.kind === 'event' && a.type === 'camera.motion')).toHaveLength(5);
   });
 });
