@@ -54,7 +54,9 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     expect(g.inspect().snapshots).toMatchObject({ waiting: 200, dropped: 0 });
 
     h.link.mode = 'pass';
+    const linkUp = Date.now();
     await waitFor(() => arrivals(h.probe).filter((a) => a.kind === 'snapshot').length === 200, 60_000, 'all 200 snapshots at the township');
+    process.stdout.write(`[pictures] 220 events and 200 pictures (4 kB) drained in ${Date.now() - linkUp} ms after the outage\n`);
     const got = arrivals(h.probe);
     const firstShot = got.findIndex((a) => a.kind === 'snapshot');
     const alarms = got.filter((a) => a.kind === 'event' && a.type === 'panic.pressed');
