@@ -84,6 +84,8 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
       next: db.prepare('SELECT event_id AS eventId, topic, bytes, sha256 FROM snapshots WHERE event_id != ? ORDER BY rowid LIMIT 1'),
       ids: db.prepare('SELECT event_id FROM snapshots').pluck(),
       totals: db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM snapshots'),
+      syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+      syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
   }
 
@@ -219,9 +221,20 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
     }
   }
 
-  /** Deletes the row, then the file; false when the row was already gone. */
+  /**
+   * Deletes the row, then the file; false when the row was already gone. Without an fsync, as the
+   * outbox deletes its acknowledged rows: an fsync here would stall the event loop once per picture,
+   * and the next event's FULL commit makes the delete durable with it. A power cut before that only
+   * brings the row back: its picture is sent again, or reported file-missing once its file is gone.
+   */
   private remove(eventId: string): boolean {
-    const r = this.stmts.del.get(eventId) as { bytes: number } | undefined;
+    let r: { bytes: number } | undefined;
+    try {
+      this.stmts.syncNormal.run();
+      r = this.stmts.del.get(eventId) as { bytes: number } | undefined;
+    } finally {
+      this.stmts.syncFull.run();
+    }
     if (!r) return false;
     this.forget({ eventId, bytes: r.bytes });
     return true;
