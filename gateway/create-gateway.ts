@@ -166,9 +166,10 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         log: dlog,
         clock,
         emit: async (e) => {
-          if (isPicture(e.attachment)) return pictures.emit({ device: device.id, category: e.category ?? (e.type.startsWith('device.') ? 'device' : device.category), type: e.type, data: e.data }, e.attachment);
-          const data = e.attachment ? { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } : e.data;
-          await pipeline.emit({ device: device.id, category: e.category ?? (e.type.startsWith('device.') ? 'device' : device.category), type: e.type, data });
+          const draft = { device: device.id, category: e.category ?? (e.type.startsWith('device.') ? 'device' : device.category), type: e.type, data: e.data };
+          // A JPEG is the event's picture, the outbox's second class (issue 11); other files stay on the box.
+          if (isPicture(e.attachment)) return pictures.emit(draft, e.attachment);
+          await pipeline.emit(e.attachment ? { ...draft, data: { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } } : draft);
         },
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),
