@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -97,8 +97,12 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
     for (const name of readdirSync(this.dir)) {
       if (known.has(name)) continue;
       // Written for an event whose commit never happened (a crash or a refused event): nobody names it.
-      unlinkSync(join(this.dir, name));
-      orphans++;
+      try {
+        rmSync(join(this.dir, name), { recursive: true, force: true });
+        orphans++;
+      } catch (err) {
+        this.deps.log.warn({ err, file: name }, 'stray file in the pictures folder not removed');
+      }
     }
     if (orphans > 0) this.deps.log.info({ files: orphans }, 'picture files without an event removed');
     const totals = this.stmts.totals.get() as { n: number; b: number };
