@@ -258,7 +258,8 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
 
 /** Writes `file` new (never over another), fsyncs it, then fsyncs `dir` so its name survives a power cut. */
 async function writeSynced(file: string, bytes: Buffer, dir: string): Promise<void> {
-  const fh = await open(file, 'wx', 0o600);
+  // Read-write, though only written: the power-cut test's shim images a synced file through its own fd.
+  const fh = await open(file, 'wx+', 0o600);
   try {
     await fh.writeFile(bytes);
     await fh.sync();
