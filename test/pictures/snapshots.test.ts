@@ -34,7 +34,7 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     // Sent and acknowledged: its file and row are gone; the counters say so.
     await waitFor(() => g.inspect().snapshots.sent === 1, 5000, 'the picture counted as sent');
     expect(g.inspect().snapshots).toEqual({ waiting: 0, bytes: 0, sent: 1, dropped: 0, refused: 0 });
-    expect(readdirSync(join(dataDir, 'snapshots'))).toEqual([]);
+    await waitFor(() => readdirSync(join(dataDir, 'snapshots')).length === 0, 5000, 'the sent picture\'s file removed');
     expect(g.metrics().snapshots).toEqual({ waiting: 0, bytes: 0, sent: 1, dropped: 0 });
     expect(h.probe.invalid).toEqual([]);
   });
@@ -115,6 +115,17 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
     expect(g.inspect().snapshots).toMatchObject({ waiting: 3, bytes: 6000, dropped: 2 });
   });
 
+  it('a picture larger than the byte cap is refused; its event goes with data.snapshotError', async () => {
+    const { gateway: g } = await start({ snapshots: { maxBytes: 65_536 } });
+    await snap(CAM, jpeg(70_000, 1), { n: 1 });
+    await waitFor(() => arrivals(h.probe).some((a) => a.kind === 'event' && a.type === 'camera.motion'), 10_000, 'the motion event');
+    const event = arrivals(h.probe).find((a) => a.kind === 'event' && a.type === 'camera.motion');
+    expect(event?.kind === 'event' && event.data.snapshotError).toEqual({ reason: 'too-large', message: 'the picture has 70000 bytes, more than snapshots.maxBytes 65536' });
+    expect(announced(event)).toBeUndefined();
+    expect(g.inspect().snapshots).toMatchObject({ waiting: 0, refused: 1, dropped: 0 });
+    expect(h.probe.invalid).toEqual([]);
+  });
+
   it('a picture whose file is missing or changed is reported and skipped; the others still go', async () => {
     const { gateway: g, dataDir } = await start({ down: true });
     for (let n = 0; n < 4; n++) await snap(CAM, jpeg(3000, n), { n });
@@ -157,7 +168,7 @@ describe.runIf(requireTools('mosquitto'))('camera pictures in the outbox', () =>
       expect(shot.kind === 'snapshot' && shot.payload.equals(pictures[nOf(event)] as Buffer)).toBe(true);
     }
     await waitFor(() => g.inspect().snapshots.sent === 5, 5000, 'the 5 pictures counted as sent');
-    expect(readdirSync(join(first.dataDir, 'snapshots'))).toEqual([]);
+    await waitFor(() => readdirSync(join(first.dataDir, 'snapshots')).length === 0, 5000, 'the sent pictures\' files removed');
     expect(h.probe.invalid).toEqual([]);
   });
   it('an event evicted from the outbox takes its picture along, reported; no picture comes for it', async () => {
