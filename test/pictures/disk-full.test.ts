@@ -82,13 +82,12 @@ describe.runIf(ready)('pictures on a full disk (20 MB tmpfs)', () => {
     h.link.mode = 'down';
     h.link.reset();
 
-    // Now something else fills the disk to the last byte. A critical camera event still commits (the
-    // outbox gives up half of its reserve for it); its picture is refused, and so is the next one,
-    // although the freed reserve would hold it: that room is for critical events.
+    // Now something else fills the disk to the last byte. A critical camera event still commits (when
+    // SQLite needs room for it the outbox gives up half of its reserve); its picture is refused, and so
+    // is the next one, whatever room the released reserve left: that room is for critical events.
     leaveFree('filler-2', 0);
     await tamper(3);
     const freeAfterCritical = free();
-    expect(g.inspect().diskFull).toBe(true);
     await tamper(4);
     expect(g.inspect().snapshots).toMatchObject({ waiting: 0, refused: 3 });
     await waitFor(() => readdirSync(join(dataDir, 'snapshots')).length === 0, 5000, 'no picture file: the sent one removed, the refused ones never written');
