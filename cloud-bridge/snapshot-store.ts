@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isDiskFull } from '../gateway/kernel/errors.js';
@@ -123,7 +123,9 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
       if (bytes.length === 0) throw new SnapshotRefused('write-failed', 'the picture is empty');
       if (bytes.length > limits.maxBytes) throw new SnapshotRefused('too-large', `the picture has ${bytes.length} bytes, more than snapshots.maxBytes ${limits.maxBytes}`);
       const floor = outboxMinFreeBytes + limits.minFreeBytes;
-      const free = disk?.freeBytes() ?? null;
+      // Asked of the filesystem now, not the outbox's once-a-second sample: pictures are few and large,
+      // and a disk filled by something else a moment ago must already refuse them.
+      const free = disk ? await freeBytes(this.dir) : null;
       if (this.deps.diskFull() || (free !== null && free - bytes.length < floor)) {
         throw new SnapshotRefused('disk-full', `the data disk has ${free ?? 0} bytes free; a picture must leave ${floor} (outbox.minFreeBytes + snapshots.minFreeBytes)`);
       }
@@ -253,6 +255,16 @@ export class SnapshotStore extends EventEmitter<{ waiting: [] }> {
 
   private file(eventId: string): string {
     return join(this.dir, `${eventId}.jpg`);
+  }
+}
+
+/** Free bytes for unprivileged users on the filesystem of `dir`; null when statfs fails. */
+async function freeBytes(dir: string): Promise<number | null> {
+  try {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
   }
 }
 
