@@ -78,7 +78,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (device, key)
   ) WITHOUT ROWID;
   `,
-  // access (issue 10): the whitelist the township syncs (gateway/access/store.ts) and the local entry
+  // 7 (issue 10): the whitelist the township syncs (gateway/access/store.ts) and the local entry
   // records (gateway/access/records.ts). Whitelist rows carry the generation they belong to: a full
   // sync writes the next generation in small transactions and switches to it in one, so the event path
   // never waits behind a 20,000-person write and a crash halfway leaves the old list whole.
@@ -139,5 +139,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX access_records_ts ON access_records (ts);
   CREATE INDEX access_records_person ON access_records (person, ts);
   CREATE INDEX access_records_door ON access_records (door, ts);
+  `,
+  // 8 (issue 11): camera pictures waiting for the uplink (cloud-bridge/snapshot-store.ts). A row is
+  // committed in the transaction of the event that announces it; the JPEG is the file
+  // snapshots/{event_id}.jpg beside the database, written and synced before that commit.
+  `
+  CREATE TABLE snapshots (
+    event_id TEXT    PRIMARY KEY,          -- the announcing event's id
+    topic    TEXT    NOT NULL,             -- snapshots/{event_id} of the contract
+    bytes    INTEGER NOT NULL,
+    sha256   TEXT    NOT NULL,             -- lowercase hex, as in the event's data.snapshot
+    seq      INTEGER NOT NULL,             -- the event's seq: an evicted event takes its picture along
+    created  INTEGER NOT NULL              -- ms since epoch
+  );
+  CREATE INDEX snapshots_seq ON snapshots (seq);
   `,
 ];

@@ -27,6 +27,8 @@ export interface OutboxItem {
   payload: Buffer | ((seq: number) => Buffer);
   qos: 0 | 1;
   retain: boolean;
+  /** Runs inside the item's transaction, given its seq: what must commit with it or not at all (its picture's row, issue 11). */
+  alongside?: ((seq: number | null) => void) | undefined;
 }
 
 export interface OutboxRow {
@@ -53,6 +55,8 @@ export interface OutboxOptions {
   disk?: DiskSpace;
   /** Builds a `system` event the outbox reports itself (refusals on a full disk). */
   report?: SystemReporter;
+  /** Told, inside the eviction's transaction, the seqs of evicted events (their pictures go with them, issue 11). */
+  evicted?: (seqs: number[]) => void;
 }
 
 /** Builds a gateway `system` event of `type` with the seq given. */
@@ -269,6 +273,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
             for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
           }
           const { lastInsertRowid } = this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
+          item.alongside?.(p.seq);
           committed.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
           this.rowCount++;
           this.byteCount += p.payload.length;
@@ -492,6 +497,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     }
     if (victims.length === 0) return null;
     this.evictedTotal += victims.length;
+    this.options.evicted?.(victims.map((v) => v.seq));
     let reportPrio = Number.MAX_SAFE_INTEGER;
     for (const summary of summariseEviction(victims, { maxRows, maxBytes })) {
       this.cover(this.nextSeq);

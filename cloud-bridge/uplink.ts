@@ -13,6 +13,7 @@ import { Backoff } from './backoff.js';
 import { uplinkErrorLogger } from './connect-hints.js';
 import { uplinkCredentials } from './uplink-credentials.js';
 import type { Outbox, OutboxRow } from './outbox.js';
+import type { PictureLane, PictureLink } from './picture-lane.js';
 import type { TownshipTopics } from '../gateway/kernel/topics.js';
 
 export type UplinkState = 'connected' | 'connecting' | 'disconnected';
@@ -30,6 +31,8 @@ export interface UplinkDeps {
   clock: Clock;
   log: Logger;
   onCommand: CommandHandler;
+  /** Camera pictures, sent only while the outbox is idle (issue 11); absent: none. */
+  pictures?: PictureLane;
 }
 
 /** Rows asked of SQLite per page while draining. */
@@ -69,6 +72,12 @@ export class Uplink {
     if (minPrio < this.cursor.prio) this.cursor = { prio: minPrio, id: 0 };
     this.drain();
   };
+  /** What the picture lane may do on this connection. */
+  private readonly pictureLink: PictureLink = {
+    idle: () => this.idle(),
+    publish: (topic, payload, done) => this.publishPicture(topic, payload, done),
+    retry: () => this.offerPicture(),
+  };
   state: UplinkState = 'disconnected';
   /** True once the township acknowledged this connection's command subscription (SUBACK). */
   commandsReady = false;
@@ -83,6 +92,7 @@ export class Uplink {
 
   start(): void {
     this.deps.outbox.on('added', this.onAdded);
+    this.deps.pictures?.store.on('waiting', this.pictureLink.retry);
     this.connect();
   }
 
@@ -90,6 +100,8 @@ export class Uplink {
   async stop(graceMs = 2000): Promise<void> {
     this.stopping = true;
     this.deps.outbox.off('added', this.onAdded);
+    this.deps.pictures?.store.off('waiting', this.pictureLink.retry);
+    this.deps.pictures?.stop();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const client = this.client;
     if (!client) return;
@@ -180,6 +192,7 @@ export class Uplink {
       this.commandsReady = false;
       this.connectedSince = null;
       this.inflight.clear();
+      this.deps.pictures?.reset();
       client.end(true);
       this.scheduleReconnect();
     });
@@ -232,6 +245,31 @@ export class Uplink {
     } finally {
       this.draining = false;
     }
+    if (this.caughtUp && this.inflight.size === 0) this.offerPicture();
+  }
+
+  /** Connected, every outbox row sent and acknowledged: the only time a picture may go. */
+  private idle(): boolean {
+    return this.state === 'connected' && !this.stopping && this.caughtUp && this.inflight.size === 0 && this.client !== null;
+  }
+
+  private offerPicture(): void {
+    const pictures = this.deps.pictures;
+    if (pictures && pictures.waiting > 0 && this.idle()) pictures.offer(this.pictureLink);
+  }
+
+  /** Publishes a picture (QoS 1) on the current connection; not called back once that connection is gone. */
+  private publishPicture(topic: string, payload: Buffer, done: (acked: boolean) => void): void {
+    const client = this.client;
+    if (!client) return;
+    const gen = this.generation;
+    client.publish(topic, payload, { qos: 1, retain: false }, (err) => {
+      if (gen !== this.generation) return;
+      const code = (err as { code?: unknown } | undefined)?.code;
+      if (err && typeof code !== 'number') return; // the link is going: sent again on the next one
+      if (err) this.deps.log.error({ topic, reasonCode: code, bytes: payload.length }, 'township broker refused a picture; dropped');
+      done(!err);
+    });
   }
 
   /** Publishes one row; its PUBACK deletes it, anything else leaves it for the next connection. */
@@ -253,6 +291,7 @@ export class Uplink {
       this.deps.outbox.ack(row.id);
       this.delivered++;
       if (!this.caughtUp) this.scheduleDrain();
+      else if (this.inflight.size === 0) this.offerPicture();
     });
   }
 

@@ -14,7 +14,11 @@ export interface DeviceConfigBase {
   driver: string;
 }
 
-/** A file that goes with an event (a camera snapshot): stored by the gateway, named in the event's data. */
+/**
+ * A file that goes with an event, stored by the gateway: an `image/jpeg` is the event's picture
+ * (`data.snapshot`, sent on `snapshots/{eventId}` after it); any other type is kept on the box and
+ * named in `data.attachment`.
+ */
 export interface Attachment {
   /** The file's content, or the path of a file the gateway copies. */
   bytes?: Buffer | undefined;
@@ -29,7 +33,7 @@ export interface DeviceEventInput {
   /** The event's category; default: `device` for `device.*` types, else the device's configured category. */
   category?: Category | undefined;
   data: Record<string, unknown>;
-  /** A file stored with the event; its name, type and size land in `data.attachment`. */
+  /** A file stored with the event: a JPEG becomes `data.snapshot` (or `data.snapshotError`), another type `data.attachment`. */
   attachment?: Attachment | undefined;
 }
 

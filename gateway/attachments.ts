@@ -1,6 +1,7 @@
 /**
- * Files that go with events (camera snapshots, issue 9): written under `{dataDir}/attachments` before
- * the event is committed, and named in its `data.attachment`; the snapshot class drains them later.
+ * Files other than pictures that go with events (issue 9): written under `{dataDir}/attachments` before
+ * the event is committed and named in its `data.attachment`; they stay on the box (nothing sends them).
+ * A JPEG is a camera picture instead and goes the snapshot way (gateway/pictures.ts, issue 11).
  */
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';

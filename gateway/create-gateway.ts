@@ -43,6 +43,7 @@ import { Components, type Component } from './components.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
+import { buildPictures, isPicture, type Pictures } from './pictures.js';
 import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
@@ -101,14 +102,17 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
 
   function build(database: Db) {
     let pipeline: Pipeline | null = null;
+    let pictures: Pictures | null = null;
     const storage = {
       lease: new SeqLease(config.gateway.dataDir),
       files: new DbFiles(config.gateway.dataDir),
       disk,
       report: (seq: number, type: string, severity: Severity, data: Record<string, unknown>) => (pipeline as Pipeline).systemReport(seq, type, severity, data),
+      evicted: (seqs: number[]) => pictures?.store.evicted(seqs),
     };
     const outbox = new Outbox(database, config.outbox, (seq, summary) => (pipeline as Pipeline).evictionReport(seq, summary), log.child({ component: 'outbox' }), storage);
     pipeline = new Pipeline({ config, outbox, clock, topics, log });
+    pictures = buildPictures({ config, db: database, outbox, disk, pipeline, topics, log });
     const reports = new RejectionReports(pipeline, log.child({ component: 'reports' }), {
       intervalMs: config.reports.intervalSec * 1000,
       maxPerMinute: config.reports.maxPerMinute,
@@ -130,7 +134,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       respond: (topic, payload, correlationData) => uplink?.publishVolatile(topic, payload, 1, { correlationData }),
     });
     router.register('ping', { role: null, params: z.object({}).strict(), run: async () => {} });
-    uplink = new Uplink({ config: config.uplink, gatewayId: config.gateway.id, version: VERSION, bootId, outbox, topics, clock, log: log.child({ component: 'uplink' }), onCommand: (t, p, props) => router.handle(t, p, props) });
+    uplink = new Uplink({ config: config.uplink, gatewayId: config.gateway.id, version: VERSION, bootId, outbox, topics, clock, log: log.child({ component: 'uplink' }), onCommand: (t, p, props) => router.handle(t, p, props), pictures: pictures.lane });
     const lanDevices = config.devices.filter((d) => moduleFor(modules, d.driver)?.provides?.includes('lan-login')) as MqttDeviceConfig[];
     const broker = new LocalBroker({ config: config.localBroker, devices: lanDevices, reports, log: log.child({ component: 'local-broker' }) });
     const drivers = new Map<string, Driver>();
@@ -167,8 +171,10 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         log: dlog,
         clock,
         emit: async (e) => {
-          const data = e.attachment ? { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } : e.data;
-          await pipeline.emit({ device: device.id, category: e.category ?? (e.type.startsWith('device.') ? 'device' : device.category), type: e.type, data });
+          const draft = { device: device.id, category: e.category ?? (e.type.startsWith('device.') ? 'device' : device.category), type: e.type, data: e.data };
+          // A JPEG is the event's picture, the outbox's second class (issue 11); other files stay on the box.
+          if (isPicture(e.attachment)) return pictures.emit(draft, e.attachment);
+          await pipeline.emit(e.attachment ? { ...draft, data: { ...e.data, attachment: storeAttachment(config.gateway.dataDir, device.id, e.attachment) } } : draft);
         },
         reject: (reason, detail) => reports.reject('system.payload.rejected', 'minor', device.id, { device: device.id, reason, ...(detail.bytes !== undefined ? { bytes: detail.bytes } : {}) }),
         setState: (update) => states.update(device.id, update),
@@ -195,7 +201,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, access, mount, unmount, registerDeviceCommands };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, access, mount, unmount, registerDeviceCommands, pictures };
   }
 
   let lastDelivered = 0;
@@ -288,6 +294,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
             throw asCorruptDb(config.gateway.dataDir, err);
           }
           if (fullAtStart) built.outbox.markDiskFull('start on a full disk');
+          built.pictures.store.start();
           built.outbox.on('commitFailed', (err) => log.error({ err, code: (err as { code?: unknown }).code }, 'outbox commit failed; devices were not acknowledged and will resend'));
         },
         stop: () => {
@@ -305,6 +312,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         stopMs: 7000,
         stop: async () => {
           p().reports.flush();
+          p().pictures.drops.flush();
           await new Promise<void>((r) => setImmediate(() => { p().outbox.flush(); r(); }));
           if (uplinkStarted) await step(log, 'stop uplink', 5000, () => p().uplink.stop());
         },
@@ -398,7 +406,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         commands: p.router,
         devices: { online: p.states.onlineCount, total: current.devices.length, degraded: degradedDevices(p.drivers) },
         drainRate: () => sampleDrainRate(p),
-      });
+      }, p.pictures.counts());
     },
 
     /** A snapshot of the gateway's counters and states, for tests, the demo and diagnostics (issue 9). */
@@ -421,6 +429,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         /** Connections the local broker refused, by reason. */
         lanRefusals: p.broker.refusals as ReadonlyMap<string, number>,
         busSubscribers: p.pipeline.bus.subscribers,
+        /** Camera pictures (issue 11): waiting (count, bytes), sent, dropped, refused. */
+        snapshots: p.pictures.counts(),
         failedComponents: (components?.failed ?? []).map((f) => ({ name: f.name, message: f.error.message })),
       };
     },

@@ -17,6 +17,10 @@ export interface BusEvent {
   type: string;
   severity: Severity;
   data: Record<string, unknown>;
+  /** The event's id when chosen before the commit (its picture is named by it, issue 11); else the store picks one. */
+  id?: string | undefined;
+  /** Runs in the event's own transaction (its picture's row): committed with it or not at all. */
+  alongside?: ((seq: number | null) => void) | undefined;
 }
 
 /** What an observer is given: the event, and the commit it may wait for (it must handle a rejection). */

@@ -35,7 +35,8 @@ export function cpuTempC(file = '/sys/class/thermal/thermal_zone0/temp'): number
   }
 }
 
-export function buildMetrics(s: MetricsSources) {
+/** `snapshots`: the camera pictures' counters (issue 11), when the gateway keeps pictures. */
+export function buildMetrics(s: MetricsSources, snapshots?: { waiting: number; bytes: number; sent: number; dropped: number }) {
   const now = s.clock.now();
   const age = s.outbox.oldestAgeMs();
   const rate = s.drainRate();
@@ -54,5 +55,6 @@ export function buildMetrics(s: MetricsSources) {
     events: { accepted: s.accepted(), rejected: s.rejected(), evicted: s.outbox.evicted, delivered: s.uplink.delivered, refused: s.outbox.refused.dbLost + s.outbox.refused.diskFull },
     commands: { executed: s.commands.executed, rejected: s.commands.rejected },
     devices: s.devices,
+    ...(snapshots ? { snapshots: { waiting: snapshots.waiting, bytes: snapshots.bytes, sent: snapshots.sent, dropped: snapshots.dropped } } : {}),
   };
 }

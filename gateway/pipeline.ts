@@ -27,6 +27,10 @@ export interface EventDraft {
   data: Record<string, unknown>;
   /** Overrides the configured type → severity map (system events choose their own). */
   severity?: Severity;
+  /** Chosen before the commit when something is named by it (a picture's file and topic, issue 11). */
+  id?: string | undefined;
+  /** Runs in the event's transaction (see OutboxItem.alongside). */
+  alongside?: ((seq: number | null) => void) | undefined;
 }
 
 export interface PipelineDeps {
@@ -58,14 +62,14 @@ export class Pipeline {
 
   /** Decides the event's severity and publishes it on the bus; resolves once it is on disk. */
   emit(draft: EventDraft): Promise<AcceptedEvent> {
-    return this.bus.publish({ device: draft.device, category: draft.category, type: draft.type, severity: this.severityOf(draft), data: draft.data });
+    return this.bus.publish({ device: draft.device, category: draft.category, type: draft.type, severity: this.severityOf(draft), data: draft.data, id: draft.id, alongside: draft.alongside });
   }
 
   /** The bus's durable store: builds the envelope and commits it to the outbox. */
   private async commit(draft: BusEvent): Promise<AcceptedEvent> {
     const { config, clock, topics } = this.deps;
     const severity = draft.severity;
-    const id = uuidv7();
+    const id = draft.id ?? uuidv7();
     const now = clock.now();
     let seq = 0;
     await this.deps.outbox.add({
@@ -74,6 +78,7 @@ export class Pipeline {
       topic: topics.event(draft.category),
       qos: 1,
       retain: false,
+      alongside: draft.alongside,
       payload: (s) => {
         seq = s;
         return this.render({ id, seq: s, ts: isoLocal(now), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: draft.device, category: draft.category, type: draft.type, severity, data: draft.data });

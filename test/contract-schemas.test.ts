@@ -54,6 +54,8 @@ const metricsOffline: Obj = {
 };
 const evicted = { count: 5, bySeverity: { info: 4, minor: 1 }, ranges: [[10, 13], [20, 20]], maxRows: 100000, maxBytes: 268435456 };
 const snapshotRef = { topic: `${BASE}/snapshots/${EVENT_ID}`, bytes: 48213, sha256: 'a'.repeat(64) };
+const snapshotError = { reason: 'disk-full', message: 'the data disk has 1000 bytes free; a picture must leave 100663296' };
+const dropped = { reason: 'queue-full', eventId: EVENT_ID, bytes: 48213, count: 3, samples: [{ eventId: CMD_ID, bytes: 1000 }] };
 const command: Obj = {
   id: CMD_ID, name: 'door.unlock', township: TOWNSHIP, target: GW,
   issuedAt: TS, expiresAt: '2026-11-23T21:45:00.123+08:00', by: 'operator-li', door: 'east-gate', seconds: 5,
@@ -84,6 +86,10 @@ describe('valid uplink messages pass', () => {
     ['unsynced clock, Z offset, no fraction', `${BASE}/events/alarm`, json({ ...alarm, clock: 'unsynced', ts: '1970-01-01T00:00:07Z' }), 'event'],
     ['free-form data of another type', `${BASE}/events/access`, json({ ...alarm, category: 'access', type: 'card.swiped', severity: 'info', data: {} }), 'event'],
     ['camera event with snapshot', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', type: 'motion', data: { snapshot: snapshotRef } }), 'event'],
+    ['camera event whose picture was not kept', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', type: 'camera.motion', data: { snapshotError } }), 'event'],
+    ['camera event whose fetch timed out (a driver reason)', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', type: 'camera.motion', data: { snapshotError: { reason: 'timeout', message: 'no answer in 5 s' } } }), 'event'],
+    ['system.snapshot.dropped', `${BASE}/events/system`, json(sys('system.snapshot.dropped', dropped, { severity: 'minor' })), 'event'],
+    ['system.snapshot.dropped, event evicted', `${BASE}/events/system`, json(sys('system.snapshot.dropped', { reason: 'event-evicted', eventId: EVENT_ID, bytes: 5, count: 1 }, { severity: 'minor' })), 'event'],
     ['system.payload.rejected', `${BASE}/events/system`, json(sys('system.payload.rejected', { device: 'door-1', reason: 'too-large', count: 3, bytes: 70000 })), 'event'],
     ['system.payload.rejected without bytes', `${BASE}/events/system`, json(sys('system.payload.rejected', { device: 'door-1', reason: 'not-json', count: 1 })), 'event'],
     ['system.outbox.evicted', `${BASE}/events/system`, json(sys('system.outbox.evicted', evicted)), 'event'],
@@ -98,6 +104,7 @@ describe('valid uplink messages pass', () => {
     ['device state', `${BASE}/devices/panic-east-gate/state`, json(deviceState), 'device-state'],
     ['metrics, connected', `${BASE}/metrics`, json(metrics), 'metrics'],
     ['metrics, disconnected and empty', `${BASE}/metrics`, json(metricsOffline), 'metrics'],
+    ['metrics with pictures', `${BASE}/metrics`, json({ ...metrics, snapshots: { waiting: 4, bytes: 200_000, sent: 12, dropped: 1 } }), 'metrics'],
     ['reply accepted', `${BASE}/replies/${CMD_ID}`, json({ id: CMD_ID, status: 'accepted', ts: TS }), 'reply'],
     ['reply done', `${BASE}/replies/${CMD_ID}`, json({ id: CMD_ID, status: 'done', ts: TS }), 'reply'],
     ['reply rejected', `${BASE}/replies/${CMD_ID}`, json({ id: CMD_ID, status: 'rejected', ts: TS, error: { code: 'expired', message: 'expired at ...' } }), 'reply'],
@@ -147,7 +154,12 @@ describe('invalid uplink messages fail, for the right reason', () => {
     ['gateway/topic mismatch', `pingan/v1/${TOWNSHIP}/other-gw/events/alarm`, json(alarm), /payload gateway ".*" != topic gateway "other-gw"/],
     ['snapshot with a bad sha256', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', data: { snapshot: { ...snapshotRef, sha256: 'xyz' } } }), /\/data\/snapshot\/sha256/],
     ['snapshot of another event', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', data: { snapshot: { ...snapshotRef, topic: `${BASE}/snapshots/${CMD_ID}` } } }), /data.snapshot.topic/],
+    ['both a snapshot and a snapshotError', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', data: { snapshot: snapshotRef, snapshotError } }), /\/data must NOT be valid/],
+    ['snapshotError without a message', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', data: { snapshotError: { reason: 'disk-full' } } }), /\/data\/snapshotError must have required property 'message'/],
+    ['snapshotError reason in capitals', `${BASE}/events/camera`, json({ ...alarm, category: 'camera', data: { snapshotError: { ...snapshotError, reason: 'DiskFull' } } }), /\/data\/snapshotError\/reason must match/],
     // system and device event data
+    ['snapshot.dropped, unknown reason', sysT, json(sys('system.snapshot.dropped', { ...dropped, reason: 'lost' })), /\/data\/reason must be equal to one of/],
+    ['snapshot.dropped, no eventId', sysT, json(sys('system.snapshot.dropped', without(dropped, 'eventId'))), /eventId/],
     ['payload.rejected, unknown reason', sysT, json(sys('system.payload.rejected', { device: 'd', reason: 'too-big', count: 1 })), /\/data\/reason must be equal to one of/],
     ['payload.rejected, count 0', sysT, json(sys('system.payload.rejected', { device: 'd', reason: 'not-json', count: 0 })), /\/data\/count must be >= 1/],
     ['payload.rejected, missing device', sysT, json(sys('system.payload.rejected', { reason: 'not-json', count: 1 })), /\/data must have required property 'device'/],
@@ -179,6 +191,7 @@ describe('invalid uplink messages fail, for the right reason', () => {
     ['metrics, negative counter', `${BASE}/metrics`, json({ ...metrics, events: { ...(metrics.events as Obj), delivered: -1 } }), /\/events\/delivered must be >= 0/],
     ['metrics, more online than total', `${BASE}/metrics`, json({ ...metrics, devices: { online: 9, total: 8 } }), /devices.online 9 > devices.total 8/],
     ['metrics, fractional disk bytes', `${BASE}/metrics`, json({ ...metrics, diskFreeBytes: 1.5 }), /\/diskFreeBytes must be integer/],
+    ['metrics, pictures without sent', `${BASE}/metrics`, json({ ...metrics, snapshots: { waiting: 0, bytes: 0, dropped: 0 } }), /\/snapshots must have required property 'sent'/],
     // replies
     ['reply rejected without error', rep, json({ id: CMD_ID, status: 'rejected', ts: TS }), /must have required property 'error'/],
     ['reply failed without error', rep, json({ id: CMD_ID, status: 'failed', ts: TS }), /must have required property 'error'/],

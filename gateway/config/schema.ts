@@ -9,6 +9,7 @@ import { loadPublicKey } from '../kernel/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
 import { outboxSchema, tlsFiles, uplinkSchema } from '../../cloud-bridge/config.js';
+import { snapshotsSchema } from '../../cloud-bridge/snapshot-config.js';
 import { rateSchema, severityMap } from '../../device-drivers/device-common.js';
 import type { AnyDriverModule, ConfigView } from '../../device-drivers/module.js';
 import { defaultModules, moduleFor, type DeviceConfig } from '../../device-drivers/registry.js';
@@ -98,6 +99,8 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
       }),
     uplink: uplinkSchema,
     outbox: outboxSchema,
+    /** Camera pictures waiting for the uplink: their caps, bandwidth budget and disk floor (issue 11). */
+    snapshots: snapshotsSchema,
     commands: z
       .object({
         /** Operators' public keys and what each may do. */

@@ -12,11 +12,11 @@ export type CutMode = 'pass' | 'blackhole' | 'down' | 'acks-lost';
 
 export class LinkCutter {
   private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
+  protected readonly sockets = new Set<Socket>();
   mode: CutMode = 'pass';
   port = 0;
 
-  constructor(private readonly brokerPort: number) {}
+  constructor(protected readonly brokerPort: number) {}
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
@@ -40,7 +40,7 @@ export class LinkCutter {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private relay(gateway: Socket): void {
+  protected relay(gateway: Socket): void {
     if (this.mode === 'down') {
       gateway.destroy();
       return;
