@@ -44,6 +44,7 @@ import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
 import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
+import { personRulesAndPatrol } from './person-rules/wiring.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 import { delayMs } from './kernel/timers.js';
@@ -132,6 +133,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     const broker = new LocalBroker({ config: config.localBroker, devices: lanDevices, reports, log: log.child({ component: 'local-broker' }) });
     const drivers = new Map<string, Driver>();
     const { arming, reactions } = buildLocalSafety({ config, db: database, pipeline, router, drivers, clock, log });
+    const personRules = personRulesAndPatrol({ config, db: database, pipeline, clock, log });
     const seams: GatewaySeams = {
       audio: undefined,
       amplifierPower: undefined,
@@ -186,7 +188,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, personRules, storage };
   }
 
   let lastDelivered = 0;
@@ -321,6 +323,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       },
       { name: 'uplink', start: () => void (p().uplink.start(), (uplinkStarted = true)) },
       { name: 'arming state', start: () => p().arming.start(), stop: () => p().arming.stop() },
+      { name: 'person rules and patrol', start: () => p().personRules.start(), stop: () => p().personRules.stop() },
       // Style rule 3: one broken device must not take the gateway down with it. Stopped first of the
       // intake: once detached, their devices' publishes are refused (no PUBACK, so they resend after
       // the restart) instead of reading as "device offline" when only the gateway stops.

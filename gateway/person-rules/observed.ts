@@ -1,0 +1,82 @@
+/**
+ * What an accepted event says about a person, whatever produced it (issue 10 item 6, issue 11: the
+ * rules do not care whether a match came from a door reader, a face terminal or a camera's analytics):
+ * - `access.granted` / `access.denied` with `data.person`: that person, on `data.lists`;
+ * - `face.matched`: `data.person` on `data.list`;
+ * - `access.denied` with reason `unknown` and no person, or `face.unknown`: a stranger.
+ * The event's `device` is where the person was seen.
+ */
+import type { BusEvent } from '../event-bus.js';
+
+/** A known person seen at a device. */
+export interface PersonSighting {
+  kind: 'person';
+  person: string;
+  /** The lists the event says the person is on. */
+  lists: string[];
+  /** Whether `lists` is every list of the person (an access decision lists them all; a face match names one). */
+  listsComplete: boolean;
+  device: string;
+  /** `access.granted` / `access.denied` / `face.matched`. */
+  via: string;
+  /** A face match's score, when given. */
+  score?: number;
+}
+
+/** An unknown face or credential seen at a device. */
+export interface StrangerSighting {
+  kind: 'stranger';
+  device: string;
+  /** `credential` (an unknown card, PIN or QR) or `face`. */
+  source: 'credential' | 'face';
+  /** The masked credential (hash and last 2 digits, never the value) or the face's score and camera. */
+  detail: Record<string, unknown>;
+}
+
+export type Sighting = PersonSighting | StrangerSighting;
+
+/** Longest person id and list name taken from an event; longer ones are cut (a device's payload is bounded, not trusted). */
+const MAX_NAME = 128;
+/** Most lists taken from one event. */
+const MAX_LISTS = 32;
+
+const name = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v.slice(0, MAX_NAME) : null);
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.slice(0, MAX_LISTS).map(name).filter((s): s is string => s !== null) : []);
+
+/** Copies the fields named from `data` when present. */
+function pick(data: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+}
+
+/** The masked credential of an access event: only its method, hash and last 2 characters. */
+function maskedCredential(v: unknown): Record<string, unknown> | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  const c = pick(v as Record<string, unknown>, ['method', 'hash', 'last2']);
+  return Object.keys(c).length ? c : undefined;
+}
+
+/** What `event` says about a person, or null when it says nothing the rules use. */
+export function sightingOf(event: BusEvent): Sighting | null {
+  const d = event.data;
+  const person = name(d.person);
+  switch (event.type) {
+    case 'access.granted':
+    case 'access.denied': {
+      if (person) return { kind: 'person', person, lists: names(d.lists), listsComplete: Array.isArray(d.lists), device: event.device, via: event.type };
+      if (event.type === 'access.denied' && d.reason === 'unknown') {
+        const credential = maskedCredential(d.credential);
+        return { kind: 'stranger', device: event.device, source: 'credential', detail: { ...pick(d, ['door', 'reader']), ...(credential ? { credential } : {}) } };
+      }
+      return null;
+    }
+    case 'face.matched': {
+      if (!person) return null;
+      const list = name(d.list);
+      return { kind: 'person', person, lists: list ? [list] : [], listsComplete: false, device: event.device, via: event.type, ...(typeof d.score === 'number' ? { score: d.score } : {}) };
+    }
+    case 'face.unknown':
+      return { kind: 'stranger', device: event.device, source: 'face', detail: pick(d, ['score', 'camera']) };
+    default:
+      return null;
+  }
+}
