@@ -188,7 +188,9 @@ export class Patrol {
     const device = this.points.get(leg)?.device ?? this.deps.gatewayId;
     this.drafts.push({ device, type: 'patrol.missed', severity: 'major', data: { route: route.name, run: st.run, checkpoint: leg, index: st.next, dueBy: isoLocal(st.due), reason } });
     st.missed++;
-    this.advance(route, st, st.due);
+    // A late one's successor counts from the deadline; a passed-over one's from the visit before it
+    // (the guard is already further on, so that leg's time keeps running from there).
+    this.advance(route, st, reason === 'skipped' ? st.due - legMs(route, st.next) : st.due);
   }
 
   /** Moves to the next checkpoint, its time counted from `from`; after the last, the run is complete. */

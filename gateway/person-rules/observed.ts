@@ -43,17 +43,20 @@ const MAX_LISTS = 32;
 const name = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v.slice(0, MAX_NAME) : null);
 const names = (v: unknown): string[] => (Array.isArray(v) ? v.slice(0, MAX_LISTS).map(name).filter((s): s is string => s !== null) : []);
 
-/** Copies the fields named from `data` when present. */
-function pick(data: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+/** Copies the string fields named from `data` (a device's payload is not trusted to give them typed). */
+function strings(data: Record<string, unknown>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.flatMap((k) => (typeof data[k] === 'string' ? [[k, (data[k] as string).slice(0, MAX_NAME)]] : [])));
 }
 
-/** The masked credential of an access event: only its method, hash and last 2 characters. */
-function maskedCredential(v: unknown): Record<string, unknown> | undefined {
+/** The masked credential of an access event: only its method, hash and last 2 characters, never a value. */
+function maskedCredential(v: unknown): Record<string, string> | undefined {
   if (v === null || typeof v !== 'object') return undefined;
-  const c = pick(v as Record<string, unknown>, ['method', 'hash', 'last2']);
+  const c = strings(v as Record<string, unknown>, ['method', 'hash', 'last2']);
+  if (c.last2 !== undefined) c.last2 = c.last2.slice(-2);
   return Object.keys(c).length ? c : undefined;
 }
+
+const score = (d: Record<string, unknown>): { score?: number } => (typeof d.score === 'number' && Number.isFinite(d.score) ? { score: d.score } : {});
 
 /** What `event` says about a person, or null when it says nothing the rules use. */
 export function sightingOf(event: BusEvent): Sighting | null {
@@ -65,17 +68,17 @@ export function sightingOf(event: BusEvent): Sighting | null {
       if (person) return { kind: 'person', person, lists: names(d.lists), listsComplete: Array.isArray(d.lists), device: event.device, via: event.type };
       if (event.type === 'access.denied' && d.reason === 'unknown') {
         const credential = maskedCredential(d.credential);
-        return { kind: 'stranger', device: event.device, source: 'credential', detail: { ...pick(d, ['door', 'reader']), ...(credential ? { credential } : {}) } };
+        return { kind: 'stranger', device: event.device, source: 'credential', detail: { ...strings(d, ['door', 'reader']), ...(credential ? { credential } : {}) } };
       }
       return null;
     }
     case 'face.matched': {
       if (!person) return null;
       const list = name(d.list);
-      return { kind: 'person', person, lists: list ? [list] : [], listsComplete: false, device: event.device, via: event.type, ...(typeof d.score === 'number' ? { score: d.score } : {}) };
+      return { kind: 'person', person, lists: list ? [list] : [], listsComplete: false, device: event.device, via: event.type, ...score(d) };
     }
     case 'face.unknown':
-      return { kind: 'stranger', device: event.device, source: 'face', detail: pick(d, ['score', 'camera']) };
+      return { kind: 'stranger', device: event.device, source: 'face', detail: { ...score(d), ...strings(d, ['camera']) } };
     default:
       return null;
   }

@@ -127,7 +127,8 @@ describe('electronic patrol', () => {
     await swipe(at(25, 2, 1));
     await swipe(at(25, 2, 5)); // the gate again: the well in between was passed over
     await waitForEvents(probe, 'patrol.completed', 4);
-    expect(received(probe, 'patrol.missed').at(-1)).toMatchObject({ data: { run, checkpoint: 'well', index: 1, reason: 'skipped' } });
+    expect(received(probe, 'patrol.missed').at(-1)).toMatchObject({ data: { run, checkpoint: 'well', index: 1, reason: 'skipped', dueBy: '2026-11-25T02:16:00.000+08:00' } });
+    expect(checks(run).map((e) => [e.data.index, e.data.elapsedSec])).toEqual([[0, 60], [2, 240]]);
     expect(received(probe, 'patrol.completed').at(-1)).toMatchObject({ data: { run, checked: 2, missed: 1 } });
 
     await v.gateway.stop();
