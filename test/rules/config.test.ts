@@ -3,6 +3,8 @@
  * and the weekly windows and start times mean what installers write (across midnight, day ranges that
  * wrap the week, in the gateway's local time).
  */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../gateway/config/load.js';
 import { WeeklyTimes, WeeklyWindows } from '../../gateway/person-rules/weekly.js';
@@ -76,6 +78,18 @@ describe('personRules and patrol config', () => {
       'patrol.checkpoints[0].type is "patrol.checked": patrol.* and person.* are the gateway\'s own events; name the event the device sends',
       'patrol.routes[0].starts[0] is "xyz 1:00": a local start time "HH:MM", optionally after days, e.g. "22:00" or "sat,sun 02:00"',
     ]);
+  });
+});
+
+describe("the README's rules and patrol example", () => {
+  it('is a valid config once its LAN devices are added', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Person alert rules and electronic patrol'));
+    const block = parse(/```yaml\n([\s\S]*?)```/.exec(section)![1]!) as { devices: object[] };
+    const lan = ['face-east-gate', 'reader-east-gate'].map((id) => ({ id, driver: 'mqtt', passwordHash: base.devices[0]!.passwordHash }));
+    const cfg = parseConfig({ ...base, ...block, devices: [...lan, ...block.devices] });
+    expect(cfg.personRules.rules.map((r) => r.trigger)).toEqual(['appear', 'stranger', 'absent']);
+    expect(cfg.patrol.routes[0]!.checkpoints.map((c) => c.checkpoint)).toEqual(['east-gate', 'well', 'east-gate']);
   });
 });
 
