@@ -5,7 +5,7 @@
  * A window is `"22:00-06:00"` (every day) or `"mon-fri 22:00-06:00"`; one that crosses midnight
  * belongs to the day it starts on, so `"fri 22:00-06:00"` covers Saturday 03:00.
  */
-import { parseWindow, type Window } from '../arming/schedule.js';
+import { at, parseWindow, type Window } from '../arming/schedule.js';
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -58,24 +58,23 @@ export function parseWeeklyTime(text: string): { days: Set<number>; minute: numb
   return days && m ? { days, minute: Number(m[1]) * 60 + Number(m[2]) } : null;
 }
 
-/** Local time `minutes` after the midnight of the day `dayOffset` days from the day of `ms`. */
-function at(ms: number, dayOffset: number, minutes: number): number {
-  const d = new Date(ms);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + dayOffset, 0, minutes).getTime();
-}
-
 const weekday = (ms: number, dayOffset: number): number => new Date(at(ms, dayOffset, 0)).getDay();
+
+/** Parses every text; config validation refuses bad ones first, so one here is a bug. */
+function parseAll<T>(texts: readonly string[], parse: (t: string) => T | null, what: string): T[] {
+  return texts.map((t) => {
+    const value = parse(t);
+    if (value === null) throw new Error(`not a ${what}: "${t}"`);
+    return value;
+  });
+}
 
 /** A set of weekly windows; an empty set means always. */
 export class WeeklyWindows {
   private readonly windows: WeeklyWindow[];
 
   constructor(texts: readonly string[]) {
-    this.windows = texts.map((t) => {
-      const w = parseWeeklyWindow(t);
-      if (!w) throw new Error(`not a weekly window: "${t}"`); // config validation refuses these first
-      return w;
-    });
+    this.windows = parseAll(texts, parseWeeklyWindow, 'weekly window');
   }
 
   /** Whether `ms` lies in one of the windows (always, when there are none). */
@@ -97,11 +96,7 @@ export class WeeklyTimes {
   private readonly times: { days: Set<number>; minute: number }[];
 
   constructor(texts: readonly string[]) {
-    this.times = texts.map((t) => {
-      const s = parseWeeklyTime(t);
-      if (!s) throw new Error(`not a weekly time: "${t}"`); // config validation refuses these first
-      return s;
-    });
+    this.times = parseAll(texts, parseWeeklyTime, 'weekly time');
   }
 
   /** The latest start at or before `ms`, within the last 8 days; null if none. */

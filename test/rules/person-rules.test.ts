@@ -90,6 +90,20 @@ describe('person alert rules', () => {
     expect(alerts.at(-1)).toMatchObject({ data: { suppressed: 3, cause: { id: last.id } } });
   });
 
+  it('raises alerts while the township link is down; they are delivered when it returns', async () => {
+    await township.stop();
+    await probe.waitFor(() => v.gateway.inspect().uplinkState !== 'connected', 10_000, 'uplink down');
+    clock.advance(61_000);
+    // Acknowledged by the gateway (committed) although the township cannot be reached.
+    await face.publishAsync(`dev/${FACE.id}/event`, JSON.stringify({ type: 'face.matched', person: 'p-0233', list: 'watch', score: 0.91 }), { qos: 1 });
+    const queued = () => v.gateway.testApi.outboxPage(-1, 0, 1000).map((r) => JSON.parse(r.payload.toString('utf8')) as { type: string; data: { person?: string } });
+    await probe.waitFor(() => queued().some((e) => e.type === 'person.appeared' && e.data.person === 'p-0233'), 10_000, 'the alert in the outbox while offline');
+    await township.start();
+    const alerts = await waitForEvents(probe, 'person.appeared', received(probe, 'person.appeared').length + 1, 20_000);
+    expect(alerts.at(-1)).toMatchObject({ data: { person: 'p-0233', rule: 'watch-night' } });
+    expect(new Set(received(probe, 'face.matched').filter((e) => e.data.person === 'p-0233').map((e) => e.id)).size).toBe(1);
+  });
+
   it('raises person.stranger for an unknown face and an unknown card in the window, never with the card number', async () => {
     const unknownFace = await fromFace({ type: 'face.unknown', score: 0.41, camera: 'ch1' });
     await decision('access.denied', { reason: 'unknown', credential: { ...CARD, value: '0004283642' } });
