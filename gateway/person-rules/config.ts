@@ -75,11 +75,13 @@ export const personRulesSchema = z
   .object({
     /** How often absences are looked for (seconds); an absence is reported at most this late. */
     checkEverySec: timerSec(z.number().min(0.01), 3600).default(60),
+    /** Most persons whose absence is watched; sightings of more are not kept (a flood of made-up persons must not grow memory and disk). */
+    maxWatchedPersons: z.number().int().min(1).max(1_000_000).default(50_000),
     /** The rules, each raising its own events. */
     rules: z.array(personRuleSchema).default([]),
   })
   .strict()
-  .default({ checkEverySec: 60, rules: [] });
+  .default({ checkEverySec: 60, maxWatchedPersons: 50_000, rules: [] });
 export type PersonRulesConfig = z.infer<typeof personRulesSchema>;
 
 /** A config problem at a key path, with the fix. */

@@ -49,6 +49,8 @@ export class PersonRules {
   private readonly cooldowns = new Map<string, { until: number; suppressed: number }>();
   private readonly pending = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | null = null;
+  /** Whether the watched persons have reached `maxWatchedPersons` (said once in the log). */
+  private full = false;
 
   constructor(private readonly deps: PersonRulesDeps) {
     for (const r of deps.config.rules) if (r.trigger !== 'absent') this.windows.set(r.name, new WeeklyWindows(r.windows ?? []));
@@ -139,6 +141,13 @@ export class PersonRules {
     // An access event lists every list of the person; a face match names the one it matched.
     const lists = s.listsComplete ? s.lists : [...new Set([...(old?.lists ?? []), ...s.lists])];
     if (!old && overlap(lists, [...this.watched]).length === 0) return;
+    const max = this.deps.config.maxWatchedPersons;
+    if (!old && this.seen.size >= max) {
+      // Bounded before it is kept: a device flooding made-up persons must not grow memory and disk.
+      if (!this.full) this.deps.log.warn({ person: s.person, max }, 'too many persons watched for absence; new ones are not tracked');
+      this.full = true;
+      return;
+    }
     this.seen.set(s.person, { lists, seen: now, device: s.device });
     const absenceReported = old !== undefined && this.absentRules.some((r) => this.reported.get(reportKey(r.name, s.person)) === old.seen);
     const due = (this.onDisk.get(s.person) ?? -Infinity) + PERSIST_EVERY_MS <= now;

@@ -27,7 +27,7 @@ const problems = (extra: Record<string, unknown>): string[] => {
 describe('personRules and patrol config', () => {
   it('accepts a valid config with defaults filled in', () => {
     const cfg = parseConfig({ ...base, personRules: { rules: [{ name: 'watch', trigger: 'appear', lists: ['watch'] }] }, patrol: { checkpoints: [{ name: 'gate', device: 'reader-1' }], routes: [{ name: 'night', starts: ['22:00'], checkpoints: [{ checkpoint: 'gate', withinMin: 10 }] }] } });
-    expect(cfg.personRules).toEqual({ checkEverySec: 60, rules: [{ name: 'watch', trigger: 'appear', lists: ['watch'], severity: 'major', channels: ['record'], cooldownSec: 60 }] });
+    expect(cfg.personRules).toEqual({ checkEverySec: 60, maxWatchedPersons: 50_000, rules: [{ name: 'watch', trigger: 'appear', lists: ['watch'], severity: 'major', channels: ['record'], cooldownSec: 60 }] });
     expect(cfg.patrol.checkEverySec).toBe(15);
     expect(parseConfig(base).personRules.rules).toEqual([]);
   });
