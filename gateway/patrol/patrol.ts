@@ -105,7 +105,7 @@ export class Patrol {
 
   /** Runs `fn` after the transitions before it; the events it queues are committed in order, then the states stored. */
   private serial(fn: () => void): Promise<void> {
-    this.queue = this.queue.then(async () => {
+    const run = async (): Promise<void> => {
       this.drafts = [];
       this.touched = new Set();
       fn();
@@ -120,11 +120,18 @@ export class Patrol {
           this.deps.log.error({ err, route }, 'patrol state not stored');
         }
       }
-    });
+    };
+    // A failed transition is logged; the queue goes on with the next one.
+    this.queue = this.queue.then(run).catch((err: unknown) => this.deps.log.error({ err }, 'patrol transition failed'));
     return this.queue;
   }
 
   private step(route: RouteConfig, now: number, visit: Visit | null): void {
+    // Starts and deadlines need a true clock (a Pi has no RTC): until NTP has synced, only visits count.
+    if (!this.deps.clock.synced()) {
+      if (visit) this.visit(route, now, visit);
+      return;
+    }
     this.overdue(route, now);
     const slot = (this.schedules.get(route.name) as WeeklyTimes).latest(now);
     const st = this.states.get(route.name);

@@ -198,7 +198,8 @@ export class PersonRules {
     for (const [key, c] of this.cooldowns) if (c.until <= now && (c.suppressed === 0 || crowded)) this.cooldowns.delete(key);
   }
 
-  private track(p: Promise<unknown>): void {
+  private track(work: Promise<unknown>): void {
+    const p = work.catch((err: unknown) => this.deps.log.error({ err }, 'person rule failed'));
     this.pending.add(p);
     const done = () => this.pending.delete(p);
     p.then(done, done);
