@@ -18,6 +18,9 @@ const GW = '370283104-rules-01';
 const FACE = { id: 'face-east-gate', password: 'face-secret-31', category: 'camera' };
 const READER = { id: 'reader-east-gate', password: 'reader-secret-7', category: 'access' };
 const CARD = { method: 'card', hash: 'hmac-sha256:5f0c9a1e', last2: '42' };
+/** A floodlight on a relay that a local reaction switches on for a stranger at night. */
+const LIGHT = { id: 'light-east-gate', driver: 'relay', pin: 24, maxOnSec: 5 };
+const STRANGER_LIGHT = { name: 'stranger-light', when: { type: 'person.stranger' }, do: { device: LIGHT.id, action: 'pulse', seconds: 0.2 } };
 
 const personRules = {
   checkEverySec: 0.05,
@@ -37,7 +40,7 @@ describe.runIf(requireTools('mosquitto'))('person alert rules', () => {
   let face: MqttClient;
 
   const start = async (dataDir?: string) => {
-    v = await startVillage({ uplinkUrl: township.url, gatewayId: GW, clock, lan: [FACE, READER], override: { personRules }, ...(dataDir ? { dataDir } : {}) });
+    v = await startVillage({ uplinkUrl: township.url, gatewayId: GW, clock, lan: [FACE, READER], devices: [LIGHT], override: { personRules, reactions: [STRANGER_LIGHT] }, ...(dataDir ? { dataDir } : {}) });
     face = await deviceClient(v.gateway.localPort, FACE.id, FACE.password);
   };
   /** The face terminal publishes an event (QoS 1: acknowledged once committed); resolves with it as the township got it. */
@@ -114,6 +117,10 @@ describe.runIf(requireTools('mosquitto'))('person alert rules', () => {
     expect(alerts[0]).toMatchObject({ device: FACE.id, severity: 'minor', data: { rule: 'stranger-night', source: 'face', score: 0.41, camera: 'ch1', channels: ['popup'], cause: { id: unknownFace.id } } });
     expect(alerts[1]).toMatchObject({ device: READER.id, data: { rule: 'stranger-night', source: 'credential', credential: CARD, door: 'gate-east' } });
     expect(JSON.stringify(alerts)).not.toContain('0004283642');
+    // A local reaction acts on the rule's event like on any other: the floodlight went on, uplink or not.
+    expect(v.sim.pin(LIGHT.pin).history.some((e) => e.level === 1)).toBe(true);
+    await probe.waitFor(() => received(probe, 'reaction.executed').length >= 2, 10_000, 'the reactions to both strangers');
+    expect(received(probe, 'reaction.executed')[0]).toMatchObject({ device: LIGHT.id, data: { reaction: 'stranger-light', cause: { type: 'person.stranger', id: alerts[0]!.id } } });
     // Out of the window (the morning), a stranger is only recorded as the decision it is.
     clock.set(at(24, 9, 0));
     await fromFace({ type: 'face.unknown', score: 0.38 });
