@@ -27,8 +27,6 @@ export interface PersonRulesDeps {
   log: Logger;
 }
 
-/** A sighting already on disk is written again only this much later (one fsync per person a minute at most). */
-const PERSIST_EVERY_MS = 60_000;
 /** Cooldown entries kept before expired ones are dropped even with repeats still uncounted. */
 const MAX_COOLDOWNS = 10_000;
 
@@ -43,8 +41,11 @@ export class PersonRules {
   /** Lists some absence rule watches: only their persons' sightings are kept. */
   private readonly watched: Set<string>;
   private seen = new Map<string, LastSeen>();
-  /** The `seen` of each person as last written to disk. */
-  private readonly onDisk = new Map<string, number>();
+  /**
+   * Persons whose sighting is not on disk yet: written together at each look (one transaction, one
+   * fsync), not one commit per sighting. A crash loses at most `checkEverySec` of last-seen times.
+   */
+  private readonly dirty = new Set<string>();
   private reported = new Map<string, number>();
   private readonly cooldowns = new Map<string, { until: number; suppressed: number }>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -61,7 +62,6 @@ export class PersonRules {
   /** Loads the sightings and reported absences, looks for absences now and then every `checkEverySec`. */
   start(): void {
     this.seen = this.deps.store.loadSeen();
-    for (const [person, s] of this.seen) this.onDisk.set(person, s.seen);
     this.reported = this.deps.store.loadReported();
     this.evaluate();
     if (this.absentRules.length === 0) return;
@@ -74,7 +74,7 @@ export class PersonRules {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.pending]);
-    for (const person of this.seen.keys()) this.persist(person);
+    this.flush();
   }
 
   /** A bus observer: judges `event` once it is committed (a refused event is resent by its device). */
@@ -88,6 +88,7 @@ export class PersonRules {
   /** Raises the absences due at the clock's time; while the clock is unsynced (a Pi without RTC) absences cannot be judged. */
   evaluate(): void {
     this.pruneCooldowns();
+    this.flush();
     if (!this.deps.clock.synced()) return;
     const now = this.deps.clock.now();
     for (const rule of this.absentRules) {
@@ -149,19 +150,19 @@ export class PersonRules {
       return;
     }
     this.seen.set(s.person, { lists, seen: now, device: s.device });
-    const absenceReported = old !== undefined && this.absentRules.some((r) => this.reported.get(reportKey(r.name, s.person)) === old.seen);
-    const due = (this.onDisk.get(s.person) ?? -Infinity) + PERSIST_EVERY_MS <= now;
-    if (!old || due || absenceReported || String(lists) !== String(old.lists)) this.persist(s.person);
+    this.dirty.add(s.person);
+    // Seen again after a reported absence: on disk at once, so a restart counts the new absence from here.
+    if (old !== undefined && this.absentRules.some((r) => this.reported.get(reportKey(r.name, s.person)) === old.seen)) this.flush();
   }
 
-  private persist(person: string): void {
-    const s = this.seen.get(person);
-    if (!s || this.onDisk.get(person) === s.seen) return;
+  /** Writes the sightings not yet on disk; on a failure they stay queued for the next look. */
+  private flush(): void {
+    if (this.dirty.size === 0) return;
     try {
-      this.deps.store.saveSeen(person, s);
-      this.onDisk.set(person, s.seen);
+      this.deps.store.saveSeen([...this.dirty].map((person) => [person, this.seen.get(person) as LastSeen]));
+      this.dirty.clear();
     } catch (err) {
-      this.deps.log.error({ err, person }, 'person sighting not stored');
+      this.deps.log.error({ err, persons: this.dirty.size }, 'person sightings not stored; tried again at the next look');
     }
   }
 
@@ -173,7 +174,7 @@ export class PersonRules {
       return;
     }
     // The sighting first: the report names it, and a restart must find both.
-    this.persist(person);
+    this.flush();
     try {
       this.deps.store.saveReported(rule.name, person, last.seen);
     } catch (err) {

@@ -21,10 +21,12 @@ export class SightingStore {
     return new Map(rows.map((r) => [r.person, { lists: JSON.parse(r.lists) as string[], seen: r.seen, device: r.device }]));
   }
 
-  saveSeen(person: string, s: LastSeen): void {
-    this.db
-      .prepare('INSERT INTO person_seen (person, lists, seen, device) VALUES (?, ?, ?, ?) ON CONFLICT (person) DO UPDATE SET lists = excluded.lists, seen = excluded.seen, device = excluded.device')
-      .run(person, JSON.stringify(s.lists), s.seen, s.device);
+  /** Writes these sightings in one transaction. */
+  saveSeen(entries: readonly [string, LastSeen][]): void {
+    const upsert = this.db.prepare('INSERT INTO person_seen (person, lists, seen, device) VALUES (?, ?, ?, ?) ON CONFLICT (person) DO UPDATE SET lists = excluded.lists, seen = excluded.seen, device = excluded.device');
+    this.db.transaction(() => {
+      for (const [person, s] of entries) upsert.run(person, JSON.stringify(s.lists), s.seen, s.device);
+    })();
   }
 
   /** For each rule and person, the sighting (its `seen`) whose absence was already reported. */
