@@ -13,7 +13,7 @@ import type { AcceptedEvent, EventDraft } from '../pipeline.js';
 import type { BusEvent } from '../event-bus.js';
 import type { PersonRuleConfig, PersonRulesConfig } from './config.js';
 import { sightingOf, type PersonSighting, type Sighting } from './observed.js';
-import { reportKey, type LastSeen, type SightingStore } from './store.js';
+import { reportKey, type LastSeen, type ReportedAbsence, type SightingStore } from './store.js';
 import { WeeklyWindows } from './weekly.js';
 
 export interface PersonRulesDeps {
@@ -27,6 +27,8 @@ export interface PersonRulesDeps {
   log: Logger;
 }
 
+/** Absences raised per look at most; the rest follow at the next looks (after days off, a whole list may be due at once). */
+const MAX_ABSENCES_PER_LOOK = 200;
 /** Cooldown entries kept before expired ones are dropped even with repeats still uncounted. */
 const MAX_COOLDOWNS = 10_000;
 
@@ -46,6 +48,8 @@ export class PersonRules {
    * fsync), not one commit per sighting. A crash loses at most `checkEverySec` of last-seen times.
    */
   private readonly dirty = new Set<string>();
+  /** Absences committed but not yet marked on disk (written with the sightings; a crash before repeats the alert, never loses it). */
+  private readonly reportedDirty: ReportedAbsence[] = [];
   private reported = new Map<string, number>();
   private readonly cooldowns = new Map<string, { until: number; suppressed: number }>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -91,13 +95,15 @@ export class PersonRules {
     this.flush();
     if (!this.deps.clock.synced()) return;
     const now = this.deps.clock.now();
+    let raised = 0;
     for (const rule of this.absentRules) {
       for (const [person, last] of this.seen) {
         const lists = overlap(last.lists, rule.lists);
         if (lists.length === 0 || now - last.seen < rule.hours * 3600_000) continue;
         const key = reportKey(rule.name, person);
         if (this.reported.get(key) === last.seen) continue;
-        this.reported.set(key, last.seen); // at once: the next tick must not report it again
+        if (raised++ >= MAX_ABSENCES_PER_LOOK) return;
+        this.reported.set(key, last.seen); // at once: the next look must not report it again
         this.track(this.reportAbsence(rule, person, lists, last, key));
       }
     }
@@ -155,14 +161,15 @@ export class PersonRules {
     if (old !== undefined && this.absentRules.some((r) => this.reported.get(reportKey(r.name, s.person)) === old.seen)) this.flush();
   }
 
-  /** Writes the sightings not yet on disk; on a failure they stay queued for the next look. */
+  /** Writes the sightings and reported absences not yet on disk; on a failure they stay queued for the next look. */
   private flush(): void {
-    if (this.dirty.size === 0) return;
+    if (this.dirty.size === 0 && this.reportedDirty.length === 0) return;
     try {
-      this.deps.store.saveSeen([...this.dirty].map((person) => [person, this.seen.get(person) as LastSeen]));
+      this.deps.store.save([...this.dirty].map((person) => [person, this.seen.get(person) as LastSeen]), this.reportedDirty);
       this.dirty.clear();
+      this.reportedDirty.length = 0;
     } catch (err) {
-      this.deps.log.error({ err, persons: this.dirty.size }, 'person sightings not stored; tried again at the next look');
+      this.deps.log.error({ err, persons: this.dirty.size, absences: this.reportedDirty.length }, 'person sightings not stored; tried again at the next look');
     }
   }
 
@@ -173,13 +180,7 @@ export class PersonRules {
       this.reported.delete(key); // tried again at the next look
       return;
     }
-    // The sighting first: the report names it, and a restart must find both.
-    this.flush();
-    try {
-      this.deps.store.saveReported(rule.name, person, last.seen);
-    } catch (err) {
-      this.deps.log.error({ err, rule: rule.name, person }, 'reported absence not stored; it may be reported again after a restart');
-    }
+    this.reportedDirty.push({ rule: rule.name, person, seen: last.seen });
   }
 
   private async commit(rule: PersonRuleConfig, e: { device: string; type: string; data: Record<string, unknown> }): Promise<boolean> {

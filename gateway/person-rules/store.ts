@@ -12,6 +12,13 @@ export interface LastSeen {
   device: string;
 }
 
+/** An absence reported: of `person` under `rule`, after the sighting at `seen`. */
+export interface ReportedAbsence {
+  rule: string;
+  person: string;
+  seen: number;
+}
+
 export class SightingStore {
   constructor(private readonly db: Db) {}
 
@@ -21,11 +28,13 @@ export class SightingStore {
     return new Map(rows.map((r) => [r.person, { lists: JSON.parse(r.lists) as string[], seen: r.seen, device: r.device }]));
   }
 
-  /** Writes these sightings in one transaction. */
-  saveSeen(entries: readonly [string, LastSeen][]): void {
-    const upsert = this.db.prepare('INSERT INTO person_seen (person, lists, seen, device) VALUES (?, ?, ?, ?) ON CONFLICT (person) DO UPDATE SET lists = excluded.lists, seen = excluded.seen, device = excluded.device');
+  /** Writes sightings and reported absences in one transaction, sightings first (a report names one). */
+  save(seen: readonly [string, LastSeen][], reported: readonly ReportedAbsence[]): void {
+    const upsertSeen = this.db.prepare('INSERT INTO person_seen (person, lists, seen, device) VALUES (?, ?, ?, ?) ON CONFLICT (person) DO UPDATE SET lists = excluded.lists, seen = excluded.seen, device = excluded.device');
+    const upsertReported = this.db.prepare('INSERT INTO person_absence_alerts (rule, person, seen) VALUES (?, ?, ?) ON CONFLICT (rule, person) DO UPDATE SET seen = excluded.seen');
     this.db.transaction(() => {
-      for (const [person, s] of entries) upsert.run(person, JSON.stringify(s.lists), s.seen, s.device);
+      for (const [person, s] of seen) upsertSeen.run(person, JSON.stringify(s.lists), s.seen, s.device);
+      for (const r of reported) upsertReported.run(r.rule, r.person, r.seen);
     })();
   }
 
@@ -35,9 +44,6 @@ export class SightingStore {
     return new Map(rows.map((r) => [reportKey(r.rule, r.person), r.seen]));
   }
 
-  saveReported(rule: string, person: string, seen: number): void {
-    this.db.prepare('INSERT INTO person_absence_alerts (rule, person, seen) VALUES (?, ?, ?) ON CONFLICT (rule, person) DO UPDATE SET seen = excluded.seen').run(rule, person, seen);
-  }
 }
 
 /** The key of a reported absence in `loadReported`'s map. */

@@ -1,7 +1,8 @@
 /**
  * The absence watch is bounded: past `personRules.maxWatchedPersons` new persons are not kept (in
- * memory or in SQLite), said once in the log, while those already watched go on being judged. The
- * engine on a real SQLite file, its events recorded as committed.
+ * memory or in SQLite), said once in the log, while those already watched go on being judged; and a
+ * whole list falling due at once (days off) is raised 200 a look, not in one burst. The engine on a
+ * real SQLite file, its events recorded as committed.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,29 @@ describe('absence watch bound', () => {
     rules.evaluate();
     await rules.stop();
     expect(events.map((e) => [e.type, e.data.person])).toEqual([['person.absent', 'e-1'], ['person.absent', 'e-2'], ['person.absent', 'e-3']]);
+    db.close();
+  });
+
+  it('raises at most 200 absences a look; the rest at the next looks, each once', async () => {
+    const db = openDb(mkdtempSync(join(tmpdir(), 'vgw-rules-bound-')));
+    const clock = handClock(at(25, 8));
+    const events: EventDraft[] = [];
+    let seq = 0;
+    const config = personRulesSchema.parse({ checkEverySec: 3600, rules: [{ name: 'welfare', trigger: 'absent', lists: ['resident'], hours: 24 }] });
+    const rules = new PersonRules({ config, gatewayId: '370283104-bound-01', store: new SightingStore(db), emit: async (e) => (events.push(e), { id: `id-${++seq}`, seq }), clock, log: pino({ level: 'silent' }) });
+    rules.start();
+    for (let i = 0; i < 250; i++) rules.observe({ device: 'reader-1', category: 'access', type: 'access.granted', severity: 'info', data: { person: `r-${i}`, lists: ['resident'] } }, Promise.resolve({ id: `cause-${i}`, seq: i }));
+    await rules.stop();
+    clock.advance(4 * 24 * HOUR);
+    const counts: number[] = [];
+    for (let look = 0; look < 3; look++) {
+      rules.evaluate();
+      await rules.stop();
+      counts.push(events.length);
+    }
+    expect(counts).toEqual([200, 250, 250]);
+    expect(new Set(events.map((e) => e.data.person)).size).toBe(250);
+    expect((db.prepare('SELECT count(*) AS n FROM person_absence_alerts').get() as { n: number }).n).toBe(250);
     db.close();
   });
 });
