@@ -33,7 +33,7 @@ function problems(mutate: (c: Raw) => void): string[] {
 
 describe('config error messages (issue 8, finding 25)', () => {
   it.each([
-    ['a misspelt top-level key', (c: Raw) => (c.zone = []), '(top level): unknown key "zone" (did you mean "zones"?); fix the spelling or remove it; keys allowed here: gateway, localBroker, uplink, outbox, commands, reports, severity, devices, zones, reactions, broadcast'],
+    ['a misspelt top-level key', (c: Raw) => (c.zone = []), '(top level): unknown key "zone" (did you mean "zones"?); fix the spelling or remove it; keys allowed here: gateway, localBroker, uplink, outbox, commands, reports, severity, devices, zones, reactions, personRules, patrol, broadcast'],
     ['a misspelt uplink key', (c: Raw) => (c.uplink.keepalive = 30), 'uplink: unknown key "keepalive" (did you mean "keepaliveSec"?); fix the spelling or remove it; keys allowed here: url, protocolVersion, username, passwordFile, tls, keepaliveSec, backoffInitialMs, backoffMaxMs, inflightWindow, metricsIntervalSec'],
     ['a misspelt key of a device, by its driver', (c: Raw) => (c.devices[2]!.debounce = 20), 'devices[2] (id "pir-market"): unknown key "debounce" (did you mean "debounceMs"?); fix the spelling or remove it; keys allowed here: id, category, severity, zone, location, driver, pin, kind, contact, activeLow, debounceMs, mode, entryDelaySec, restore, cutAfterSec, chatter'],
     ['a number in quotes', (c: Raw) => (c.localBroker = { port: '1883' }), 'localBroker.port is "1883": expected a number, not a string; write it without quotes'],
