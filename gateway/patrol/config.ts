@@ -49,7 +49,9 @@ const routeSchema = z
     guardLists: z.array(z.string().min(1).max(128)).min(1).optional(),
   })
   .strict();
+/** A validated route. */
 export type RouteConfig = z.infer<typeof routeSchema>;
+/** A validated checkpoint. */
 export type CheckpointConfig = z.infer<typeof checkpointSchema>;
 
 /** The `patrol` section. */
@@ -64,6 +66,7 @@ export const patrolSchema = z
   })
   .strict()
   .default({ checkEverySec: 15, checkpoints: [], routes: [] });
+/** The validated `patrol` section. */
 export type PatrolConfig = z.infer<typeof patrolSchema>;
 
 /** The time a whole route may take (ms). */

@@ -20,6 +20,7 @@ import { WeeklyTimes } from '../person-rules/weekly.js';
 import { routeMs, type CheckpointConfig, type PatrolConfig, type RouteConfig } from './config.js';
 import type { PatrolStore, RunState } from './store.js';
 
+/** What the patrol engine is given by the composition root. */
 export interface PatrolDeps {
   config: PatrolConfig;
   /** The gateway id: the device of `patrol.started` / `patrol.completed`. */
@@ -44,6 +45,7 @@ type Draft = { device: string; type: string; severity: Severity; data: Record<st
 
 const legMs = (r: RouteConfig, i: number): number => (r.checkpoints[i]?.withinMin ?? 0) * 60_000;
 
+/** The `patrol` engine: a bus observer and a periodic look at starts and deadlines. */
 export class Patrol {
   private readonly schedules: Map<string, WeeklyTimes>;
   private readonly points: Map<string, CheckpointConfig>;

@@ -20,14 +20,17 @@ export interface RunState {
   missed: number;
 }
 
+/** The `patrol_runs` table, on the gateway's one `Db` handle. */
 export class PatrolStore {
   constructor(private readonly db: Db) {}
 
+  /** Every route's latest run. */
   load(): Map<string, RunState> {
     const rows = this.db.prepare('SELECT route, slot, run, active, next, due, checked, missed FROM patrol_runs').all() as (Omit<RunState, 'active'> & { route: string; active: number })[];
     return new Map(rows.map(({ route, active, ...r }) => [route, { ...r, active: active === 1 }]));
   }
 
+  /** Stores a route's run. */
   save(route: string, s: RunState): void {
     this.db
       .prepare(

@@ -68,6 +68,7 @@ const strangerRule = z
 
 /** One alert rule. */
 export const personRuleSchema = z.discriminatedUnion('trigger', [appearRule, absentRule, strangerRule]);
+/** A validated rule. */
 export type PersonRuleConfig = z.infer<typeof personRuleSchema>;
 
 /** The `personRules` section. */
@@ -82,6 +83,7 @@ export const personRulesSchema = z
   })
   .strict()
   .default({ checkEverySec: 60, maxWatchedPersons: 50_000, rules: [] });
+/** The validated `personRules` section. */
 export type PersonRulesConfig = z.infer<typeof personRulesSchema>;
 
 /** A config problem at a key path, with the fix. */

@@ -16,6 +16,7 @@ import { sightingOf, type PersonSighting, type Sighting } from './observed.js';
 import { reportKey, type LastSeen, type ReportedAbsence, type SightingStore } from './store.js';
 import { WeeklyWindows } from './weekly.js';
 
+/** What the rules engine is given by the composition root. */
 export interface PersonRulesDeps {
   config: PersonRulesConfig;
   /** The gateway id: the device of `person.absent` (seen nowhere). */
@@ -37,6 +38,7 @@ type AbsentRule = Extract<PersonRuleConfig, { trigger: 'absent' }>;
 
 const overlap = (a: readonly string[], b: readonly string[]): string[] => a.filter((x) => b.includes(x));
 
+/** The `personRules` engine: a bus observer and a periodic look for absences. */
 export class PersonRules {
   private readonly windows = new Map<string, WeeklyWindows>();
   private readonly absentRules: AbsentRule[];

@@ -33,6 +33,7 @@ export interface StrangerSighting {
   detail: Record<string, unknown>;
 }
 
+/** What an event says about who was seen. */
 export type Sighting = PersonSighting | StrangerSighting;
 
 /** Longest person id and list name taken from an event; longer ones are cut (a device's payload is bounded, not trusted). */

@@ -19,6 +19,7 @@ export interface ReportedAbsence {
   seen: number;
 }
 
+/** The person rules' tables, on the gateway's one `Db` handle. */
 export class SightingStore {
   constructor(private readonly db: Db) {}
 

@@ -13,6 +13,7 @@ import { PatrolStore } from '../patrol/store.js';
 import { PersonRules } from './engine.js';
 import { SightingStore } from './store.js';
 
+/** The parts of the gateway the rules and the patrol use. */
 export interface RulesDeps {
   config: Config;
   db: Db;
