@@ -154,4 +154,31 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX snapshots_seq ON snapshots (seq);
   `,
+  // 9 (issue 10): person rules — the last sighting of each person an absence rule watches and the absences
+  // already reported (gateway/person-rules/store.ts), and each patrol route's current run
+  // (gateway/patrol/store.ts), so a welfare check and a patrol carry on across a restart.
+  `
+  CREATE TABLE person_seen (
+    person TEXT    PRIMARY KEY,
+    lists  TEXT    NOT NULL,             -- JSON array: the lists the latest event said the person is on
+    seen   INTEGER NOT NULL,             -- ms since epoch
+    device TEXT    NOT NULL              -- where
+  ) WITHOUT ROWID;
+  CREATE TABLE person_absence_alerts (
+    rule   TEXT    NOT NULL,
+    person TEXT    NOT NULL,
+    seen   INTEGER NOT NULL,             -- the sighting whose absence was reported; a newer one re-arms the rule
+    PRIMARY KEY (rule, person)
+  ) WITHOUT ROWID;
+  CREATE TABLE patrol_runs (
+    route   TEXT    PRIMARY KEY,
+    slot    INTEGER NOT NULL,            -- ms since epoch: the scheduled start of the latest run begun (or passed)
+    run     TEXT    NOT NULL,            -- the run's id, in its events
+    active  INTEGER NOT NULL,            -- 1 while checkpoints are still due
+    next    INTEGER NOT NULL,            -- index of the next checkpoint due
+    due     INTEGER NOT NULL,            -- ms since epoch: when it is missed
+    checked INTEGER NOT NULL,
+    missed  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

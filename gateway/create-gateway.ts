@@ -46,6 +46,7 @@ import { buildMetrics } from './metrics.js';
 import { buildPictures, isPicture, type Pictures } from './pictures.js';
 import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
+import { personRulesAndPatrol } from './person-rules/wiring.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 import { delayMs } from './kernel/timers.js';
@@ -140,6 +141,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     const drivers = new Map<string, Driver>();
     const { arming, reactions } = buildLocalSafety({ config, db: database, pipeline, router, drivers, clock, log });
     const access = buildAccess({ config, db: database, clock, pipeline, router, modules, actions: { act: (id, a) => seams.deviceActions.act(id, a) }, log });
+    const personRules = personRulesAndPatrol({ config, db: database, pipeline, clock, log });
     const seams: GatewaySeams = {
       audio: undefined,
       amplifierPower: undefined,
@@ -201,7 +203,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, access, mount, unmount, registerDeviceCommands, pictures };
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, access, mount, unmount, registerDeviceCommands, pictures, personRules };
   }
 
   let lastDelivered = 0;
@@ -344,6 +346,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       { name: 'uplink', start: () => void (p().uplink.start(), (uplinkStarted = true)) },
       { name: 'arming state', start: () => p().arming.start(), stop: () => p().arming.stop() },
       { name: 'access records', start: () => p().access.start(), stop: () => p().access.stop() },
+      { name: 'person rules and patrol', start: () => p().personRules.start(), stop: () => p().personRules.stop() },
       // Style rule 3: one broken device must not take the gateway down with it. Stopped first of the
       // intake: once detached, their devices' publishes are refused (no PUBACK, so they resend after
       // the restart) instead of reading as "device offline" when only the gateway stops.

@@ -24,7 +24,7 @@ export function parseWindow(text: string): Window | null {
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Local time `minutes` after the midnight of the day `dayOffset` days from the day of `ms`. */
-function at(ms: number, dayOffset: number, minutes: number): number {
+export function at(ms: number, dayOffset: number, minutes: number): number {
   const d = new Date(ms);
   return new Date(d.getFullYear(), d.getMonth(), d.getDate() + dayOffset, 0, minutes).getTime();
 }

@@ -8,6 +8,8 @@ import { accessSchema, checkAccess } from '../access/config.js';
 import { loadPublicKey } from '../kernel/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
+import { checkPersonRules, personRulesSchema } from '../person-rules/config.js';
+import { checkPatrol, patrolSchema } from '../patrol/config.js';
 import { outboxSchema, tlsFiles, uplinkSchema } from '../../cloud-bridge/config.js';
 import { snapshotsSchema } from '../../cloud-bridge/snapshot-config.js';
 import { rateSchema, severityMap } from '../../device-drivers/device-common.js';
@@ -134,6 +136,10 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
     access: accessSchema,
     /** Local reactions: what this box does at once on an event, uplink or not. */
     reactions: reactionsSchema,
+    /** Person alert rules: a watch-listed person appears, a resident is absent for long, a stranger (issue 10). */
+    personRules: personRulesSchema,
+    /** Electronic patrol (电子巡更): checkpoints and scheduled routes (issue 10). */
+    patrol: patrolSchema,
     /** Notices on the loudspeakers (the `broadcast` command). */
     broadcast: z
       .object({
@@ -181,6 +187,7 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
     });
     for (const issue of checkLocalSafety(cfg, view)) ctx.addIssue({ code: 'custom', ...issue });
     for (const issue of checkAccess(cfg.access, view)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of [...checkPersonRules(cfg), ...checkPatrol(cfg)]) ctx.addIssue({ code: 'custom', ...issue });
     if (cfg.uplink.backoffMaxMs < cfg.uplink.backoffInitialMs) {
       ctx.addIssue({ code: 'custom', path: ['uplink', 'backoffMaxMs'], message: 'must be at least uplink.backoffInitialMs' });
     }
