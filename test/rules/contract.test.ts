@@ -23,7 +23,7 @@ describe('rule and patrol events in the contract', () => {
     const absent = examples[0]!.payload;
     expect(check({ ...absent, category: 'alarm' }).ok).toBe(false);
     expect(check({ ...absent, data: { ...absent.data, channels: ['sms'] } }).ok).toBe(false);
-    const stranger = { ...absent, device: 'reader-east-gate', type: 'person.stranger', data: { rule: 'stranger-night', source: 'credential', credential: { method: 'card', hash: 'hmac:1f', last2: '42' }, cause: { device: 'reader-east-gate', type: 'access.denied', id: absent.id, seq: 1 }, channels: ['popup'] } };
+    const stranger = { ...absent, device: 'reader-east-gate', type: 'person.stranger', data: { rule: 'stranger-night', source: 'credential', credential: { method: 'card', hash: '1f'.repeat(32), last2: '42' }, cause: { device: 'reader-east-gate', type: 'access.denied', id: absent.id, seq: 1 }, channels: ['popup'] } };
     expect(check(stranger)).toEqual({ ok: true, kind: 'event' });
     expect(check({ ...stranger, data: { ...stranger.data, credential: { method: 'card', value: '0004283642' } } }).ok).toBe(false);
   });

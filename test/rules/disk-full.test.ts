@@ -40,7 +40,7 @@ describe.runIf(usable)('a welfare alert on a full disk', () => {
   const clock = handClock(at(25, 7, 0));
   let probe: TownshipProbe;
   let v: Village;
-  const swipe = (person: string) => v.gateway.testApi.emit({ device: 'reader-1', category: 'access', type: 'access.granted', data: { door: 'gate', reader: 'reader-1', person, lists: ['elderly-alone'], credential: { method: 'card', hash: 'hmac:0a', last2: '07' } } });
+  const swipe = (person: string) => v.gateway.testApi.emit({ device: 'reader-1', category: 'access', type: 'access.granted', data: { door: 'gate', reader: 'reader-1', person, lists: ['elderly-alone'], credential: { method: 'card', hash: '0a'.repeat(32), last2: '07' } } });
   const absent = (person: string) => received(probe, 'person.absent').filter((e) => e.data.person === person);
 
   beforeAll(async () => {
