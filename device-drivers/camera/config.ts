@@ -98,7 +98,7 @@ export const hygieneSchema = z
 export const healthSchema = z
   .object({
     /** Seconds between checks (ONVIF GetSystemDateAndTime, else an HTTP request to the camera). */
-    intervalSec: timerSec(z.number().min(1), 3600).default(30),
+    intervalSec: timerSec(z.number().min(0.1), 3600).default(30),
     /** A check must answer within this, in ms. */
     timeoutMs: z.number().int().min(100).max(60_000).default(5000),
     /** Consecutive failed checks after which the camera is reported offline. */
