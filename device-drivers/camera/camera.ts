@@ -58,8 +58,8 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
     lastError: watch?.lastError ?? null,
     alarms: { triggers: counts.triggers, masked: counts.masked, events: counts.events },
     snapshots: { ok: counts.snapshots, failed: counts.snapshotFailures, lastError: counts.lastSnapshotError },
-    ...(pullpoint ? { onvif: { subscriptions: pullpoint.stats.subscriptions, renewals: pullpoint.stats.renewals, rebuilds: pullpoint.stats.rebuilds, pulls: pullpoint.stats.pulls } } : {}),
-    ...(stream ? { isapi: { connects: stream.stats.connects, drops: stream.stats.drops, alerts: stream.stats.alerts, duplicates: stream.stats.duplicates } } : {}),
+    ...(pullpoint ? { onvif: { subscriptions: pullpoint.stats.subscriptions, renewals: pullpoint.stats.renewals, rebuilds: pullpoint.stats.rebuilds, pulls: pullpoint.stats.pulls, lastError: pullpoint.stats.lastError } } : {}),
+    ...(stream ? { isapi: { connects: stream.stats.connects, drops: stream.stats.drops, alerts: stream.stats.alerts, duplicates: stream.stats.duplicates, lastError: stream.stats.lastError } } : {}),
   });
   const mirror = () => record('state', () => ctx.setState({ online: health.online, state: state() }));
 
@@ -140,7 +140,7 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
       if (over) record('camera.clock.drift', () => ctx.emit({ type: 'camera.clock.drift', data: { driftSec: Math.round(driftMs / 100) / 10, maxSec: d.health.driftMaxSec } }));
     },
     checked: () => {
-      if (watch?.online && health.status !== 'ok') health = { status: 'ok', online: true };
+      if (watch?.online && !health.online) health = { status: 'ok', online: true };
       mirror();
     },
   };

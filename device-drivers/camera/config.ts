@@ -38,7 +38,7 @@ export const onvifSchema = z
     /** Notifications taken per PullMessages. */
     messageLimit: z.number().int().min(1).max(100).default(10),
     /** Lifetime asked for the subscription; renewed when a third of it is left. */
-    subscriptionSec: timerSec(z.number().int().min(10), 3600).default(60),
+    subscriptionSec: timerSec(z.number().int().min(5), 3600).default(60),
     /** Consecutive failed pulls or renewals after which the subscription is rebuilt. */
     rebuildAfterFailures: z.number().int().min(1).max(100).default(3),
   })

@@ -27,6 +27,8 @@ export interface FakeCameraOptions {
   streamDropMs: number;
   /** The alertStream sends a videoloss heartbeat this often. */
   heartbeatMs: number;
+  /** A new alertStream starts with the last active alert again (some NVRs do). */
+  replayOnConnect: boolean;
 }
 
 interface Sub {
@@ -48,11 +50,12 @@ export class FakeCamera {
   private subs = new Map<number, Sub>();
   private nextSub = 1;
   private streams = new Set<ServerResponse>();
+  private lastAlert: { eventType: string; utc: number } | null = null;
   private digest: DigestVerifier;
   port = 0;
 
   constructor(o: Partial<FakeCameraOptions> = {}) {
-    this.o = { user: 'admin', password: 'cam-secret-1', algorithm: 'MD5', driftMs: 0, snapshotDelayMs: 0, snapshotBytes: 0, streamDropMs: 0, heartbeatMs: 10_000, ...o };
+    this.o = { user: 'admin', password: 'cam-secret-1', algorithm: 'MD5', driftMs: 0, snapshotDelayMs: 0, snapshotBytes: 0, streamDropMs: 0, heartbeatMs: 10_000, replayOnConnect: false, ...o };
     this.digest = this.verifier();
   }
 
@@ -117,6 +120,7 @@ export class FakeCamera {
     const utc = Date.now() + this.o.driftMs;
     const item = topic.endsWith('MotionAlarm') ? 'State' : topic.endsWith('Tamper') ? 'IsTamper' : topic.endsWith('DigitalInput') ? 'LogicalState' : 'IsMotion';
     for (const sub of this.subs.values()) this.push(sub, { topic, operation: 'Changed', utc, source: { VideoSourceConfigurationToken: 'VideoSourceToken' }, data: { [item]: 'true' } });
+    this.lastAlert = { eventType, utc };
     for (const res of this.streams) this.alert(res, eventType, 'active', utc);
   }
 
@@ -161,6 +165,7 @@ export class FakeCamera {
     this.count('alertStream');
     res.writeHead(200, { 'content-type': 'multipart/mixed; boundary=boundary', connection: 'keep-alive' });
     this.streams.add(res);
+    if (this.o.replayOnConnect && this.lastAlert) this.alert(res, this.lastAlert.eventType, 'active', this.lastAlert.utc);
     const beat = setInterval(() => this.alert(res, 'videoloss', 'inactive', Date.now() + this.o.driftMs), this.o.heartbeatMs);
     const drop = this.o.streamDropMs ? setTimeout(() => res.destroy(), this.o.streamDropMs) : null;
     res.on('close', () => {
