@@ -15,6 +15,7 @@ import { say } from './commands/say.js';
 import { withBrokerOptions } from './commands/broker-options.js';
 import { addEventsCommand } from './township/commands/events.js';
 import { addMonitorCommand } from './township/commands/monitor.js';
+import { addCameraCommand } from './commands/camera-probe.js';
 import { addSendCommands } from './township/commands/send-commands.js';
 import { CliError } from './commands/cli-error.js';
 import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
@@ -79,6 +80,7 @@ program
 addSendCommands(program);
 addMonitorCommand(program);
 addEventsCommand(program);
+addCameraCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.

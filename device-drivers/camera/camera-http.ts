@@ -53,6 +53,11 @@ export class CameraHttp {
   /** Requests answered 401 even after the re-challenge (wrong password). */
   authFailures = 0;
 
+  /** The HTTP authentication in use: `digest MD5`, `basic`, or null before any challenge. */
+  get scheme(): string | null {
+    return this.digest ? `digest ${this.digest.algorithm}` : this.basic ? 'basic' : null;
+  }
+
   constructor(private readonly creds: CameraCredentials | null) {}
 
   /**
