@@ -44,6 +44,7 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
   let snapshotUrl: string | null = d.snapshot.url ? new URL(d.snapshot.url, base).toString() : null;
   const counts = { triggers: 0, masked: 0, events: 0, snapshots: 0, snapshotFailures: 0, lastSnapshotError: null as string | null };
   const onvifSeen = new Recent();
+  let lastFound = '';
   const pending = new Set<Promise<void>>();
   const record = (what: string, run: () => Promise<void>): void => {
     const p = run().catch((err: unknown) => log.error({ err, what }, 'camera could not record an event'));
@@ -141,7 +142,10 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
     },
     checked: () => {
       if (watch?.online && !health.online) health = { status: 'ok', online: true };
-      mirror();
+      // Checks run every few seconds; the retained state changes only when what they found did.
+      const found = JSON.stringify([watch?.online, watch?.lastError, Math.round((watch?.driftMs ?? 0) / 1000)]);
+      if (found !== lastFound) mirror();
+      lastFound = found;
     },
   };
 
