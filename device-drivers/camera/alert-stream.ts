@@ -17,6 +17,8 @@ export interface IsapiAlert {
   eventState: string;
   channel: string;
   dateTime: string;
+  /** Counts the alerts of one ongoing alarm (Hikvision repeats an active VMD about once a second). */
+  postCount: string;
   description: string;
 }
 
@@ -42,7 +44,7 @@ export function parseAlert(xml: Buffer): IsapiAlert | null {
   const eventType = text(at(a, 'eventType'));
   if (!eventType) return null;
   const channel = text(at(a, 'channelID')) ?? text(at(a, 'dynChannelID')) ?? '';
-  return { eventType, eventState: text(at(a, 'eventState')) ?? '', channel, dateTime: text(at(a, 'dateTime')) ?? '', description: text(at(a, 'eventDescription')) ?? '' };
+  return { eventType, eventState: text(at(a, 'eventState')) ?? '', channel, dateTime: text(at(a, 'dateTime')) ?? '', postCount: text(at(a, 'activePostCount')) ?? '', description: text(at(a, 'eventDescription')) ?? '' };
 }
 
 export class AlertStream {
@@ -124,7 +126,7 @@ export class AlertStream {
   private alert(a: IsapiAlert): void {
     // `videoloss` inactive every few seconds is the stream's heartbeat; only active alerts are news.
     if (a.eventState !== 'active') return;
-    if (this.recent.seen(`${a.eventType}|${a.channel}|${a.dateTime}`)) return void this.stats.duplicates++;
+    if (this.recent.seen(`${a.eventType}|${a.channel}|${a.dateTime}|${a.postCount}`)) return void this.stats.duplicates++;
     this.stats.alerts++;
     this.onAlert(a);
   }

@@ -15,7 +15,6 @@ import { onvifActive, typeFor } from './event-map.js';
 import { HealthWatch, type CheckResult } from './health-watch.js';
 import { Hygiene, type Burst } from './hygiene.js';
 import { OnvifClient, type OnvifNotification } from './onvif.js';
-import { Recent } from './pause.js';
 import { PullPoint } from './pullpoint.js';
 import { fetchSnapshot } from './snapshot.js';
 import { inAnyWindow } from './windows.js';
@@ -43,7 +42,6 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
   let loops: Promise<void>[] = [];
   let snapshotUrl: string | null = d.snapshot.url ? new URL(d.snapshot.url, base).toString() : null;
   const counts = { triggers: 0, masked: 0, events: 0, snapshots: 0, snapshotFailures: 0, lastSnapshotError: null as string | null };
-  const onvifSeen = new Recent();
   let lastFound = '';
   const pending = new Set<Promise<void>>();
   const record = (what: string, run: () => Promise<void>): void => {
@@ -105,7 +103,6 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
   const onNotification = (n: OnvifNotification): void => {
     const type = typeFor(n.topic, d.rules, 'onvif');
     if (!type || !onvifActive(n)) return;
-    if (n.utcTime && onvifSeen.seen(`${n.topic}|${n.utcTime}|${JSON.stringify(n.source)}`)) return;
     trigger(type, { source: 'onvif', topic: n.topic, ...(Object.keys(n.source).length ? { region: n.source } : {}), ...(n.utcTime ? { cameraTime: n.utcTime } : {}) });
   };
 

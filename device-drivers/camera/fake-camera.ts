@@ -50,7 +50,8 @@ export class FakeCamera {
   private subs = new Map<number, Sub>();
   private nextSub = 1;
   private streams = new Set<ServerResponse>();
-  private lastAlert: { eventType: string; utc: number } | null = null;
+  private lastAlert: { eventType: string; utc: number; post: number } | null = null;
+  private posts = 0;
   private digest: DigestVerifier;
   port = 0;
 
@@ -120,8 +121,8 @@ export class FakeCamera {
     const utc = Date.now() + this.o.driftMs;
     const item = topic.endsWith('MotionAlarm') ? 'State' : topic.endsWith('Tamper') ? 'IsTamper' : topic.endsWith('DigitalInput') ? 'LogicalState' : 'IsMotion';
     for (const sub of this.subs.values()) this.push(sub, { topic, operation: 'Changed', utc, source: { VideoSourceConfigurationToken: 'VideoSourceToken' }, data: { [item]: 'true' } });
-    this.lastAlert = { eventType, utc };
-    for (const res of this.streams) this.alert(res, eventType, 'active', utc);
+    this.lastAlert = { eventType, utc, post: ++this.posts };
+    for (const res of this.streams) this.alert(res, eventType, 'active', utc, this.posts);
   }
 
   private push(sub: Sub, n: soap.FakeNotification): void {
@@ -165,7 +166,7 @@ export class FakeCamera {
     this.count('alertStream');
     res.writeHead(200, { 'content-type': 'multipart/mixed; boundary=boundary', connection: 'keep-alive' });
     this.streams.add(res);
-    if (this.o.replayOnConnect && this.lastAlert) this.alert(res, this.lastAlert.eventType, 'active', this.lastAlert.utc);
+    if (this.o.replayOnConnect && this.lastAlert) this.alert(res, this.lastAlert.eventType, 'active', this.lastAlert.utc, this.lastAlert.post);
     const beat = setInterval(() => this.alert(res, 'videoloss', 'inactive', Date.now() + this.o.driftMs), this.o.heartbeatMs);
     const drop = this.o.streamDropMs ? setTimeout(() => res.destroy(), this.o.streamDropMs) : null;
     res.on('close', () => {
@@ -175,9 +176,9 @@ export class FakeCamera {
     });
   }
 
-  private alert(res: ServerResponse, eventType: string, state: string, utc: number): void {
+  private alert(res: ServerResponse, eventType: string, state: string, utc: number, post = 1): void {
     const xml = Buffer.from(
-      `<?xml version="1.0" encoding="UTF-8"?>\r\n<EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema"><ipAddress>127.0.0.1</ipAddress><portNo>${this.port}</portNo><protocol>HTTP</protocol><channelID>1</channelID><dateTime>${new Date(utc).toISOString()}</dateTime><activePostCount>1</activePostCount><eventType>${eventType}</eventType><eventState>${state}</eventState><eventDescription>${eventType} alarm</eventDescription></EventNotificationAlert>`,
+      `<?xml version="1.0" encoding="UTF-8"?>\r\n<EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema"><ipAddress>127.0.0.1</ipAddress><portNo>${this.port}</portNo><protocol>HTTP</protocol><channelID>1</channelID><dateTime>${new Date(utc).toISOString()}</dateTime><activePostCount>${post}</activePostCount><eventType>${eventType}</eventType><eventState>${state}</eventState><eventDescription>${eventType} alarm</eventDescription></EventNotificationAlert>`,
     );
     res.write(Buffer.concat([Buffer.from(`--boundary\r\nContent-Type: application/xml; charset="UTF-8"\r\nContent-Length: ${xml.length}\r\n\r\n`), xml, Buffer.from('\r\n')]));
   }

@@ -38,7 +38,8 @@ async function run(broker: Mosquitto, cameras: FakeCamera[]): Promise<Run> {
   await township.subscribeAsync('pingan/v1/+/+/events/camera', { qos: 1 });
   const devices = cameras.map((cam, i) => cameraConfig(cam, { health: { intervalSec: 30 }, onvif: { pullTimeoutSec: 10 }, hygiene: { cooldownSec: 0 } }, `cam-${i + 1}`));
   const gw = await GatewayProcess.prepare({ uplinkUrl: broker.url, devices: [], override: { devices } });
-  await gw.start({}, compiled);
+  // With the allocator settings of provisioning/install/vgw.service, as a box runs it.
+  await gw.start({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' }, compiled);
   await sleep(3000); // subscriptions made
   const cpu = new CpuWindow(gw.pid);
   cpu.start();

@@ -4,26 +4,15 @@
  * subscription is rebuilt afterwards and alarms flow again. A camera clock off by more than
  * `driftMaxSec` gives one `camera.clock.drift` event, not one per check.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeCamera } from '../../device-drivers/camera/fake-camera.js';
-import type { Driver } from '../../device-drivers/driver.js';
-import { cameraDriver, fakeCamera, until } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { cameraRig, until } from './support.js';
 
-let cams: FakeCamera[] = [];
-let drivers: Driver[] = [];
-afterEach(async () => {
-  for (const d of drivers) await d.stop();
-  for (const c of cams) await c.stop();
-  cams = [];
-  drivers = [];
-});
+const rig = cameraRig();
 
 describe('camera: health', () => {
   it('dark for ~2 s and back: device.offline, then device.online with the outage length; alarms resume', async () => {
-    const cam = await fakeCamera();
-    cams.push(cam);
-    const t = await cameraDriver(cam, { health: { intervalSec: 0.2, timeoutMs: 500, offlineAfter: 2 }, snapshot: { enabled: false } });
-    drivers.push(t.driver);
+    const cam = await rig.camera();
+    const t = await rig.driver(cam, { health: { intervalSec: 0.2, timeoutMs: 500, offlineAfter: 2 }, snapshot: { enabled: false } });
     expect(t.driver.health()).toMatchObject({ status: 'ok', online: true });
     await until(() => cam.subscriptions === 1, 'the subscription');
     const darkAt = Date.now();
@@ -48,10 +37,8 @@ describe('camera: health', () => {
   });
 
   it('clock drift over the limit: one camera.clock.drift event with the drift, the drift in the state', async () => {
-    const cam = await fakeCamera({ driftMs: 95_000 });
-    cams.push(cam);
-    const t = await cameraDriver(cam, { health: { intervalSec: 0.1, driftMaxSec: 30 }, onvif: { events: false }, snapshot: { enabled: false } });
-    drivers.push(t.driver);
+    const cam = await rig.camera({ driftMs: 95_000 });
+    const t = await rig.driver(cam, { health: { intervalSec: 0.1, driftMaxSec: 30 }, onvif: { events: false }, snapshot: { enabled: false } });
     await until(() => (t.lastState()?.checks ?? 0) >= 5, 'five checks');
     expect(t.types()).toEqual(['camera.clock.drift']);
     expect(t.events[0]!.data.driftSec).toBeGreaterThan(93);
@@ -60,12 +47,10 @@ describe('camera: health', () => {
   });
 
   it('a wrong password: the camera stays online, the refused login shows in the state, the password in no log', async () => {
-    const cam = await fakeCamera();
-    cams.push(cam);
+    const cam = await rig.camera();
     const good = cam.o.password;
-    const t = await cameraDriver(cam, { onvif: { events: false }, isapi: { backoffMinMs: 50, backoffMaxMs: 100 } });
-    cam.o.password = 'changed-on-the-camera';
-    drivers.push(t.driver);
+    const t = await rig.driver(cam, { onvif: { events: false }, isapi: { backoffMinMs: 50, backoffMaxMs: 100 } });
+    cam.o.password = 'changed-on-the-camera'; // changed on the camera, not in the gateway's file
     await until(() => t.lastState()?.isapi?.lastError === 'http-401', 'the alert stream refused with http-401');
     expect(t.driver.health()).toMatchObject({ status: 'ok', online: true });
     expect(t.events).toEqual([]);

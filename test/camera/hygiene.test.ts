@@ -3,40 +3,30 @@
  * event with the count, not 200; a merge window folds a burst into one event; weekly windows across
  * midnight let alarms through only inside them, counting the rest.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeCamera } from '../../device-drivers/camera/fake-camera.js';
-import type { Driver } from '../../device-drivers/driver.js';
+import { describe, expect, it } from 'vitest';
 import { Hygiene, type Burst } from '../../device-drivers/camera/hygiene.js';
 import { inAnyWindow, inWindow } from '../../device-drivers/camera/windows.js';
-import { cameraDriver, fakeCamera, until } from './support.js';
+import { cameraRig, until } from './support.js';
 
-let cams: FakeCamera[] = [];
-let drivers: Driver[] = [];
-afterEach(async () => {
-  for (const d of drivers) await d.stop();
-  for (const c of cams) await c.stop();
-  cams = [];
-  drivers = [];
-});
+const rig = cameraRig();
 
 describe('camera: alarm hygiene', () => {
-  it('a waving tree: 200 triggers within the cooldown → the first event, then one merged event with count 199', async () => {
-    const cam = await fakeCamera();
-    cams.push(cam);
-    const t = await cameraDriver(cam, { hygiene: { cooldownSec: 1.5 }, snapshot: { enabled: false } });
-    drivers.push(t.driver);
+  it('a waving tree: 200 triggers within the cooldown → the first event, then merged events whose counts add up to 200', async () => {
+    const cam = await rig.camera();
+    const t = await rig.driver(cam, { hygiene: { cooldownSec: 3 }, snapshot: { enabled: false } });
     await until(() => cam.subscriptions === 1, 'the subscription');
     for (let i = 0; i < 200; i++) {
       cam.alarm();
-      await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => setTimeout(r, 1));
     }
-    await until(() => t.events.length === 2, 'the first and the merged event', 8000);
-    await new Promise((r) => setTimeout(r, 1800)); // a full cooldown more: nothing further
-    expect(t.types()).toEqual(['camera.motion', 'camera.motion']);
+    const total = () => t.events.reduce((n, e) => n + (e.data.count as number), 0);
+    await until(() => total() === 200, 'all 200 triggers reported in counts', 15_000);
+    // Sent as fast as a loaded machine allows, 200 triggers span one or two cooldowns: 2 or 3 events, never 200.
+    expect(t.events.length).toBeGreaterThanOrEqual(2);
+    expect(t.events.length).toBeLessThanOrEqual(3);
     expect(t.events[0]!.data.count).toBe(1);
-    expect(t.events[1]!.data).toMatchObject({ merged: true });
-    const total = t.events.reduce((n, e) => n + (e.data.count as number), 0);
-    expect(total).toBe(200); // every trigger counted, none lost, none twice
+    for (const e of t.events.slice(1)) expect(e.data).toMatchObject({ merged: true });
+    expect(new Set(t.types())).toEqual(new Set(['camera.motion']));
   });
 
   it('a merge window folds a burst into one event carrying its count, first and last time', async () => {
@@ -65,11 +55,9 @@ describe('camera: alarm hygiene', () => {
   });
 
   it('a camera with night windows reports motion at night and counts, not sends, motion by day', async () => {
-    const cam = await fakeCamera();
-    cams.push(cam);
+    const cam = await rig.camera();
     let now = new Date(2026, 11, 4, 14, 0).getTime(); // Friday 14:00
-    const t = await cameraDriver(cam, { hygiene: { cooldownSec: 0, windows: [{ from: '22:00', to: '06:00' }] }, snapshot: { enabled: false } }, () => now);
-    drivers.push(t.driver);
+    const t = await rig.driver(cam, { hygiene: { cooldownSec: 0, windows: [{ from: '22:00', to: '06:00' }] }, snapshot: { enabled: false } }, () => now);
     await until(() => cam.subscriptions === 1, 'the subscription');
     cam.alarm();
     await until(() => t.lastState()?.alarms?.masked === 1, 'the day-time trigger counted as masked');

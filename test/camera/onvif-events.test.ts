@@ -3,25 +3,14 @@
  * event with the camera's JPEG attached; the subscription is renewed before it expires; after the
  * camera restarts (subscriptions forgotten) it is rebuilt and the next alarm arrives, once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeCamera } from '../../device-drivers/camera/fake-camera.js';
-import type { Driver } from '../../device-drivers/driver.js';
-import { cameraDriver, fakeCamera, until } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { cameraRig, until } from './support.js';
 
-let cams: FakeCamera[] = [];
-let drivers: Driver[] = [];
-afterEach(async () => {
-  for (const d of drivers) await d.stop();
-  for (const c of cams) await c.stop();
-  cams = [];
-  drivers = [];
-});
+const rig = cameraRig();
 
 async function setup(fields: Record<string, unknown> = {}) {
-  const cam = await fakeCamera();
-  cams.push(cam);
-  const t = await cameraDriver(cam, fields);
-  drivers.push(t.driver);
+  const cam = await rig.camera();
+  const t = await rig.driver(cam, fields);
   await until(() => cam.subscriptions === 1 && (cam.calls.get('PullMessages') ?? 0) > 0, 'the driver subscribed and pulls');
   return { cam, ...t };
 }

@@ -1,4 +1,5 @@
 /** Cameras in tests: a fake camera on loopback and the camera driver on it, with a recording context. */
+import { afterEach } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,4 +55,26 @@ export async function until(check: () => boolean, what: string, ms = 10_000): Pr
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Fake cameras and camera drivers of a test file, all stopped after each test (call at file level). */
+export function cameraRig() {
+  const cams: FakeCamera[] = [];
+  const drivers: Driver[] = [];
+  afterEach(async () => {
+    for (const d of drivers.splice(0)) await d.stop();
+    for (const c of cams.splice(0)) await c.stop();
+  });
+  return {
+    async camera(o: Partial<FakeCameraOptions> = {}): Promise<FakeCamera> {
+      const cam = await fakeCamera(o);
+      cams.push(cam);
+      return cam;
+    },
+    async driver(cam: FakeCamera, fields: Record<string, unknown> = {}, clockNow?: () => number) {
+      const t = await cameraDriver(cam, fields, clockNow);
+      drivers.push(t.driver);
+      return t;
+    },
+  };
 }
