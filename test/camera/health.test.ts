@@ -56,4 +56,13 @@ describe('camera: health', () => {
     expect(t.events).toEqual([]);
     expect(JSON.stringify(t.logs.lines)).not.toContain(good);
   });
+
+  it('an unreadable password file: the camera is degraded with the key and the fix, the gateway goes on', async () => {
+    const cam = await rig.camera();
+    const t = await rig.driver(cam, { passwordFile: '/nonexistent/cam-gate.pw' });
+    expect(t.driver.health()).toMatchObject({ status: 'degraded', online: false });
+    expect(t.driver.health().detail).toBe('passwordFile "/nonexistent/cam-gate.pw" of camera "cam-gate" cannot be read (ENOENT); put the camera\'s password there, readable by the gateway\'s user');
+    expect(cam.calls.size).toBe(0); // nothing sent without a password
+  });
 });
+
