@@ -100,35 +100,52 @@ export class CameraHttp {
     }
   }
 
-  /** A request whose body is read whole, refused above `maxBytes` (never a truncated body). */
+  /**
+   * A request whose body is read whole within `timeoutMs`, refused above `maxBytes` (never a truncated
+   * body). One controller of our own joins the deadline and the caller's signal, and lets go of the
+   * caller's signal when done: that one lives as long as the driver, so nothing may pile up on it.
+   */
   async fetch(url: string, o: CameraRequest & { maxBytes: number }): Promise<CameraResponse> {
-    const deadline = AbortSignal.timeout(o.timeoutMs);
-    const signal = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
-    const res = await this.open(url, { ...o, signal });
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(new CameraHttpError('timeout', `${url} did not finish within ${o.timeoutMs} ms`)), o.timeoutMs);
+    const cancel = () => ctl.abort(new CameraHttpError('aborted', `request to ${url} was cancelled`));
+    if (o.signal?.aborted) cancel();
+    o.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await this.read(url, await this.open(url, { ...o, signal: ctl.signal }), o.maxBytes, ctl.signal);
+    } catch (err) {
+      throw ctl.signal.reason instanceof CameraHttpError ? ctl.signal.reason : err;
+    } finally {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  private read(url: string, res: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<CameraResponse> {
     const declared = Number(res.headers['content-length'] ?? NaN);
-    if (declared > o.maxBytes) {
+    if (declared > maxBytes) {
       res.destroy();
-      throw new CameraHttpError('too-large', `${url} sends ${declared} bytes, over the cap of ${o.maxBytes}`);
+      throw new CameraHttpError('too-large', `${url} sends ${declared} bytes, over the cap of ${maxBytes}`);
     }
     return new Promise<CameraResponse>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const onAbort = () => {
         res.destroy();
-        reject(deadline.aborted ? new CameraHttpError('timeout', `${url} did not finish within ${o.timeoutMs} ms`) : new CameraHttpError('aborted', `request to ${url} was cancelled`));
+        reject(signal.reason instanceof Error ? signal.reason : new CameraHttpError('unreachable', `connection to ${url} lost during the body`));
       };
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       res.on('data', (c: Buffer) => {
         size += c.length;
-        if (size <= o.maxBytes) return void chunks.push(c);
+        if (size <= maxBytes) return void chunks.push(c);
         signal.removeEventListener('abort', onAbort);
         res.destroy();
-        reject(new CameraHttpError('too-large', `${url} sent more than the cap of ${o.maxBytes} bytes`));
+        reject(new CameraHttpError('too-large', `${url} sent more than the cap of ${maxBytes} bytes`));
       });
       res.on('end', () => {
         signal.removeEventListener('abort', onAbort);
-        if (size <= o.maxBytes) resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        if (size <= maxBytes) resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
       });
       res.on('error', () => onAbort());
     });
@@ -159,7 +176,7 @@ export class CameraHttp {
         clearTimeout(timer);
         signal?.removeEventListener('abort', abort);
         if (timedOut) reject(new CameraHttpError('timeout', `${target.host} did not answer within ${timeoutMs} ms`));
-        else if (signal?.aborted) reject(new CameraHttpError(signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError' ? 'timeout' : 'aborted', `request to ${target.host} was cancelled or timed out`));
+        else if (signal?.aborted) reject(signal.reason instanceof CameraHttpError ? signal.reason : new CameraHttpError('aborted', `request to ${target.host} was cancelled`));
         else reject(new CameraHttpError('unreachable', `${target.host} unreachable: ${err.code ?? err.message}`));
       });
       req.end(body);

@@ -27,6 +27,9 @@ describe('camera: ONVIF PullPoint', () => {
     expect(e.attachment?.contentType).toBe('image/jpeg');
     expect(e.attachment?.bytes?.equals(t.cam.jpeg)).toBe(true);
     expect(e.data.snapshotError).toBeUndefined();
+    await t.driver.stop();
+    expect(t.cam.subscriptions).toBe(0); // unsubscribed on stop, not left to expire on the camera
+    expect(t.cam.calls.get('Unsubscribe')).toBe(1);
   });
 
   it('renews the subscription before it expires, so a long quiet spell loses no alarm', async () => {
