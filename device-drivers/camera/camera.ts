@@ -165,6 +165,8 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
       watch = new HealthWatch(check, d.health, () => clock.now(), hooks);
       health = { status: 'ok', online: false };
       await watch.start();
+      // Looked up now, so the first alarm does not wait for it (and again at an alarm if this failed).
+      if (!snapshotUrl && onvif && d.snapshot.enabled) void onvif.snapshotUri().then((u) => void (snapshotUrl ??= u), () => {});
       if (d.onvif && d.onvif.events && onvif) {
         pullpoint = new PullPoint(onvif, d.onvif, d.health.timeoutMs, () => clock.now(), log, onNotification);
         loops.push(pullpoint.run(abort.signal));
