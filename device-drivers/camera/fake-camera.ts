@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { DigestVerifier, type DigestAlgorithm } from './digest.js';
+import { basicAuthorization, DigestVerifier, type DigestAlgorithm } from './digest.js';
 import * as soap from './fake-onvif.js';
 import { tinyJpeg } from './tiny-jpeg.js';
 import { parseXml } from './xml.js';
@@ -17,6 +17,8 @@ export interface FakeCameraOptions {
   user: string;
   password: string;
   algorithm: DigestAlgorithm;
+  /** HTTP authentication it asks for: digest (most cameras) or basic (some old units). */
+  auth: 'digest' | 'basic';
   /** Camera clock minus the real one, in ms. */
   driftMs: number;
   /** Snapshot: answer after this many ms. */
@@ -56,7 +58,7 @@ export class FakeCamera {
   port = 0;
 
   constructor(o: Partial<FakeCameraOptions> = {}) {
-    this.o = { user: 'admin', password: 'cam-secret-1', algorithm: 'MD5', driftMs: 0, snapshotDelayMs: 0, snapshotBytes: 0, streamDropMs: 0, heartbeatMs: 10_000, replayOnConnect: false, ...o };
+    this.o = { user: 'admin', password: 'cam-secret-1', algorithm: 'MD5', auth: 'digest', driftMs: 0, snapshotDelayMs: 0, snapshotBytes: 0, streamDropMs: 0, heartbeatMs: 10_000, replayOnConnect: false, ...o };
     this.digest = this.verifier();
   }
 
@@ -147,6 +149,12 @@ export class FakeCamera {
   }
 
   private authorized(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.o.auth === 'basic') {
+      if (req.headers.authorization === basicAuthorization(this.o.user, this.o.password)) return true;
+      this.count('401');
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="IP Camera(fake)"' }).end('unauthorized');
+      return false;
+    }
     const verdict = this.digest.verify(req.method ?? 'GET', req.headers.authorization);
     if (verdict === 'ok') return true;
     this.count('401');

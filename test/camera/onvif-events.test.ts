@@ -8,8 +8,8 @@ import { cameraRig, until } from './support.js';
 
 const rig = cameraRig();
 
-async function setup(fields: Record<string, unknown> = {}) {
-  const cam = await rig.camera();
+async function setup(fields: Record<string, unknown> = {}, camera: Parameters<typeof rig.camera>[0] = {}) {
+  const cam = await rig.camera(camera);
   const t = await rig.driver(cam, fields);
   await until(() => cam.subscriptions === 1 && (cam.calls.get('PullMessages') ?? 0) > 0, 'the driver subscribed and pulls');
   return { cam, ...t };
@@ -88,6 +88,14 @@ describe('camera: ONVIF PullPoint', () => {
     await until(() => t.events.length === 2, 'the line and input events');
     await new Promise((r) => setTimeout(r, 300));
     expect(t.types().sort()).toEqual(['camera.input', 'camera.line']);
+  });
+
+  it('a camera that only offers basic auth still gives its snapshot', async () => {
+    const t = await setup({}, { auth: 'basic' });
+    t.cam.alarm();
+    await until(() => t.events.length === 1, 'the motion event');
+    expect(t.events[0]!.attachment?.bytes?.equals(t.cam.jpeg)).toBe(true);
+    expect(t.cam.calls.get('401')).toBe(1); // one challenge, then basic on every request
   });
 });
 
