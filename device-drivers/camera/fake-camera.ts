@@ -203,7 +203,7 @@ export class FakeCamera {
     this.count(op);
     const now = Date.now() + this.o.driftMs;
     if (op === 'GetSystemDateAndTime') return send(soap.systemDateAndTime(now));
-    if (!soap.tokenOk(doc, (u) => (u === this.o.user ? this.o.password : undefined))) return send(soap.fault('ter:NotAuthorized', 'Sender not authorized'), 400);
+    if (!soap.tokenOk(doc, (u) => (u === this.o.user ? this.o.password : undefined), now)) return send(soap.fault('ter:NotAuthorized', 'Sender not authorized'), 400);
     const m = /^\/onvif\/subscription\/(\d+)$/.exec(path);
     if (m) return this.subscriptionCall(Number(m[1]), op, doc, now, send);
     switch (op) {

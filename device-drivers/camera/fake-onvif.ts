@@ -84,8 +84,11 @@ export const pullMessages = (now: number, expires: number, messages: readonly Fa
 export const renewed = (now: number, expires: number) => ENV(`<wsnt:RenewResponse><wsnt:TerminationTime>${iso(expires)}</wsnt:TerminationTime><wsnt:CurrentTime>${iso(now)}</wsnt:CurrentTime></wsnt:RenewResponse>`);
 export const unsubscribed = () => ENV('<wsnt:UnsubscribeResponse/>');
 
-/** Whether the envelope's UsernameToken carries the right password digest for `user`. */
-export function tokenOk(doc: XmlNode, passwordOf: (user: string) => string | undefined): boolean {
+/** How far a token's Created may be from the camera's clock; real cameras refuse stale or future tokens too. */
+const CREATED_SKEW_MS = 10_000;
+
+/** Whether the envelope's UsernameToken carries the right password digest for `user`, created near camera time `now`. */
+export function tokenOk(doc: XmlNode, passwordOf: (user: string) => string | undefined, now: number): boolean {
   const token = at(doc, 'Envelope', 'Header', 'Security', 'UsernameToken');
   const user = text(at(token, 'Username'));
   const digest = text(at(token, 'Password'));
@@ -93,6 +96,7 @@ export function tokenOk(doc: XmlNode, passwordOf: (user: string) => string | und
   const created = text(at(token, 'Created'));
   const password = user ? passwordOf(user) : undefined;
   if (!digest || !nonce || !created || password === undefined) return false;
+  if (!(Math.abs(Date.parse(created) - now) <= CREATED_SKEW_MS)) return false;
   const expect = Buffer.from(passwordDigest(Buffer.from(nonce, 'base64'), created, password));
   return expect.length === Buffer.byteLength(digest) && timingSafeEqual(expect, Buffer.from(digest));
 }

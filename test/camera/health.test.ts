@@ -46,6 +46,14 @@ describe('camera: health', () => {
     expect(t.lastState()?.driftSec).toBeGreaterThan(93);
   });
 
+  it('a camera 95 s ahead still takes our WS-Security tokens: they are dated by its clock, not ours', async () => {
+    const cam = await rig.camera({ driftMs: 95_000 });
+    const t = await rig.driver(cam, { snapshot: { enabled: false } });
+    await until(() => cam.subscriptions === 1, 'the subscription despite the drift');
+    cam.alarm();
+    await until(() => t.types().includes('camera.motion'), 'motion despite the drift');
+  });
+
   it('a wrong password: the camera stays online, the refused login shows in the state, the password in no log', async () => {
     const cam = await rig.camera();
     const good = cam.o.password;
