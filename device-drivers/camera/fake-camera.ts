@@ -54,6 +54,8 @@ export class FakeCamera {
   private streams = new Set<ServerResponse>();
   private lastAlert: { eventType: string; utc: number; post: number } | null = null;
   private posts = 0;
+  /** When motion was last raised: a subscription made within 10 s of it starts with IsMotion true. */
+  private motionAt = 0;
   private digest: DigestVerifier;
   port = 0;
 
@@ -121,6 +123,7 @@ export class FakeCamera {
   /** Raises an alarm on every subscription and alertStream (ONVIF `topic`, ISAPI `eventType`). */
   alarm(topic = MOTION, eventType = 'VMD'): void {
     const utc = Date.now() + this.o.driftMs;
+    if (topic === MOTION) this.motionAt = Date.now();
     const item = topic.endsWith('MotionAlarm') ? 'State' : topic.endsWith('Tamper') ? 'IsTamper' : topic.endsWith('DigitalInput') ? 'LogicalState' : 'IsMotion';
     for (const sub of this.subs.values()) this.push(sub, { topic, operation: 'Changed', utc, source: { VideoSourceConfigurationToken: 'VideoSourceToken' }, data: { [item]: 'true' } });
     this.lastAlert = { eventType, utc, post: ++this.posts };
@@ -222,7 +225,7 @@ export class FakeCamera {
         const sub: Sub = { id: this.nextSub++, expires: now + sec * 1000, queue: [], waiter: null };
         this.subs.set(sub.id, sub);
         // As real cameras do: the current state first, as Initialized (the driver must not report it).
-        this.push(sub, { topic: MOTION, operation: 'Initialized', utc: now, source: { VideoSourceConfigurationToken: 'VideoSourceToken' }, data: { IsMotion: 'false' } });
+        this.push(sub, { topic: MOTION, operation: 'Initialized', utc: now, source: { VideoSourceConfigurationToken: 'VideoSourceToken' }, data: { IsMotion: String(Date.now() - this.motionAt < 10_000) } });
         return send(soap.subscription(`${this.url}/onvif/subscription/${sub.id}`, now, sec));
       }
       default:

@@ -42,15 +42,19 @@ describe('camera: ONVIF PullPoint', () => {
     expect(t.cam.subscriptions).toBe(1);
   });
 
-  it('rebuilds the subscription after the camera restarts and reports the next alarm once', async () => {
+  it('rebuilds the subscription after the camera restarts; the motion it restates as Initialized is not reported again', async () => {
     const t = await setup({ onvif: { pullTimeoutSec: 1, subscriptionSec: 60, rebuildAfterFailures: 2 } });
+    t.cam.alarm();
+    await until(() => t.events.length === 1, 'the motion event before the restart');
     await t.cam.restart();
     expect(t.cam.subscriptions).toBe(0);
     await until(() => t.cam.subscriptions === 1 && (t.cam.calls.get('CreatePullPointSubscription') ?? 0) === 2, 'a second subscription after the restart', 15_000);
+    // The new subscription began with Initialized IsMotion=true (motion was seconds ago): no event for it.
+    await until(() => (t.cam.calls.get('PullMessages') ?? 0) >= 4, 'pulls on the new subscription');
+    expect(t.events).toHaveLength(1);
     t.cam.alarm();
-    await until(() => t.events.length === 1, 'the motion event after the rebuild');
-    await new Promise((r) => setTimeout(r, 1500)); // one more pull cycle: no repeat
-    expect(t.types()).toEqual(['camera.motion']);
+    await until(() => t.events.length === 2, 'the motion event after the rebuild');
+    expect(t.types()).toEqual(['camera.motion', 'camera.motion']);
     await until(() => t.lastState()?.onvif?.rebuilds === 1, 'rebuilds = 1 in the state');
   });
 
