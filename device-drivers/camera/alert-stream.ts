@@ -48,7 +48,7 @@ export function parseAlert(xml: Buffer): IsapiAlert | null {
 }
 
 export class AlertStream {
-  readonly stats = { connects: 0, drops: 0, alerts: 0, duplicates: 0, lastError: null as string | null };
+  readonly stats = { connects: 0, drops: 0, alerts: 0, duplicates: 0, malformed: 0, lastError: null as string | null };
   private readonly recent = new Recent();
 
   constructor(
@@ -58,6 +58,8 @@ export class AlertStream {
     private readonly timeoutMs: number,
     private readonly log: Logger,
     private readonly onAlert: (alert: IsapiAlert) => void,
+    /** A part over the cap: counted and reported as rejected device traffic (aggregated by the gateway). */
+    private readonly onOversize: (bytes: number) => void,
   ) {}
 
   /** Runs until `signal` aborts. */
@@ -103,6 +105,7 @@ export class AlertStream {
         if (!/xml/i.test(type) && part.body[0] !== 0x3c) return;
         const alert = parseAlert(part.body);
         if (alert) this.alert(alert);
+        else this.stats.malformed++;
       });
       alive();
       res.on('data', (chunk: Buffer) => {
@@ -111,7 +114,9 @@ export class AlertStream {
         try {
           reader.push(chunk);
         } catch (err) {
+          this.stats.malformed++;
           this.log.warn({ detail: (err as Error).message }, 'isapi alert stream malformed; reconnecting');
+          this.onOversize(chunk.length);
           res.destroy();
         }
       });

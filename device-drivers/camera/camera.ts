@@ -58,7 +58,7 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
     alarms: { triggers: counts.triggers, masked: counts.masked, events: counts.events },
     snapshots: { ok: counts.snapshots, failed: counts.snapshotFailures, lastError: counts.lastSnapshotError },
     ...(pullpoint ? { onvif: { subscriptions: pullpoint.stats.subscriptions, renewals: pullpoint.stats.renewals, rebuilds: pullpoint.stats.rebuilds, pulls: pullpoint.stats.pulls, lastError: pullpoint.stats.lastError } } : {}),
-    ...(stream ? { isapi: { connects: stream.stats.connects, drops: stream.stats.drops, alerts: stream.stats.alerts, duplicates: stream.stats.duplicates, lastError: stream.stats.lastError } } : {}),
+    ...(stream ? { isapi: { connects: stream.stats.connects, drops: stream.stats.drops, alerts: stream.stats.alerts, duplicates: stream.stats.duplicates, malformed: stream.stats.malformed, lastError: stream.stats.lastError } } : {}),
   });
   const mirror = () => record('state', () => ctx.setState({ online: health.online, state: state() }));
 
@@ -172,7 +172,7 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
         loops.push(pullpoint.run(abort.signal));
       }
       if (d.isapi) {
-        stream = new AlertStream(http, new URL(d.isapi.path, base).toString(), d.isapi, d.health.timeoutMs, log, onAlert);
+        stream = new AlertStream(http, new URL(d.isapi.path, base).toString(), d.isapi, d.health.timeoutMs, log, onAlert, (bytes) => ctx.reject('too-large', { bytes }));
         loops.push(stream.run(abort.signal));
       }
     },

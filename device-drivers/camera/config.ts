@@ -124,7 +124,10 @@ export const cameraSchema = z
     category: z.enum(CATEGORIES).default('camera'),
     driver: z.literal('camera'),
     /** The camera's base URL, e.g. `http://192.168.1.64` (http only). */
-    url: z.url({ protocol: /^http$/, error: 'an http:// URL of the camera, e.g. "http://192.168.1.64"' }),
+    url: z
+      .url({ protocol: /^http$/, error: 'an http:// URL of the camera, e.g. "http://192.168.1.64"' })
+      // A password in the URL would reach logs and events; it belongs in passwordFile.
+      .refine((u) => !/^http:\/\/[^/]*@/.test(u), 'no user or password in the URL: put the user in "user" and the password in a file named by "passwordFile"'),
     /** Login user on the camera. */
     user: z.string().min(1).max(64).optional(),
     /** File with the camera's password (mode 0600), never the password itself in the config. */

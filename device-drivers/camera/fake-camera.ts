@@ -130,6 +130,11 @@ export class FakeCamera {
     for (const res of this.streams) this.alert(res, eventType, 'active', utc, this.posts);
   }
 
+  /** Sends every alertStream a part declaring `bytes` of body (a broken or hostile device). */
+  oversizePart(bytes: number): void {
+    for (const res of this.streams) res.write(`--boundary\r\nContent-Type: application/xml\r\nContent-Length: ${bytes}\r\n\r\n<EventNotificationAlert>`);
+  }
+
   private push(sub: Sub, n: soap.FakeNotification): void {
     sub.queue.push(n);
     sub.waiter?.();

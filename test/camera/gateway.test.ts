@@ -64,6 +64,9 @@ describe.runIf(requireTools('mosquitto'))('camera in a gateway', () => {
     expect(bad({ hygiene: { windows: [{ from: '25:00', to: '06:00' }] } })).toThrow(/\(id "cam-1"\)\.hygiene\.windows\[0\]\.from.*HH:MM/s);
     expect(bad({ health: { intervalSec: 1e9 } })).toThrow(/\(id "cam-1"\)\.health\.intervalSec.*at most/s);
     expect(bad({ onvif: false })).toThrow(/no alarm source/);
+    const leak = (() => { try { bad({ url: 'http://admin:s3cret-pw@10.0.0.5' })(); } catch (err) { return (err as Error).message; } return ''; })();
+    expect(leak).toMatch(/\(id "cam-1"\)\.url.*no user or password in the URL/s);
+    expect(leak).not.toContain('s3cret-pw');
   });
 
   it("the camera's alarm-out on a GPIO input: an alarm-input of kind camera-alarm the camera names raises the alarm", async () => {

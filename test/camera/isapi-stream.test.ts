@@ -41,6 +41,18 @@ describe('camera: ISAPI alertStream', () => {
     expect(t.types()).toHaveLength(3);
   });
 
+  it('a part over the cap is refused before it is buffered, reported as rejected traffic, and the stream resumed', async () => {
+    const cam = await rig.camera();
+    const t = await rig.driver(cam, { ...ISAPI_ONLY, snapshot: { enabled: false } });
+    await until(() => cam.openStreams === 1, 'the alert stream');
+    cam.oversizePart(50 * 1024 * 1024);
+    await until(() => t.rejects.length === 1, 'the oversize part reported');
+    expect(t.rejects[0]).toMatchObject({ reason: 'too-large' });
+    await until(() => (cam.calls.get('alertStream') ?? 0) === 2 && cam.openStreams === 1, 'the stream reconnected');
+    cam.alarm('tns1:x', 'VMD');
+    await until(() => t.events.length === 1, 'alarms flow again');
+  });
+
   it('the multipart reader takes parts split anywhere, with or without Content-Length', () => {
     const parts: string[] = [];
     const r = new MultipartReader('b', 1024, (p) => parts.push(p.body.toString()));

@@ -43,9 +43,11 @@ export async function cameraDriver(cam: FakeCamera, fields: Record<string, unkno
   const device: CameraConfig = cameraSchema.parse(cameraConfig(cam, fields));
   const rec = recordingContext(device, {});
   rec.ctx.clock = { now: clockNow, synced: () => true };
+  const rejects: { reason: string; bytes?: number | undefined }[] = [];
+  rec.ctx.reject = (reason, detail) => void rejects.push({ reason, bytes: detail.bytes });
   const driver: Driver = createCamera(rec.ctx);
   await driver.start();
-  return { ...rec, driver, device, lastState: () => rec.states.at(-1)?.state as Record<string, any> | undefined };
+  return { ...rec, rejects, driver, device, lastState: () => rec.states.at(-1)?.state as Record<string, any> | undefined };
 }
 
 /** Polls `check` until it is true or `ms` pass; fails naming `what`. */
