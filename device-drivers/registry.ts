@@ -3,6 +3,7 @@
  * `index.ts` exporting its DriverModule, and a line here; nothing in gateway/ names a kind.
  */
 import { alarmInputModule } from './alarm-input/index.js';
+import { cameraModule } from './camera/index.js';
 import { ipSpeakerModule } from './ip-speaker/index.js';
 import { loudspeakerModule } from './loudspeaker/index.js';
 import type { AnyDriverModule, DriverModule } from './module.js';
@@ -19,6 +20,7 @@ export const defaultModules = [
   alarmInputModule,
   relayModule,
   readerModule,
+  cameraModule,
 ] as const satisfies readonly AnyDriverModule[];
 
 /** The config of a device of any built-in kind. */

@@ -18,6 +18,7 @@ import { addArchiveCommand } from './township/commands/archive.js';
 import { addEventsCommand } from './township/commands/events.js';
 import { addMonthlyReport } from './township/commands/report-monthly.js';
 import { addMonitorCommand } from './township/commands/monitor.js';
+import { addCameraCommand } from './commands/camera-probe.js';
 import { addSendCommands } from './township/commands/send-commands.js';
 import { CliError } from './commands/cli-error.js';
 import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
@@ -87,6 +88,7 @@ addMonthlyReport(program.command('report').description('reports of the township 
 addEventsCommand(program);
 addOpsCommands(program);
 addAccessCommand(program);
+addCameraCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.

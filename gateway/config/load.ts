@@ -58,7 +58,9 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
   // A whole entry shown (e.g. a device with a bad driver) must not show the secrets inside it either.
-  const text = JSON.stringify(value, (k, v: unknown) => (SECRET_KEYS.has(k.toLowerCase()) ? '(hidden)' : v));
+  const text = JSON.stringify(value, (k, v: unknown) => (SECRET_KEYS.has(k.toLowerCase()) ? '(hidden)' : v))
+    // Nor the password of a URL written with one (http://admin:pw@camera, mqtt://user:pw@host).
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^/@\s":]*:)[^/@\s"]*@/gi, '$1(hidden)@');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
