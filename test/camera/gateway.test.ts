@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCamera } from '../../device-drivers/camera/fake-camera.js';
 import { parseConfig } from '../../gateway/config/load.js';
 import { Mosquitto } from '../support/mosquitto.js';
-import { startFixture, type Fixture } from '../support/gateway-fixture.js';
+import { startFixture, TOWNSHIP, type Fixture } from '../support/gateway-fixture.js';
 import { TownshipProbe } from '../support/township.js';
 import { requireTools } from '../support/tools.js';
 import { SimulatedGpio } from '../../device-drivers/gpio/simulated-backend.js';
@@ -45,9 +45,8 @@ describe.runIf(requireTools('mosquitto'))('camera in a gateway', () => {
     await probe.waitFor(() => probe.events.some((e) => e.type === 'camera.motion'), 15_000, 'camera.motion at the township');
     const e = probe.events.find((x) => x.type === 'camera.motion')!;
     expect(e).toMatchObject({ device: 'cam-gate', category: 'camera', severity: 'major', data: { source: 'onvif', count: 1 } });
-    const ref = e.data.attachment as { file: string; bytes: number; contentType: string };
-    expect(ref).toMatchObject({ contentType: 'image/jpeg', bytes: cam.jpeg.length });
-    expect(sha(readFileSync(join(fx.dataDir, 'attachments', ref.file)))).toBe(sha(cam.jpeg));
+    // The picture class of the outbox keeps the JPEG and names it in the event (issue 11, item 2).
+    expect(e.data.snapshot).toEqual({ topic: `pingan/v1/${TOWNSHIP}/${fx.gateway.config.gateway.id}/snapshots/${e.id}`, bytes: cam.jpeg.length, sha256: sha(cam.jpeg) });
     const states = probe.json('devices').filter((m) => m.topic.endsWith('/devices/cam-gate/state'));
     await probe.waitFor(() => probe.json('devices').some((m) => (m.body.state as { alarms?: { events: number } }).alarms?.events === 1), 10_000, 'the state after the event');
     expect(states.length).toBeGreaterThan(0);

@@ -48,7 +48,7 @@ function expectWholeStory(out: string): void {
   }
   expect(out).toMatch(/operator: 370283104-demo-01\s+rejected/);
   expect(out).toMatch(/replies: 1 rejected, 2 done/);
-  expect(out).toMatch(/township ◀ !!  major +seq=\d+ cam-market camera\.motion .*"attachment":\{"file":"cam-market-[^"]+","contentType":"image\/jpeg","bytes":\d+\}/);
+  expect(out).toMatch(/township ◀ !!  major +seq=\d+ cam-market camera\.motion .*"snapshot":\{"topic":"[^"]+\/snapshots\/[^"]+","bytes":\d+,"sha256":"[0-9a-f]{64}"\}/);
   expect(out).not.toMatch(/Infinity/);
   expect(out).not.toMatch(/TimeoutOverflowWarning/);
   expect(out).not.toMatch(/no reply from/);
