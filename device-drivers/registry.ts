@@ -3,6 +3,7 @@
  * `index.ts` exporting its DriverModule, and a line here; nothing in gateway/ names a kind.
  */
 import { alarmInputModule } from './alarm-input/index.js';
+import { doorModule } from './door/index.js';
 import { ipSpeakerModule } from './ip-speaker/index.js';
 import { loudspeakerModule } from './loudspeaker/index.js';
 import type { AnyDriverModule, DriverModule } from './module.js';
@@ -17,6 +18,7 @@ export const defaultModules = [
   ipSpeakerModule,
   alarmInputModule,
   relayModule,
+  doorModule,
 ] as const satisfies readonly AnyDriverModule[];
 
 /** The config of a device of any built-in kind. */
