@@ -10,6 +10,8 @@ import type { AnyDriverModule, DriverModule } from './module.js';
 import type { SeamName } from './seams.js';
 import { mqttModule } from './mqtt/index.js';
 import { relayModule } from './relay/index.js';
+import { uhppoteDoorModule } from './uhppote-door/index.js';
+import { uhppoteModule } from './uhppote/index.js';
 
 /** Every built-in kind, in the order their devices are documented. */
 export const defaultModules = [
@@ -19,6 +21,8 @@ export const defaultModules = [
   alarmInputModule,
   relayModule,
   doorModule,
+  uhppoteModule,
+  uhppoteDoorModule,
 ] as const satisfies readonly AnyDriverModule[];
 
 /** The config of a device of any built-in kind. */

@@ -1,0 +1,249 @@
+/**
+ * A WG / UHPPOTE access controller (issue 10, item 2). On adoption it points the controller's event
+ * listener (0x90) at the gateway, turns on door and button events (0x8E: without it none are sent,
+ * uhppote-core#2), writes each door's delay (0x80) and its clock in the controller's own time zone
+ * (0x30), reads its status (0x20) and back-fills, in order and once, every event stored since the last
+ * one handled (0xB0 by index; the cursor is kept in the driver's storage and mirrored on the controller
+ * with 0xB2/0xB4). Pushed events and a status poll keep it current; swipes go to the access service
+ * (or become `door.swipe` without one), door events go to the door devices. The whitelist's cards for
+ * its doors are pushed (0x50/0x52) so the controller decides by itself when the gateway is off.
+ */
+import type { AccessControl } from '../access.js';
+import type { DeviceAction, Driver, DriverContext, DriverHealth } from '../driver.js';
+import type { UdpNetwork, UdpSocket } from '../net/udp.js';
+import type { DeviceActions } from '../seams.js';
+import { secMs } from '../../gateway/kernel/timers.js';
+import { CardSync } from './card-sync.js';
+import type { UhppoteConfig } from './config.js';
+import { OPEN_ACTION, SIGNAL_ACTION, type DoorSignal } from './door-signal.js';
+import { EventMapper } from './event-mapper.js';
+import { FN, frameProblem, readEvent, readStatus, request, EVENT_TYPE, type ControllerStatus } from './frames.js';
+import { tcpRequester, udpRequester, type Requester } from './transport.js';
+import { writeDateTime } from './bcd.js';
+import { wallTime } from './zoned-time.js';
+
+export interface UhppoteSeams {
+  udp: UdpNetwork;
+  deviceActions: DeviceActions;
+  access: AccessControl | undefined;
+}
+
+const CURSOR_KEY = 'eventIndex';
+/** get-event's index for the oldest stored event (research A.4: 0 ⇒ oldest, 0xFFFFFFFF ⇒ newest). */
+const OLDEST = 0;
+
+export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): Driver {
+  const { device: d, seams, log } = ctx;
+  let health: DriverHealth = { status: 'stopped', online: false };
+  let requester: Requester | null = null;
+  let listener: UdpSocket | null = null;
+  let pollTimer: NodeJS.Timeout | null = null;
+  let clockTimer: NodeJS.Timeout | null = null;
+  let adopted = false;
+  let stopping = false;
+  const restoreTimers = new Set<NodeJS.Timeout>();
+  const stored = ctx.storage.get(CURSOR_KEY);
+  let cursor: number | null = stored === undefined ? null : Number(stored);
+
+  const refused = (problem: Parameters<DriverContext['reject']>[0], bytes: number) => {
+    log.debug({ problem, bytes }, 'controller frame refused');
+    ctx.reject(problem, { bytes });
+  };
+  const call = (frame: Buffer) => {
+    if (!requester) throw new Error(`controller "${d.id}" is not started`);
+    return requester.call(frame);
+  };
+  const req = (fn: number) => request(fn, d.serial);
+  const signal = (door: string, s: DoorSignal) =>
+    seams.deviceActions.act(door, { name: SIGNAL_ACTION, params: { signal: s } }).catch((err: unknown) => log.error({ err, door, signal: s.kind }, 'door signal failed'));
+  const doorOf = (n: number) => d.doors.find((x) => x.number === n);
+
+  // Events, catch-up and the cursor go through one queue: each index is handled once, in order.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
+    const done = queue.then(run).catch((err: unknown) => {
+      log.error({ err, what }, 'controller step failed');
+      return undefined;
+    });
+    queue = done;
+    return done;
+  };
+
+  const mapper = new EventMapper({ device: d, seams, log, emit: (e) => ctx.emit(e), signal, doorOf });
+  const cards = new CardSync({ device: d, access: seams.access, storage: ctx.storage, log, call });
+
+  const setCursor = (index: number) => {
+    cursor = index;
+    ctx.storage.set(CURSOR_KEY, String(index));
+  };
+
+  /** Handles one stored event; earlier ones not yet handled are fetched first. */
+  const handle = async (status: ControllerStatus | null, index: number, live: boolean): Promise<void> => {
+    if (cursor === null || index <= cursor) return;
+    if (index > cursor + 1) await catchUp(index - 1);
+    if (index <= cursor) return;
+    const event = status?.event ?? readEvent(await call(withIndex(FN.getEvent, index)));
+    if (event.type === EVENT_TYPE.overwritten) return lost(index);
+    // All zero: nothing stored there (a controller reset its log); skipped so catch-up does not stall on it.
+    if (event.index !== index) log.warn({ index, got: event.index }, 'controller has no event at this index; skipped');
+    else await mapper.deliver(event, live);
+    setCursor(index);
+  };
+
+  const withIndex = (fn: number, index: number) => {
+    const f = req(fn);
+    f.writeUInt32LE(index >>> 0, 8);
+    return f;
+  };
+
+  /** Events the controller's ring buffer dropped before we read them: said once, with the range. */
+  const lost = async (index: number): Promise<void> => {
+    const oldest = readEvent(await call(withIndex(FN.getEvent, OLDEST))).index;
+    const to = Math.max(index, oldest - 1);
+    log.warn({ from: index, to }, 'controller events overwritten before they were read');
+    await ctx.emit({ type: 'controller.events.lost', category: 'door', data: { controller: d.serial, from: index, to, count: to - index + 1 } });
+    setCursor(to);
+  };
+
+  /** Back-fills every event after the cursor up to `last`, in order. */
+  const catchUp = async (last: number): Promise<void> => {
+    if (cursor === null || last <= cursor) return;
+    const from = cursor + 1;
+    log.info({ from, to: last }, 'catching up on controller events');
+    while (cursor < last && !stopping) await handle(null, cursor + 1, false);
+    await call(withIndex(FN.setEventIndex, cursor)).catch((err: unknown) => log.warn({ err }, 'controller event index not mirrored'));
+    log.info({ from, to: last, count: last - from + 1 }, 'controller events caught up');
+  };
+
+  const status = async () => readStatus(await call(req(FN.status)));
+
+  const setClock = async () => {
+    if (!ctx.clock.synced()) return log.info({}, 'gateway clock not synced; controller clock left as it is');
+    const f = req(FN.setTime);
+    writeDateTime(f, 8, wallTime(ctx.clock.now(), d.timeZone));
+    await call(f);
+    log.info({ timeZone: d.timeZone }, 'controller clock set');
+  };
+
+  const setDoorDelay = async (number: number, seconds: number) => {
+    const f = req(FN.setDoorControl);
+    f[8] = number;
+    f[9] = 3; // controlled: the lock follows grants (1 would be normally open, 2 normally closed)
+    f[10] = Math.min(255, Math.max(1, Math.round(seconds)));
+    await call(f);
+  };
+
+  /** Points the controller at the gateway and reads where it is; then back-fills and pushes cards in the queue. */
+  const adopt = async (): Promise<void> => {
+    const listen = req(FN.setListener);
+    listen.set(d.listener.address.split('.').map(Number), 8);
+    listen.writeUInt16LE(d.listener.port, 12);
+    listen[14] = d.autoSendSec;
+    await call(listen);
+    const special = req(FN.recordSpecialEvents);
+    special[8] = 1;
+    await call(special);
+    for (const door of d.doors) await setDoorDelay(door.number, door.unlockSec);
+    await setClock();
+    const st = await status();
+    for (const door of d.doors) await signal(door.device, { kind: 'present', open: st.doorOpen[door.number - 1] as boolean });
+    if (cursor === null) {
+      // First adoption: the controller's own mirror of our cursor (a replaced box), else only what comes from now on.
+      const mirrored = readEvent(await call(req(FN.getEventIndex))).index;
+      setCursor(mirrored > 0 && mirrored <= st.event.index ? mirrored : st.event.index);
+      log.info({ cursor, latest: st.event.index }, 'controller adopted; earlier events are not imported');
+    }
+    adopted = true;
+    await online(true);
+    void serial('catch-up', () => catchUp(st.event.index));
+    void serial('cards', () => cards.sync());
+  };
+
+  /** Says once per change whether the controller answers (not the first time it does: that is the normal start). */
+  let announced: boolean | null = null;
+  const online = async (up: boolean, reason?: string) => {
+    health = up ? { status: 'ok', online: true } : { status: 'degraded', online: false, detail: reason ?? 'unreachable' };
+    if (announced === up) return;
+    const first = announced === null;
+    announced = up;
+    await ctx.setState({ online: up, state: { serial: d.serial, address: d.address, transport: d.transport } });
+    for (const door of d.doors) await signal(door.device, { kind: 'online', online: up });
+    if (!(first && up)) await ctx.emit({ type: up ? 'device.online' : 'device.offline', category: 'device', data: { controller: d.serial, ...(reason ? { reason } : {}) } });
+  };
+
+  const poll = async () => {
+    try {
+      if (!adopted) return await adopt();
+      const st = await status();
+      await online(true);
+      for (const door of d.doors) await signal(door.device, { kind: 'contact', open: st.doorOpen[door.number - 1] as boolean });
+      await serial('poll catch-up', () => catchUp(st.event.index));
+    } catch (err) {
+      log.warn({ err }, 'controller poll failed');
+      // A controller that comes back may have restarted: adopt it again (listener, clock, door delays).
+      adopted = false;
+      await online(false, (err as Error).message);
+    }
+  };
+
+  const onPush = (bytes: Buffer, address: string) => {
+    const problem = address !== d.address ? 'wrong-sender' : frameProblem(bytes, FN.status, d.serial);
+    if (problem) return refused(problem, bytes.length);
+    const st = readStatus(bytes);
+    void serial('pushed event', async () => {
+      await handle(st, st.event.index, true);
+      for (const door of d.doors) await signal(door.device, { kind: 'contact', open: st.doorOpen[door.number - 1] as boolean });
+    });
+  };
+
+  const open = async (action: DeviceAction) => {
+    const { device, seconds } = action.params as { device?: unknown; seconds?: unknown };
+    const door = d.doors.find((x) => x.device === device);
+    if (!door) throw new Error(`controller "${d.id}" has no door "${String(device)}"; its doors are ${d.doors.map((x) => x.device).join(', ')}`);
+    const sec = typeof seconds === 'number' && seconds > 0 ? seconds : door.unlockSec;
+    if (Math.round(sec) !== door.unlockSec) {
+      await setDoorDelay(door.number, sec);
+      const t = setTimeout(() => {
+        restoreTimers.delete(t);
+        void setDoorDelay(door.number, door.unlockSec).catch((err: unknown) => log.warn({ err, door: door.number }, 'door delay not restored'));
+      }, secMs(sec + 1));
+      restoreTimers.add(t);
+    }
+    const f = req(FN.openDoor);
+    f[8] = door.number;
+    mapper.expectRemoteOpen(door.number);
+    const reply = await call(f);
+    if (reply[8] !== 1) throw new Error(`controller "${d.id}" refused to open door ${door.number} ("${door.device}")`);
+  };
+
+  return {
+    async start() {
+      stopping = false;
+      const transport = { address: d.address, port: d.port, serial: d.serial, timeoutMs: d.timeoutMs, retries: d.retries, refused };
+      requester = d.transport === 'tcp' ? tcpRequester(transport) : await udpRequester(seams.udp, transport);
+      listener = await seams.udp.bind({ host: d.listener.bind, port: d.listener.port, maxBytes: 1024 }, (dg) => onPush(dg.bytes, dg.address));
+      health = { status: 'degraded', online: false, detail: 'not adopted yet' };
+      await poll();
+      pollTimer = setInterval(() => void poll(), secMs(d.pollSec));
+      clockTimer = setInterval(() => void (adopted && setClock().catch((err: unknown) => log.warn({ err }, 'controller clock not set'))), secMs(d.clockSyncSec));
+      if (seams.access) cards.watch(() => void serial('cards', () => cards.sync()));
+    },
+    async stop() {
+      stopping = true;
+      for (const t of [pollTimer, clockTimer, ...restoreTimers]) if (t) clearInterval(t);
+      restoreTimers.clear();
+      cards.unwatch();
+      await queue;
+      await listener?.close();
+      await requester?.close();
+      listener = requester = null;
+      adopted = false;
+      health = { status: 'stopped', online: false };
+    },
+    health: () => health,
+    async handleAction(action: DeviceAction) {
+      if (action.name !== OPEN_ACTION) throw new Error(`controller "${d.id}" takes the action open ({ device, seconds }), not "${action.name}"`);
+      await open(action);
+    },
+  };
+}
