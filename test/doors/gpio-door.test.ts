@@ -13,7 +13,7 @@ import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { TownshipProbe } from '../support/township.js';
 import { recordingContext } from '../gpio/support/driver-context.js';
 import { startGpioGateway } from '../gpio/support/gpio-gateway.js';
-import { waitUntil } from './wait.js';
+import { waitUntil } from './support/wait.js';
 
 const LOCK = 5;
 const CONTACT = 6;

@@ -1,0 +1,98 @@
+/** A gateway in-process with one UHPPOTE controller (two doors) against the simulated controller over real UDP on loopback. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { AccessControl } from '../../../device-drivers/access.js';
+import { defaultModules } from '../../../device-drivers/registry.js';
+import { UhppoteSimulator, type SimulatorQuirks } from '../../../device-drivers/uhppote/simulator.js';
+import { parseConfig } from '../../../gateway/config/load.js';
+import { createGateway, type Gateway } from '../../../gateway/create-gateway.js';
+import { buildConfig, LogSink } from '../../support/gateway-fixture.js';
+import { freePort } from '../../support/ports.js';
+import { actorModule } from './door-actor.js';
+
+/** The serial of the byte-exact vector's controller (research part A.4). */
+export const SERIAL = 423187757;
+
+export interface Envelope {
+  seq: number;
+  device: string;
+  type: string;
+  category: string;
+  severity: string;
+  data: Record<string, unknown>;
+}
+
+export interface UhppoteRig {
+  gateway: Gateway;
+  logs: LogSink;
+  dataDir: string;
+  listenPort: number;
+  /** Events in the outbox (nobody drains it: the uplink points nowhere), in seq order. */
+  events(): Envelope[];
+  stop(): Promise<void>;
+}
+
+export interface RigOptions {
+  sim: UhppoteSimulator;
+  access?: AccessControl;
+  timeZone?: string;
+  transport?: 'udp' | 'tcp';
+  dataDir?: string;
+  listenPort?: number;
+  /** Fields merged into the controller's config. */
+  controller?: Record<string, unknown>;
+}
+
+/** Starts a simulator with `quirks` (not yet a gateway). */
+export async function startSim(quirks: Partial<SimulatorQuirks> = {}, tcp = false): Promise<UhppoteSimulator> {
+  const sim = new UhppoteSimulator({ serial: SERIAL, quirks, ...(tcp ? { tcpPort: 0 } : {}) });
+  await sim.start();
+  return sim;
+}
+
+export async function startRig(o: RigOptions): Promise<UhppoteRig> {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'vgw-uhppote-'));
+  const listenPort = o.listenPort ?? (await freePort());
+  const base = await buildConfig({ uplinkUrl: 'mqtt://127.0.0.1:9', dataDir, gatewayId: '370283104-doors-01', devices: [] });
+  const config = parseConfig(
+    {
+      ...base,
+      devices: [
+        {
+          id: 'ctl-east',
+          driver: 'uhppote',
+          serial: SERIAL,
+          address: '127.0.0.1',
+          port: o.transport === 'tcp' ? o.sim.tcpPort : o.sim.port,
+          transport: o.transport ?? 'udp',
+          listener: { address: '127.0.0.1', port: listenPort, bind: '127.0.0.1' },
+          timeZone: o.timeZone ?? 'Asia/Shanghai',
+          doors: [{ number: 1, device: 'gate-east', unlockSec: 1 }, { number: 2, device: 'gate-side', unlockSec: 1 }],
+          timeoutMs: 300,
+          ...o.controller,
+        },
+        { id: 'gate-east', driver: 'uhppote-door', controller: 'ctl-east', heldOpenSec: 60 },
+        { id: 'gate-side', driver: 'uhppote-door', controller: 'ctl-east' },
+        { id: 'actor', driver: 'test-door-actor' },
+      ],
+    },
+    'test config',
+    [...defaultModules, actorModule],
+  );
+  const logs = new LogSink();
+  const gateway = createGateway({ config, log: pino({ level: 'debug' }, logs), drivers: [...defaultModules, actorModule], clock: { now: () => Date.now(), synced: () => true }, hardware: o.access ? { access: o.access } : {} });
+  await gateway.start();
+  return {
+    gateway,
+    logs,
+    dataDir,
+    listenPort,
+    events: () =>
+      (gateway.db.prepare("SELECT payload FROM outbox WHERE kind = 'event'").all() as { payload: Buffer }[])
+        .map((r) => JSON.parse(r.payload.toString()) as Envelope)
+        .sort((a, b) => a.seq - b.seq),
+    stop: () => gateway.stop(),
+  };
+}
