@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   /** Events kept before the oldest are overwritten (the simulator's ring: 256, dropped in chunks of 8). */
   capacity?: number;
   quirks?: Partial<SimulatorQuirks>;
+  /** Its clock starts at this zone's wall time (a board set at installation); default: UTC wall time, as a fresh board is simply wrong. */
+  zone?: string;
 }
 
 const DROP_CHUNK = 8;
@@ -79,6 +81,8 @@ export class UhppoteSimulator {
   constructor(private readonly o: SimulatorOptions) {
     this.serial = o.serial;
     this.quirks = { v662: false, dropPushes: false, replyDelayMs: 0, mute: false, ...o.quirks };
+    const now = Date.now();
+    if (o.zone) this.clockOffsetMs = asUtc(wallTime(now, o.zone)) - now;
   }
 
   get port(): number {

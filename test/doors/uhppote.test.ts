@@ -79,6 +79,9 @@ describe('UHPPOTE controller over UDP', () => {
     const forced = r.events().find((e) => e.type === 'door.forced')!;
     expect([forced.category, forced.severity]).toEqual(['door', 'critical']);
     expect(r.gateway.db.prepare("SELECT value FROM device_kv WHERE device = 'ctl-east' AND key = 'eventIndex'").get()).toEqual({ value: String(r.sim.events.at(-1)!.index) });
+    // Card numbers never in clear in the log or in what is published (the access service records the swipes).
+    expect(JSON.stringify(r.logs.lines)).not.toContain(String(RESIDENT));
+    expect(JSON.stringify(r.events())).not.toContain(String(RESIDENT));
   });
 
   it('v6.62 firmware (events start with 0x19) is understood; without an access service a swipe is a door.swipe with the card masked', async () => {
