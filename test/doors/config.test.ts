@@ -1,5 +1,7 @@
 /** Door and controller config mistakes name the key and the fix (the gateway refuses to start on them). */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../gateway/config/load.js';
 
 const base = (devices: Record<string, unknown>[]) => ({
@@ -36,5 +38,17 @@ describe('door config', () => {
     ['a GPIO door using one pin twice', [{ id: 'gate-north', driver: 'door', lockPin: 5, contactPin: 5 }], /contactPin.*GPIO 5 is already the door's lockPin; give each of lockPin, contactPin and rexPin its own pin/],
   ])('%s', (_name, devices, message) => {
     expect(problems(devices as Record<string, unknown>[])).toMatch(message);
+  });
+});
+
+describe('the README door example', () => {
+  it('is a valid config as written', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.split('## Doors (门禁)')[1]?.split('\n## ')[0] ?? '';
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block, 'a yaml block in the README door section').toBeTruthy();
+    const example = parseYaml(block as string) as { devices: Record<string, unknown>[]; reactions: unknown[] };
+    const cfg = parseConfig({ ...base(example.devices), reactions: example.reactions }, 'README door example');
+    expect(cfg.devices.map((d) => d.driver)).toEqual(['door', 'uhppote', 'uhppote-door', 'uhppote-door', 'relay']);
   });
 });
