@@ -57,7 +57,7 @@ export const uhppoteFields = {
   timeoutMs: z.number().int().min(50).max(10_000).default(1000),
   /** Further attempts after a reply timed out. */
   retries: z.number().int().min(0).max(5).default(2),
-  /** Keep the controller's card list equal to the whitelist's cards for its doors, so it decides with the gateway off. */
+  /** Push the whitelist's cards for its doors (and delete those it no longer has), so the controller decides with the gateway off; cards entered on the board by hand are left alone. */
   pushCards: z.boolean().default(true),
 };
 

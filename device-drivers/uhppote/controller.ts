@@ -19,8 +19,8 @@ import { OPEN_ACTION, SIGNAL_ACTION, type DoorSignal } from './door-signal.js';
 import { EventMapper } from './event-mapper.js';
 import { FN, frameProblem, readEvent, readStatus, request, EVENT_TYPE, type ControllerStatus } from './frames.js';
 import { tcpRequester, udpRequester, type Requester } from './transport.js';
-import { writeDateTime } from './bcd.js';
-import { wallTime } from './zoned-time.js';
+import { readDateTime, writeDateTime } from './bcd.js';
+import { instantOf, wallTime } from './zoned-time.js';
 
 export interface UhppoteSeams {
   udp: UdpNetwork;
@@ -118,11 +118,14 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
   const status = async () => readStatus(await call(req(FN.status)));
 
   const setClock = async () => {
-    if (!ctx.clock.synced()) return log.info({}, 'gateway clock not synced; controller clock left as it is');
+    if (!ctx.clock.synced()) return log.info({ timeZone: d.timeZone }, 'gateway clock not synced; controller clock left as it is');
+    // Read first (0x32), so the log says how far the board had drifted (a board without a battery restarts at its build date).
+    const shown = readDateTime(await call(req(FN.getTime)), 8);
+    const driftSec = shown ? Math.round((instantOf(shown, d.timeZone) - ctx.clock.now()) / 1000) : null;
     const f = req(FN.setTime);
     writeDateTime(f, 8, wallTime(ctx.clock.now(), d.timeZone));
     await call(f);
-    log.info({ timeZone: d.timeZone }, 'controller clock set');
+    log.info({ timeZone: d.timeZone, driftSec }, 'controller clock set');
   };
 
   const setDoorDelay = async (number: number, seconds: number) => {

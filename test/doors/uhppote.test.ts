@@ -52,8 +52,19 @@ describe('UHPPOTE controller over UDP', () => {
     expect(Math.abs(asUtc(r.sim.now()) - asUtc(wallTime(Date.now(), 'Asia/Shanghai')))).toBeLessThan(5000);
     expect(Math.abs(asUtc(r.sim.now()) - Date.now() - 8 * 3600_000)).toBeLessThan(5000);
     expect(r.gateway.inspect().failedComponents).toEqual([]);
+    // Read (0x32) before it is set (0x30): the log says how far the board had drifted (8 h: it showed UTC).
+    expect(r.sim.requests.indexOf(FN.getTime)).toBeLessThan(r.sim.requests.indexOf(FN.setTime));
+    const set = r.logs.lines.find((l) => l.msg === 'controller clock set');
+    expect(Math.abs((set?.driftSec as number) + 8 * 3600)).toBeLessThan(5);
     const berlin = await rig({ timeZone: 'Europe/Berlin' });
     expect(Math.abs(asUtc(berlin.sim.now()) - asUtc(wallTime(Date.now(), 'Europe/Berlin')))).toBeLessThan(5000);
+  });
+
+  it('leaves the controller clock alone while the gateway clock is not synced (a Pi without RTC may think it is 1970)', async () => {
+    const r = await rig({ synced: false });
+    expect(r.sim.requests).not.toContain(FN.setTime);
+    expect(r.sim.lastSetTime).toBeNull();
+    expect(r.logs.has('gateway clock not synced; controller clock left as it is')).toBe(true);
   });
 
   it('maps pushed events: a granted swipe is recorded and opens the door window, an unknown card is denied, an opening without one is forced', async () => {

@@ -41,6 +41,8 @@ export interface RigOptions {
   transport?: 'udp' | 'tcp';
   dataDir?: string;
   listenPort?: number;
+  /** Whether the gateway's clock is synced (default true). */
+  synced?: boolean;
   /** Fields merged into the controller's config. */
   controller?: Record<string, unknown>;
 }
@@ -82,7 +84,7 @@ export async function startRig(o: RigOptions): Promise<UhppoteRig> {
     [...defaultModules, actorModule],
   );
   const logs = new LogSink();
-  const gateway = createGateway({ config, log: pino({ level: 'debug' }, logs), drivers: [...defaultModules, actorModule], clock: { now: () => Date.now(), synced: () => true }, hardware: o.access ? { access: o.access } : {} });
+  const gateway = createGateway({ config, log: pino({ level: 'debug' }, logs), drivers: [...defaultModules, actorModule], clock: { now: () => Date.now(), synced: () => o.synced ?? true }, hardware: o.access ? { access: o.access } : {} });
   await gateway.start();
   return {
     gateway,
