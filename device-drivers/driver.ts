@@ -35,8 +35,8 @@ export interface DeviceEventInput {
 
 /** `too-deep`: nesting over the limit; `forbidden-type`: a device may not send `system.*`; `unlisted-type`: not in the device's `types`. */
 export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'too-deep' | 'bad-type' | 'forbidden-type' | 'unlisted-type' | 'unknown-topic'
-  // A network controller's frames (device-drivers/uhppote/frames.ts): too short or long, bad start byte, wrong function, another serial, another sender.
-  | 'short-frame' | 'bad-start' | 'bad-function' | 'wrong-serial' | 'wrong-sender';
+  // A network controller's frames (device-drivers/uhppote/): too short or long, bad start byte, wrong function, another serial, another sender, an event its own log does not have.
+  | 'short-frame' | 'bad-start' | 'bad-function' | 'wrong-serial' | 'wrong-sender' | 'forged-event';
 
 /** What a driver says of itself; read into metrics and `devices/{id}/state`. */
 export interface DriverHealth {

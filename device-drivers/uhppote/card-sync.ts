@@ -31,17 +31,39 @@ export interface CardSyncOptions {
 
 export class CardSync {
   private off: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
 
   constructor(private readonly o: CardSyncOptions) {}
 
-  /** Calls `onChange` after each whitelist change. */
-  watch(onChange: () => void): void {
-    this.off = this.o.access?.onChange(onChange) ?? null;
+  /**
+   * Pushes the changes now, or after the push under way (changes meanwhile coalesce into one more).
+   * It runs beside the controller's event queue: a long first push must not hold back the door events.
+   */
+  request(): void {
+    this.stopped = false;
+    if (this.running) return void (this.again = true);
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.sync().catch((err: unknown) => this.o.log.warn({ err }, 'controller card list not updated; tried again on the next change or start'));
+      } while (this.again && !this.stopped);
+      this.running = null;
+    })();
   }
 
-  unwatch(): void {
+  /** Re-pushes after each whitelist change. */
+  watch(): void {
+    this.off = this.o.access?.onChange(() => this.request()) ?? null;
+  }
+
+  /** Stops watching and waits for the push under way to end at its next card. */
+  async stop(): Promise<void> {
     this.off?.();
     this.off = null;
+    this.stopped = true;
+    await this.running;
   }
 
   /** The cards the whitelist wants on this controller. */
@@ -60,7 +82,7 @@ export class CardSync {
   }
 
   /** Pushes what changed since the last sync. */
-  async sync(): Promise<void> {
+  private async sync(): Promise<void> {
     const { access, device: d, log, storage } = this.o;
     if (!access || !d.pushCards) return;
     const want = this.wanted(access);
@@ -70,6 +92,7 @@ export class CardSync {
     let deleted = 0;
     try {
       for (const [card, e] of want) {
+        if (this.stopped) return;
         const sig = `${e.from}/${e.to}/${e.doors.join('')}`;
         if (pushed[card] === sig) continue;
         const f = request(FN.putCard, d.serial);
@@ -84,6 +107,7 @@ export class CardSync {
         log.info({ put, of: want.size }, 'pushing cards to the controller');
       }
       for (const card of Object.keys(pushed)) {
+        if (this.stopped) return;
         if (want.has(Number(card))) continue;
         const f = request(FN.deleteCard, d.serial);
         f.writeUInt32LE(Number(card), 8);

@@ -17,7 +17,7 @@ import { CardSync } from './card-sync.js';
 import type { UhppoteConfig } from './config.js';
 import { OPEN_ACTION, SIGNAL_ACTION, type DoorSignal } from './door-signal.js';
 import { EventMapper } from './event-mapper.js';
-import { FN, frameProblem, readEvent, readStatus, request, EVENT_TYPE, type ControllerStatus } from './frames.js';
+import { FN, frameProblem, readEvent, readStatus, request, EVENT_TYPE } from './frames.js';
 import { tcpRequester, udpRequester, type Requester } from './transport.js';
 import { readDateTime, writeDateTime } from './bcd.js';
 import { instantOf, wallTime } from './zoned-time.js';
@@ -31,6 +31,9 @@ export interface UhppoteSeams {
 const CURSOR_KEY = 'eventIndex';
 /** get-event's index for the oldest stored event (research A.4: 0 ⇒ oldest, 0xFFFFFFFF ⇒ newest). */
 const OLDEST = 0;
+/** Pushed indices kept between two reads; a real controller pushes a few per round trip. */
+const MAX_CLAIMS = 1024;
+const NONE_LIVE: ReadonlySet<number> = new Set();
 
 export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): Driver {
   const { device: d, seams, log } = ctx;
@@ -77,19 +80,6 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     ctx.storage.set(CURSOR_KEY, String(index));
   };
 
-  /** Handles one stored event; earlier ones not yet handled are fetched first. */
-  const handle = async (status: ControllerStatus | null, index: number, live: boolean): Promise<void> => {
-    if (cursor === null || index <= cursor) return;
-    if (index > cursor + 1) await catchUp(index - 1);
-    if (index <= cursor) return;
-    const event = status?.event ?? readEvent(await call(withIndex(FN.getEvent, index)));
-    if (event.type === EVENT_TYPE.overwritten) return lost(index);
-    // All zero: nothing stored there (a controller reset its log); skipped so catch-up does not stall on it.
-    if (event.index !== index) log.warn({ index, got: event.index }, 'controller has no event at this index; skipped');
-    else await mapper.deliver(event, live);
-    setCursor(index);
-  };
-
   const withIndex = (fn: number, index: number) => {
     const f = req(fn);
     f.writeUInt32LE(index >>> 0, 8);
@@ -105,14 +95,31 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     setCursor(to);
   };
 
-  /** Back-fills every event after the cursor up to `last`, in order. */
-  const catchUp = async (last: number): Promise<void> => {
+  /**
+   * Reads and handles every event after the cursor up to `last`, oldest first, each from the controller's
+   * own log (0xB0): a pushed frame only says that there is news, so a frame forged on the LAN with the
+   * controller's serial and address cannot inject a swipe. Indices in `live` were pushed just now and
+   * drive the doors' state machines; the others are back-filled. Stops at the first index the
+   * controller does not have.
+   */
+  const readUpTo = async (last: number, live: ReadonlySet<number>): Promise<void> => {
     if (cursor === null || last <= cursor) return;
     const from = cursor + 1;
-    log.info({ from, to: last }, 'catching up on controller events');
-    while (cursor < last && !stopping) await handle(null, cursor + 1, false);
+    const catchingUp = last - from + 1 > live.size;
+    if (catchingUp) log.info({ from, to: last }, 'catching up on controller events');
+    while (cursor < last && !stopping) {
+      const index: number = cursor + 1;
+      const event = readEvent(await call(withIndex(FN.getEvent, index)));
+      if (event.type === EVENT_TYPE.overwritten) await lost(index);
+      else if (event.index !== index) break;
+      else {
+        await mapper.deliver(event, live.has(index));
+        setCursor(index);
+      }
+    }
+    if (!catchingUp) return;
     await call(withIndex(FN.setEventIndex, cursor)).catch((err: unknown) => log.warn({ err }, 'controller event index not mirrored'));
-    log.info({ from, to: last, count: last - from + 1 }, 'controller events caught up');
+    log.info({ from, to: cursor }, 'controller events caught up');
   };
 
   const status = async () => readStatus(await call(req(FN.status)));
@@ -158,8 +165,8 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     }
     adopted = true;
     await online(true);
-    void serial('catch-up', () => catchUp(st.event.index));
-    void serial('cards', () => cards.sync());
+    void serial('catch-up', () => readUpTo(st.event.index, NONE_LIVE));
+    cards.request();
   };
 
   /** Says once per change whether the controller answers (not the first time it does: that is the normal start). */
@@ -180,7 +187,7 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
       const st = await status();
       await online(true);
       for (const door of d.doors) await signal(door.device, { kind: 'contact', open: st.doorOpen[door.number - 1] as boolean });
-      await serial('poll catch-up', () => catchUp(st.event.index));
+      await serial('poll catch-up', () => readUpTo(st.event.index, NONE_LIVE));
     } catch (err) {
       log.warn({ err }, 'controller poll failed');
       // A controller that comes back may have restarted: adopt it again (listener, clock, door delays).
@@ -189,13 +196,26 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     }
   };
 
+  // Indices claimed by pushed frames since the last read: one read serves a burst, so a flood queues nothing.
+  const claims = new Set<number>();
+  let reading = false;
   const onPush = (bytes: Buffer, address: string) => {
     const problem = address !== d.address ? 'wrong-sender' : frameProblem(bytes, FN.status, d.serial);
     if (problem) return refused(problem, bytes.length);
-    const st = readStatus(bytes);
-    void serial('pushed event', async () => {
-      await handle(st, st.event.index, true);
-      for (const door of d.doors) await signal(door.device, { kind: 'contact', open: st.doorOpen[door.number - 1] as boolean });
+    const index = bytes.readUInt32LE(8);
+    // A re-send (auto-send, uhppote-core#21) of what is handled already.
+    if (cursor === null || index <= cursor) return;
+    if (claims.size >= MAX_CLAIMS) return refused('forged-event', bytes.length);
+    claims.add(index);
+    if (reading) return;
+    reading = true;
+    void serial('pushed events', async () => {
+      reading = false;
+      const batch = new Set(claims);
+      claims.clear();
+      await readUpTo(Math.max(...batch), batch);
+      if (stopping) return;
+      for (const claimed of batch) if (cursor === null || claimed > cursor) refused('forged-event', bytes.length);
     });
   };
 
@@ -229,13 +249,13 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
       await poll();
       pollTimer = setInterval(() => void poll(), secMs(d.pollSec));
       clockTimer = setInterval(() => void (adopted && setClock().catch((err: unknown) => log.warn({ err }, 'controller clock not set'))), secMs(d.clockSyncSec));
-      if (seams.access) cards.watch(() => void serial('cards', () => cards.sync()));
+      cards.watch();
     },
     async stop() {
       stopping = true;
       for (const t of [pollTimer, clockTimer, ...restoreTimers]) if (t) clearInterval(t);
       restoreTimers.clear();
-      cards.unwatch();
+      await cards.stop();
       await queue;
       await listener?.close();
       await requester?.close();

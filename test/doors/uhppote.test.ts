@@ -145,6 +145,23 @@ describe('UHPPOTE controller over UDP', () => {
     expect(r.sim.requests.filter((f) => f === FN.deleteCard)).toHaveLength(1);
   });
 
+  it('a long first card push shows progress and does not hold back door events', async () => {
+    const access = new FakeAccess();
+    const CARDS = 2000;
+    access.cards.set('gate-east', Array.from({ length: CARDS }, (_, i) => ({ card: 20_000_000 + i, person: `p-${i}`, from: '2026-01-01', to: '2030-12-31' })));
+    const r = await rig({ access, quirks: { replyDelayMs: 1 } });
+    await r.until('the push under way', () => r.sim.cards.size > 50);
+    const t = Date.now();
+    r.sim.swipe(20_000_001, 1);
+    await r.until('the swipe recorded during the push', () => access.recorded.length === 1);
+    const tookMs = Date.now() - t;
+    expect(r.sim.cards.size, 'the push was still under way').toBeLessThan(CARDS);
+    expect(tookMs).toBeLessThan(2000);
+    await r.until('all cards pushed', () => r.sim.cards.size === CARDS, 30_000);
+    expect(r.logs.lines.filter((l) => l.msg === 'pushing cards to the controller').map((l) => l.put)).toEqual([500, 1000, 1500, 2000]);
+    expect(r.logs.has('controller card list updated')).toBe(true);
+  });
+
   it('over TCP 60000 for a controller on another subnet: the same frames, events still by UDP', async () => {
     const r = await rig({ transport: 'tcp', tcp: true });
     expect(r.sim.listener?.port).toBe(r.listenPort);
@@ -271,6 +288,38 @@ describe('UHPPOTE lost datagrams and an unreachable controller', () => {
 });
 
 describe('UHPPOTE malformed and spoofed frames', () => {
+  it('a well-formed event forged from the controller address (right serial) is not believed: only the controller log counts', async () => {
+    const access = new FakeAccess();
+    const r = await rig({ access, controller: { pollSec: 3600 } });
+    const forger = await systemUdp.bind({ host: '127.0.0.1', port: 0, maxBytes: 1024 }, () => {});
+    try {
+      const getEvents = () => r.sim.requests.filter((f) => f === FN.getEvent).length;
+      const before = getEvents();
+      const FORGED = 200;
+      for (let i = 0; i < FORGED; i++) {
+        const f = request(FN.status, SERIAL);
+        f.writeUInt32LE(500 + i, 8); // far ahead of the controller's own log
+        f[12] = 1; // a swipe
+        f[13] = 1; // granted
+        f[14] = 1; // door 1
+        f.writeUInt32LE(RESIDENT, 16);
+        f[28] = 1; // door 1 open
+        await forger.send(f, r.listenPort, '127.0.0.1');
+      }
+      await r.until('every forged event refused', () => (r.gateway.inspect().rejections.bySubject.get('ctl-east') ?? 0) === FORGED, 10_000);
+      expect(access.recorded).toEqual([]);
+      expect(r.types('gate-east')).toEqual([]);
+      // Each forged batch costs at most one look-up in the controller's log, never a walk to index 700.
+      expect(getEvents() - before).toBeLessThan(FORGED);
+      // The real next event still comes through, once.
+      r.sim.swipe(STRANGER, 1);
+      await r.until('the real swipe', () => access.recorded.length === 1);
+      expect(access.recorded[0]).toMatchObject({ granted: false, request: { credential: { value: String(STRANGER) } } });
+    } finally {
+      await forger.close();
+    }
+  });
+
   it('short, bad start byte, wrong function, wrong serial and wrong sender are refused, counted and reported per reason; nothing crashes', async () => {
     const r = await rig();
     const good = (fn: number = FN.status, serial = SERIAL) => request(fn, serial);
