@@ -17,7 +17,7 @@ import { CardSync } from './card-sync.js';
 import type { UhppoteConfig } from './config.js';
 import { OPEN_ACTION, SIGNAL_ACTION, type DoorSignal } from './door-signal.js';
 import { EventMapper } from './event-mapper.js';
-import { FN, frameProblem, readEvent, readStatus, request, EVENT_TYPE } from './frames.js';
+import { FN, frameProblem, readEvent, readStatus, request, EVENT_TYPE, type ControllerEvent } from './frames.js';
 import { tcpRequester, udpRequester, type Requester } from './transport.js';
 import { readDateTime, writeDateTime } from './bcd.js';
 import { instantOf, wallTime } from './zoned-time.js';
@@ -33,7 +33,8 @@ const CURSOR_KEY = 'eventIndex';
 const OLDEST = 0;
 /** Pushed indices kept between two reads; a real controller pushes a few per round trip. */
 const MAX_CLAIMS = 1024;
-const NONE_LIVE: ReadonlySet<number> = new Set();
+/** How far a controller clock set by the gateway may be off when judging whether a polled event is recent. */
+const RECENT_MARGIN_MS = 10_000;
 
 export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): Driver {
   const { device: d, seams, log } = ctx;
@@ -98,14 +99,14 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
   /**
    * Reads and handles every event after the cursor up to `last`, oldest first, each from the controller's
    * own log (0xB0): a pushed frame only says that there is news, so a frame forged on the LAN with the
-   * controller's serial and address cannot inject a swipe. Indices in `live` were pushed just now and
-   * drive the doors' state machines; the others are back-filled. Stops at the first index the
-   * controller does not have.
+   * controller's serial and address cannot inject a swipe. Events `live` says happened just now drive
+   * the doors' state machines; the others are back-filled. Stops at the first index the controller
+   * does not have. `pushed` is how many of them were announced by a push (more is a catch-up).
    */
-  const readUpTo = async (last: number, live: ReadonlySet<number>): Promise<void> => {
+  const readUpTo = async (last: number, live: (e: ControllerEvent) => boolean, pushed = 0): Promise<void> => {
     if (cursor === null || last <= cursor) return;
     const from = cursor + 1;
-    const catchingUp = last - from + 1 > live.size;
+    const catchingUp = last - from + 1 > pushed;
     if (catchingUp) log.info({ from, to: last }, 'catching up on controller events');
     while (cursor < last && !stopping) {
       const index: number = cursor + 1;
@@ -113,7 +114,7 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
       if (event.type === EVENT_TYPE.overwritten) await lost(index);
       else if (event.index !== index) break;
       else {
-        await mapper.deliver(event, live.has(index));
+        await mapper.deliver(event, live(event));
         setCursor(index);
       }
     }
@@ -121,6 +122,9 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     await call(withIndex(FN.setEventIndex, cursor)).catch((err: unknown) => log.warn({ err }, 'controller event index not mirrored'));
     log.info({ from, to: cursor }, 'controller events caught up');
   };
+
+  /** Whether `e` happened within the last poll interval (and a margin for the controller's clock). */
+  const recent = (e: ControllerEvent) => e.at !== null && Math.abs(ctx.clock.now() - instantOf(e.at, d.timeZone)) <= d.pollSec * 1000 + RECENT_MARGIN_MS;
 
   const status = async () => readStatus(await call(req(FN.status)));
 
@@ -165,7 +169,7 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     }
     adopted = true;
     await online(true);
-    void serial('catch-up', () => readUpTo(st.event.index, NONE_LIVE));
+    void serial('catch-up', () => readUpTo(st.event.index, () => false));
     cards.request();
   };
 
@@ -186,8 +190,9 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
       if (!adopted) return await adopt();
       const st = await status();
       await online(true);
-      for (const door of d.doors) await signal(door.device, { kind: 'contact', open: st.doorOpen[door.number - 1] as boolean });
-      await serial('poll catch-up', () => readUpTo(st.event.index, NONE_LIVE));
+      // Found by a poll moments after they happened (their push was lost): live. The door sensors come from
+      // these logged events, not from the status bytes, which would say "open" before the grant is read.
+      await serial('poll catch-up', () => readUpTo(st.event.index, recent));
     } catch (err) {
       log.warn({ err }, 'controller poll failed');
       // A controller that comes back may have restarted: adopt it again (listener, clock, door delays).
@@ -213,7 +218,7 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
       reading = false;
       const batch = new Set(claims);
       claims.clear();
-      await readUpTo(Math.max(...batch), batch);
+      await readUpTo(Math.max(...batch), (e) => batch.has(e.index), batch.size);
       if (stopping) return;
       for (const claimed of batch) if (cursor === null || claimed > cursor) refused('forged-event', bytes.length);
     });

@@ -246,6 +246,21 @@ describe('UHPPOTE lost datagrams and an unreachable controller', () => {
     expect(access.recorded.map((x) => x.request.door)).toEqual(['gate-east', 'gate-side']);
   });
 
+  it('with pushes lost, a granted swipe and the opening found by the poll are an entry, not a forced door', async () => {
+    const access = new FakeAccess();
+    const r = await rig({ access, quirks: { dropPushes: true }, controller: { pollSec: 0.5 } });
+    r.sim.cards.set(RESIDENT, { from: '2026-01-01', to: '2030-12-31', doors: [1, 0, 0, 0] });
+    r.sim.swipe(RESIDENT, 1);
+    r.sim.setDoor(1, true);
+    await r.until('door.opened through the poll', () => r.types('gate-east').includes('door.opened'), 5000);
+    r.sim.setDoor(1, false);
+    await r.until('door.closed through the poll', () => r.types('gate-east').includes('door.closed'), 5000);
+    expect(doorEvents(r.types('gate-east')).slice(0, 3)).toEqual(['door.unlocked', 'door.opened', 'door.closed']);
+    expect(r.types('gate-east')).not.toContain('door.forced');
+    // Found by the poll within moments of happening: live, so the door's state machine saw them.
+    expect(r.events().filter((e) => e.device === 'gate-east' && e.data.backfilled === true)).toEqual([]);
+  });
+
   it('a pushed event after lost ones fetches the gap first, so records stay in order', async () => {
     const access = new FakeAccess();
     const r = await rig({ access, controller: { pollSec: 3600 } });
