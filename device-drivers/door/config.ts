@@ -61,3 +61,6 @@ export const doorSchema = z.object({ ...deviceCommon, category: z.enum(CATEGORIE
 
 /** A validated `door` device. */
 export type DoorConfig = z.infer<typeof doorSchema>;
+
+/** The GPIO pins a door uses (for `vgw check`). */
+export const doorPins = (d: Pick<DoorConfig, 'lockPin' | 'contactPin' | 'rexPin'>): number[] => [d.lockPin, d.contactPin, d.rexPin].filter((p): p is number => p !== undefined);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../gateway/config/load.js';
+import { checkBox } from '../../provisioning/commands/box-checks.js';
 
 const base = (devices: Record<string, unknown>[]) => ({
   gateway: { id: '370283104-doors-01', township: '370283104', dataDir: '/tmp/vgw-doors-config' },
@@ -50,5 +51,14 @@ describe('the README door example', () => {
     const example = parseYaml(block as string) as { devices: Record<string, unknown>[]; reactions: unknown[] };
     const cfg = parseConfig({ ...base(example.devices), reactions: example.reactions }, 'README door example');
     expect(cfg.devices.map((d) => d.driver)).toEqual(['door', 'uhppote', 'uhppote-door', 'uhppote-door', 'relay']);
+  });
+});
+
+describe('vgw check and doors', () => {
+  it("checks that a GPIO door's lock, contact and exit-button pins can be reached", async () => {
+    const cfg = parseConfig(base([{ id: 'gate-north', driver: 'door', lockPin: 5, contactPin: 6, rexPin: 13 }]), 'config.yaml');
+    const verdicts = await checkBox(cfg, { env: process.env, asoundCards: '/proc/asound/cards' });
+    const gpio = verdicts.find((v) => JSON.stringify(v).includes('GPIO'));
+    expect(JSON.stringify(gpio)).toMatch(/GPIO 5 \(gate-north\), 6 \(gate-north\), 13 \(gate-north\)/);
   });
 });
