@@ -146,6 +146,16 @@ describe('GPIO door', () => {
     await d.lock.waitFor(0, 3000);
   });
 
+  it('stopping the gateway locks the door and frees its pins (the relay board then falls to its fail state)', async () => {
+    const d = await door();
+    await d.unlock({ seconds: 30, by: 'remote' });
+    expect(d.lock.level).toBe(1);
+    await d.driver.stop();
+    running = [];
+    expect(d.lock.level).toBe(0);
+    expect([d.lock.mode, d.contact.mode, d.rex.mode]).toEqual(['free', 'free', 'free']);
+  });
+
   it('a lock pin that cannot be opened leaves the door degraded with a device.fault', async () => {
     const sim = new SimulatedGpio();
     sim.pin(LOCK).claim('output', null); // held by something else
