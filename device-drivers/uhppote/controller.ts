@@ -239,9 +239,15 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     }
     const f = req(FN.openDoor);
     f[8] = door.number;
-    mapper.expectRemoteOpen(door.number);
-    const reply = await call(f);
-    if (reply[8] !== 1) throw new Error(`controller "${d.id}" refused to open door ${door.number} ("${door.device}")`);
+    mapper.expectRemoteOpen(door.number, true);
+    const reply = await call(f).catch((err: unknown) => {
+      mapper.expectRemoteOpen(door.number, false);
+      throw err;
+    });
+    if (reply[8] !== 1) {
+      mapper.expectRemoteOpen(door.number, false);
+      throw new Error(`controller "${d.id}" refused to open door ${door.number} ("${door.device}")`);
+    }
   };
 
   return {

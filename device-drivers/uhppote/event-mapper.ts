@@ -34,9 +34,10 @@ export class EventMapper {
 
   constructor(private readonly o: EventMapperOptions) {}
 
-  /** The next remote-open event of door `number` is the echo of our own 0x40, already reported by the door. */
-  expectRemoteOpen(number: number): void {
-    this.ownOpens.set(number, Date.now() + REMOTE_ECHO_MS);
+  /** The next remote-open event of door `number` is the echo of our own 0x40, already reported by the door (`false`: the open failed, no echo comes). */
+  expectRemoteOpen(number: number, expected: boolean): void {
+    if (expected) this.ownOpens.set(number, Date.now() + REMOTE_ECHO_MS);
+    else this.ownOpens.delete(number);
   }
 
   async deliver(e: ControllerEvent, live: boolean): Promise<void> {

@@ -121,6 +121,22 @@ describe('UHPPOTE controller over UDP', () => {
     await expect(actor.actions!.act('gate-east', { name: 'unlock', params: { seconds: 0, by: 'remote' } })).rejects.toThrow(/params.seconds/);
   });
 
+  it("an open from the vendor's own software (not ours) is still reported as a remote unlock, and the opening is not forced", async () => {
+    const r = await rig();
+    const vendor = await systemUdp.bind({ host: '127.0.0.1', port: 0, maxBytes: 1024 }, () => {});
+    try {
+      const open = request(FN.openDoor, SERIAL);
+      open[8] = 2;
+      await vendor.send(open, r.sim.port, '127.0.0.1');
+      await r.until('door.unlocked by remote on gate-side', () => r.events().some((e) => e.device === 'gate-side' && e.type === 'door.unlocked' && e.data.by === 'remote'));
+      r.sim.setDoor(2, true);
+      await r.until('door.opened on gate-side', () => r.types('gate-side').includes('door.opened'));
+      expect(r.types('gate-side')).not.toContain('door.forced');
+    } finally {
+      await vendor.close();
+    }
+  });
+
   it('a remote unlock that the controller does not answer rejects with a clear error', async () => {
     const r = await rig({ controller: { retries: 0 } });
     r.sim.quirks.mute = true;
