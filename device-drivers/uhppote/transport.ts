@@ -28,14 +28,18 @@ export interface TransportOptions {
 
 const fnName = (fn: number) => `0x${fn.toString(16).padStart(2, '0')}`;
 
-/** Runs `attempt` up to 1 + `retries` times, each bounded by `timeoutMs`. */
-async function withRetries(o: TransportOptions, frame: Buffer, attempt: (signal: AbortSignal) => Promise<Buffer>): Promise<Buffer> {
+/**
+ * Runs `attempt` up to 1 + `retries` times, each bounded by `timeoutMs`; `timedOut` runs after each
+ * timeout, before anything else is sent.
+ */
+async function withRetries(o: TransportOptions, frame: Buffer, attempt: (signal: AbortSignal) => Promise<Buffer>, timedOut: () => Promise<void> = async () => {}): Promise<Buffer> {
   for (let i = 0; ; i++) {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), o.timeoutMs);
     try {
       return await attempt(ctl.signal);
     } catch (err) {
+      if (ctl.signal.aborted) await timedOut();
       if (!ctl.signal.aborted || i >= o.retries) {
         const why = ctl.signal.aborted ? `no reply within ${o.timeoutMs} ms, ${o.retries + 1} attempts` : (err as Error).message;
         throw new Error(`controller ${o.serial} at ${o.address}:${o.port} did not answer function ${fnName(frame[1] as number)}: ${why}`, { cause: err });
@@ -56,22 +60,38 @@ function serialised(call: (frame: Buffer) => Promise<Buffer>): (frame: Buffer) =
   };
 }
 
-/** Requests over UDP from a socket of their own (events arrive on the listener's socket, not here). */
+/**
+ * Requests over UDP from a socket of their own (events arrive on the listener's socket, not here). The
+ * frames carry no request id, so after a timeout the socket is replaced: a late reply then reaches a
+ * closed port instead of being taken as the answer to the next request (a put-card "ok" for a card the
+ * board never got).
+ */
 export async function udpRequester(udp: UdpNetwork, o: TransportOptions): Promise<Requester> {
   let waiting: { fn: number; resolve: (b: Buffer) => void } | null = null;
-  const socket: UdpSocket = await udp.bind({ host: '0.0.0.0', port: 0, maxBytes: 1024 }, (d) => {
-    if (!waiting) return; // a late reply to a request that already timed out
-    const problem = d.address !== o.address ? 'wrong-sender' : frameProblem(d.bytes, waiting.fn, o.serial);
-    if (problem) return o.refused(problem, d.bytes.length);
-    waiting.resolve(d.bytes);
-  });
+  const open = () =>
+    udp.bind({ host: '0.0.0.0', port: 0, maxBytes: 1024 }, (d) => {
+      if (!waiting) return; // a late reply to a request that already timed out
+      const problem = d.address !== o.address ? 'wrong-sender' : frameProblem(d.bytes, waiting.fn, o.serial);
+      if (problem) return o.refused(problem, d.bytes.length);
+      waiting.resolve(d.bytes);
+    });
+  let socket: UdpSocket = await open();
+  const renew = async () => {
+    const old = socket;
+    socket = await open();
+    await old.close();
+  };
   const call = serialised((frame) =>
-    withRetries(o, frame, (signal) =>
-      new Promise<Buffer>((resolve, reject) => {
-        waiting = { fn: frame[1] as number, resolve };
-        signal.addEventListener('abort', () => reject(new Error('timeout')), { once: true });
-        socket.send(frame, o.port, o.address).catch(reject);
-      }).finally(() => (waiting = null)),
+    withRetries(
+      o,
+      frame,
+      (signal) =>
+        new Promise<Buffer>((resolve, reject) => {
+          waiting = { fn: frame[1] as number, resolve };
+          signal.addEventListener('abort', () => reject(new Error('timeout')), { once: true });
+          socket.send(frame, o.port, o.address).catch(reject);
+        }).finally(() => (waiting = null)),
+      renew,
     ),
   );
   return { call, close: () => socket.close() };

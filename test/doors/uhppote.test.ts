@@ -46,7 +46,7 @@ describe('UHPPOTE controller over UDP', () => {
     const r = await rig({ timeZone: 'Asia/Shanghai' });
     expect(r.sim.listener).toEqual({ address: '127.0.0.1', port: r.listenPort, interval: 0 });
     expect(r.sim.recordSpecialEvents).toBe(true);
-    expect(r.sim.doorDelay.slice(0, 2)).toEqual([1, 1]);
+    expect(r.sim.doorDelay.slice(0, 2)).toEqual([3, 3]);
     expect(r.sim.doorMode.slice(0, 2)).toEqual([3, 3]);
     // The board's clock has no zone: it must now show Shanghai wall time (UTC+8), not UTC.
     expect(Math.abs(asUtc(r.sim.now()) - asUtc(wallTime(Date.now(), 'Asia/Shanghai')))).toBeLessThan(5000);
@@ -76,11 +76,11 @@ describe('UHPPOTE controller over UDP', () => {
     await r.until('door.unlocked of gate-east', () => r.types('gate-east').includes('door.unlocked'));
     expect(access.recorded[0]).toMatchObject({ request: { door: 'gate-east', reader: 'ctl-east', credential: { method: 'card', value: String(RESIDENT) }, direction: 'in' }, granted: true });
     const unlocked = r.events().find((e) => e.type === 'door.unlocked')!;
-    expect(unlocked.data).toMatchObject({ by: 'grant', person: 'p-zhang-san', seconds: 1 });
+    expect(unlocked.data).toMatchObject({ by: 'grant', person: 'p-zhang-san', seconds: 3 });
     r.sim.setDoor(1, true);
     await r.until('door.opened', () => r.types('gate-east').includes('door.opened'));
     r.sim.setDoor(1, false);
-    await r.until('door.closed and door.locked', () => r.types('gate-east').includes('door.closed') && r.types('gate-east').includes('door.locked'), 5000);
+    await r.until('door.closed and door.locked', () => r.types('gate-east').includes('door.closed') && r.types('gate-east').includes('door.locked'), 8000);
     r.sim.swipe(STRANGER, 1);
     await r.until('the stranger recorded', () => access.recorded.length === 2);
     expect(access.recorded[1]).toMatchObject({ granted: false, reason: 'unknown' });
@@ -117,7 +117,7 @@ describe('UHPPOTE controller over UDP', () => {
     await r.until('door.opened', () => r.types('gate-east').includes('door.opened'));
     expect(r.types('gate-east').filter((t) => t === 'door.unlocked')).toHaveLength(1);
     expect(r.types('gate-east')).not.toContain('door.forced');
-    await r.until('door delay restored', () => r.sim.doorDelay[0] === 1, 8000);
+    await r.until('door delay restored', () => r.sim.doorDelay[0] === 3, 8000);
     await expect(actor.actions!.act('gate-east', { name: 'unlock', params: { seconds: 0, by: 'remote' } })).rejects.toThrow(/params.seconds/);
   });
 
@@ -182,7 +182,7 @@ describe('UHPPOTE controller over UDP', () => {
   it('over TCP 60000 for a controller on another subnet: the same frames, events still by UDP', async () => {
     const r = await rig({ transport: 'tcp', tcp: true });
     expect(r.sim.listener?.port).toBe(r.listenPort);
-    await actor.actions!.act('gate-side', { name: 'unlock', params: { seconds: 1, by: 'remote' } });
+    await actor.actions!.act('gate-side', { name: 'unlock', params: { seconds: 3, by: 'remote' } });
     expect(r.sim.unlocked(2)).toBe(true);
     r.sim.pressButton(2);
     r.sim.setDoor(2, true);
@@ -307,7 +307,7 @@ describe('UHPPOTE lost datagrams and an unreachable controller', () => {
     const ms: number[] = [];
     for (let i = 0; i < 40; i++) {
       const t = process.hrtime.bigint();
-      await actor.actions!.act('gate-east', { name: 'unlock', params: { seconds: 1, by: 'remote' } });
+      await actor.actions!.act('gate-east', { name: 'unlock', params: { seconds: 3, by: 'remote' } });
       ms.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     ms.sort((a, b) => a - b);

@@ -71,7 +71,8 @@ export async function startRig(o: RigOptions): Promise<UhppoteRig> {
           transport: o.transport ?? 'udp',
           listener: { address: '127.0.0.1', port: listenPort, bind: '127.0.0.1' },
           timeZone: o.timeZone ?? 'Asia/Shanghai',
-          doors: [{ number: 1, device: 'gate-east', unlockSec: 1 }, { number: 2, device: 'gate-side', unlockSec: 1 }],
+          // Door delays long enough that an opening on a loaded machine still falls in its window.
+          doors: [{ number: 1, device: 'gate-east', unlockSec: 3 }, { number: 2, device: 'gate-side', unlockSec: 3 }],
           timeoutMs: 300,
           ...o.controller,
         },
