@@ -4,7 +4,8 @@
  * uhppote-core#2), writes each door's delay (0x80) and its clock in the controller's own time zone
  * (0x30), reads its status (0x20) and back-fills, in order and once, every event stored since the last
  * one handled (0xB0 by index; the cursor is kept in the driver's storage and mirrored on the controller
- * with 0xB2/0xB4). Pushed events and a status poll keep it current; swipes go to the access service
+ * with 0xB2/0xB4). Pushed events and a status poll keep it current — a push is only a hint, each
+ * event is read back from the controller's own log, so a frame forged on the LAN injects nothing. Swipes go to the access service
  * (or become `door.swipe` without one), door events go to the door devices. The whitelist's cards for
  * its doors are pushed (0x50/0x52) so the controller decides by itself when the gateway is off.
  */
@@ -185,7 +186,11 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     if (!(first && up)) await ctx.emit({ type: up ? 'device.online' : 'device.offline', category: 'device', data: { controller: d.serial, ...(reason ? { reason } : {}) } });
   };
 
+  let polling = false;
   const poll = async () => {
+    // A poll slower than pollSec (an unreachable controller's timeouts) is not overlapped by the next.
+    if (polling) return;
+    polling = true;
     try {
       if (!adopted) return await adopt();
       const st = await status();
@@ -198,6 +203,8 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
       // A controller that comes back may have restarted: adopt it again (listener, clock, door delays).
       adopted = false;
       await online(false, (err as Error).message);
+    } finally {
+      polling = false;
     }
   };
 
@@ -255,7 +262,9 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
       stopping = false;
       const transport = { address: d.address, port: d.port, serial: d.serial, timeoutMs: d.timeoutMs, retries: d.retries, refused };
       requester = d.transport === 'tcp' ? tcpRequester(transport) : await udpRequester(seams.udp, transport);
-      listener = await seams.udp.bind({ host: d.listener.bind, port: d.listener.port, maxBytes: 1024 }, (dg) => onPush(dg.bytes, dg.address));
+      listener = await seams.udp.bind({ host: d.listener.bind, port: d.listener.port, maxBytes: 1024 }, (dg) => onPush(dg.bytes, dg.address)).catch((err: unknown) => {
+        throw new Error(`controller "${d.id}": cannot listen for its events on UDP ${d.listener.bind}:${d.listener.port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); set listener.port to a free port (each controller its own) or listener.bind to an address of this box`, { cause: err });
+      });
       health = { status: 'degraded', online: false, detail: 'not adopted yet' };
       await poll();
       pollTimer = setInterval(() => void poll(), secMs(d.pollSec));

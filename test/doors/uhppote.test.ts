@@ -60,6 +60,18 @@ describe('UHPPOTE controller over UDP', () => {
     expect(Math.abs(asUtc(berlin.sim.now()) - asUtc(wallTime(Date.now(), 'Europe/Berlin')))).toBeLessThan(5000);
   });
 
+  it('a listener port already taken leaves the controller degraded with the key and the fix; the gateway runs on', async () => {
+    const squatter = await systemUdp.bind({ host: '127.0.0.1', port: 0, maxBytes: 64 }, () => {});
+    try {
+      const r = await rig({ listenPort: squatter.port });
+      const failed = r.gateway.inspect().failedComponents.find((c) => c.name === 'driver ctl-east');
+      expect(failed?.message).toMatch(new RegExp(`controller "ctl-east": cannot listen for its events on UDP 127.0.0.1:${squatter.port} \\(EADDRINUSE\\); set listener.port to a free port`));
+      expect(r.gateway.inspect().failedComponents.map((c) => c.name)).toEqual(['driver ctl-east']);
+    } finally {
+      await squatter.close();
+    }
+  });
+
   it('leaves the controller clock alone while the gateway clock is not synced (a Pi without RTC may think it is 1970)', async () => {
     const r = await rig({ synced: false });
     expect(r.sim.requests).not.toContain(FN.setTime);
