@@ -1,5 +1,6 @@
 /** A gateway in-process with one UHPPOTE controller (two doors) against the simulated controller over real UDP on loopback. */
 import { mkdtempSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -11,6 +12,7 @@ import { createGateway, type Gateway } from '../../../gateway/create-gateway.js'
 import { buildConfig, LogSink } from '../../support/gateway-fixture.js';
 import { freePort } from '../../support/ports.js';
 import { actorModule } from './door-actor.js';
+import { waitUntil } from './wait.js';
 
 /** The serial of the byte-exact vector's controller (research part A.4). */
 export const SERIAL = 423187757;
@@ -97,5 +99,46 @@ export async function startRig(o: RigOptions): Promise<UhppoteRig> {
         .map((r) => JSON.parse(r.payload.toString()) as Envelope)
         .sort((a, b) => a.seq - b.seq),
     stop: () => gateway.stop(),
+  };
+}
+
+/** Card numbers the tests present. */
+export const RESIDENT = 10_058_400;
+export const STRANGER = 7_777_777;
+
+/** The door event types of a list. */
+export const doorEvents = (types: string[]) => types.filter((t) => t.startsWith('door.'));
+
+/**
+ * A `rig(options)` for a test file: a simulator (unless one is given) and a gateway, both stopped after
+ * each test; the rig adds `types(device?)` and `until(what, ok, ms)`, whose failure lists the events so far.
+ */
+export function useRigs() {
+  let rigs: UhppoteRig[] = [];
+  let sims: UhppoteSimulator[] = [];
+  afterEach(async () => {
+    for (const r of rigs) await r.stop();
+    for (const s of sims) await s.stop();
+    rigs = [];
+    sims = [];
+  });
+  return {
+    async rig(o: Partial<RigOptions> & { quirks?: Partial<SimulatorQuirks>; tcp?: boolean } = {}) {
+      const sim = o.sim ?? (await startSim(o.quirks, o.tcp));
+      if (!o.sim) sims.push(sim);
+      const r = await startRig({ ...o, sim });
+      rigs.push(r);
+      const types = (device?: string) => r.events().filter((e) => !device || e.device === device).map((e) => e.type);
+      const until = (what: string, ok: () => boolean, ms = 5000) => waitUntil(`${what}; events so far: ${types().join(', ')}`, ok, ms);
+      return { ...r, sim, types, until };
+    },
+    /** Keeps `sim` to stop after the test. */
+    hold(sim: UhppoteSimulator) {
+      sims.push(sim);
+    },
+    /** Forgets the gateways already stopped by the test itself. */
+    forgetStopped() {
+      rigs = [];
+    },
   };
 }
