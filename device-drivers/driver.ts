@@ -38,7 +38,9 @@ export interface DeviceEventInput {
 }
 
 /** `bad-credential`: a reader's credential message that is not `{type, method, value, ...}` (issue 10); `too-deep`: nesting over the limit; `forbidden-type`: a device may not send `system.*`; `unlisted-type`: not in the device's `types`. */
-export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'too-deep' | 'bad-type' | 'forbidden-type' | 'unlisted-type' | 'unknown-topic' | 'bad-credential';
+export type RejectReason = 'not-json' | 'not-object' | 'too-large' | 'too-deep' | 'bad-type' | 'forbidden-type' | 'unlisted-type' | 'unknown-topic' | 'bad-credential'
+  // A network controller's frames (device-drivers/uhppote/): too short or long, bad start byte, wrong function, another serial, another sender, an event its own log does not have.
+  | 'short-frame' | 'bad-start' | 'bad-function' | 'wrong-serial' | 'wrong-sender' | 'forged-event';
 
 /** What a driver says of itself; read into metrics and `devices/{id}/state`. */
 export interface DriverHealth {

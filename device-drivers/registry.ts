@@ -4,6 +4,7 @@
  */
 import { alarmInputModule } from './alarm-input/index.js';
 import { cameraModule } from './camera/index.js';
+import { doorModule } from './door/index.js';
 import { ipSpeakerModule } from './ip-speaker/index.js';
 import { loudspeakerModule } from './loudspeaker/index.js';
 import type { AnyDriverModule, DriverModule } from './module.js';
@@ -11,6 +12,8 @@ import type { SeamName } from './seams.js';
 import { mqttModule } from './mqtt/index.js';
 import { readerModule } from './reader/index.js';
 import { relayModule } from './relay/index.js';
+import { uhppoteDoorModule } from './uhppote-door/index.js';
+import { uhppoteModule } from './uhppote/index.js';
 
 /** Every built-in kind, in the order their devices are documented. */
 export const defaultModules = [
@@ -21,6 +24,9 @@ export const defaultModules = [
   relayModule,
   readerModule,
   cameraModule,
+  doorModule,
+  uhppoteModule,
+  uhppoteDoorModule,
 ] as const satisfies readonly AnyDriverModule[];
 
 /** The config of a device of any built-in kind. */

@@ -10,6 +10,7 @@ import { gpioProblem } from '../../device-drivers/gpio/system-gpio.js';
 import { clockFix, detectClockSync } from '../../gateway/clock-sync.js';
 import type { Config } from '../../gateway/config/schema.js';
 import { LOCK_FILE, lockDataDir } from '../../gateway/data-dir-lock.js';
+import { doorPins } from '../../device-drivers/door/config.js';
 
 /** A check's one-line verdict: `ok` with what was found, or a problem with its fix. */
 export interface Verdict {
@@ -90,7 +91,7 @@ const portCheck: BoxCheck = async (config, _box, shared) => {
 };
 
 const gpioCheck: BoxCheck = (config, box) => {
-  const pins = config.devices.flatMap((d) => (d.driver === 'alarm-input' || d.driver === 'relay' ? [`${d.pin} (${d.id})`] : []));
+  const pins = config.devices.flatMap((d) => (d.driver === 'alarm-input' || d.driver === 'relay' ? [`${d.pin} (${d.id})`] : d.driver === 'door' ? doorPins(d).map((p) => `${p} (${d.id})`) : []));
   if (pins.length === 0) return null;
   const why = gpioProblem({ env: box.env, ...(box.sysfsRoot ? { sysfsRoot: box.sysfsRoot } : {}), ...(box.devDir ? { devDir: box.devDir } : {}) });
   return why ? problem('gpio', `GPIO ${pins.join(', ')} cannot be reached: ${why}`) : ok('gpio', `GPIO reachable for ${pins.join(', ')}`);

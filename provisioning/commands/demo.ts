@@ -20,6 +20,7 @@ import { DemoLifetime } from '../demo/demo-lifetime.js';
 import { panicScene } from '../demo/panic-scene.js';
 import { runBroadcastScene } from '../demo/broadcast-scene.js';
 import { cameraScene } from '../demo/camera-scene.js';
+import { doorScene } from '../demo/door-scene.js';
 import { sendCommand } from '../township/commands/send.js';
 
 const TOWNSHIP = '370283104';
@@ -63,14 +64,15 @@ async function scenes(life: DemoLifetime, say: (line: string) => void): Promise<
   writeFileSync(join(dir, 'operator.key'), key.privatePem, { mode: 0o600 });
   const scene = panicScene(say);
   const camera = await cameraScene(say, life);
-  const config = parseConfig(camera.extend(scene.extend({
+  const doors = await doorScene(say, life);
+  const config = parseConfig(doors.extend(camera.extend(scene.extend({
     gateway: { id: GATEWAY, township: TOWNSHIP, dataDir: join(dir, 'data') },
     localBroker: { host: '127.0.0.1', port: 0 },
     uplink: { url: township.url, protocolVersion: 4, username: GATEWAY, keepaliveSec: 10, backoffInitialMs: 300, backoffMaxMs: 2000, metricsIntervalSec: 5 },
     commands: { operators: [{ kid: 'demo-operator', publicKey: key.publicRaw, roles: ['admin'] }] },
     severity: { default: 'info', types: { 'panic.pressed': 'critical', 'door.forced': 'major', 'motion.detected': 'minor' } },
     devices: await Promise.all(devices.map(async (d) => ({ id: d.id, driver: 'mqtt', category: d.category, passwordHash: await hashPassword(d.password) }))),
-  })), 'demo config');
+  }))), 'demo config');
   const logFile = join(dir, 'gateway.log');
   const gateway = createGateway({ config, log: pino({ level: 'info' }, pino.destination({ dest: logFile, sync: false })), hardware: scene.hardware });
   await gateway.start();
@@ -135,4 +137,5 @@ async function scenes(life: DemoLifetime, say: (line: string) => void): Promise<
   await camera.run();
   if (life.ended) return;
   await runBroadcastScene({ townshipUrl: township.url, township: TOWNSHIP, keyFile: join(dir, 'operator.key'), kid: 'demo-operator', publicKey: key.publicRaw, dir, others: [GATEWAY], life, say });
+  if (!life.ended) await doors.run(gateway, { broker: township.url, township: TOWNSHIP, target: GATEWAY, key: join(dir, 'operator.key'), kid: 'demo-operator', by: 'demo', expires: 60, timeout: 5, protocol: '4' });
 }
