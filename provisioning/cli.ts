@@ -20,6 +20,7 @@ import { CliError } from './commands/cli-error.js';
 import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
 import { uplinkCredentials } from '../cloud-bridge/uplink-credentials.js';
 import { loadConfigFile } from '../gateway/config/load.js';
+import { addInstallerCommands } from './commands/installer-commands.js';
 
 const program = new Command('vgw').version(VERSION).description('village-gateway: village public-safety gateway (平安乡村 技防)');
 
@@ -79,6 +80,7 @@ program
 addSendCommands(program);
 addMonitorCommand(program);
 addEventsCommand(program);
+addInstallerCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.

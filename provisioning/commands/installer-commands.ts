@@ -1,0 +1,45 @@
+/**
+ * The installer's commands (issue 12): `init`, `device`, `township-acl`, `test`, `report`, added to the
+ * `vgw` program by one call from cli.ts. Each takes `--lang zh|en` (default: the locale).
+ */
+import { Option, type Command } from 'commander';
+import { output, pickLang, type Out } from '../i18n/i18n.js';
+import { init, type InitOptions } from './init.js';
+import { ACL_FORMATS, townshipAcl } from './township-acl.js';
+
+const langOption = () => new Option('--lang <lang>', 'language of messages: zh or en (default: from LANG)');
+
+/** The `Out` for a command's `--lang`. */
+export const outFor = (o: { lang?: string }): Out => output(pickLang(o.lang));
+
+export function addInstallerCommands(program: Command): void {
+  program
+    .command('init')
+    .description('write a first config for this box: asks, or takes every answer as a flag with --yes (首次配置)')
+    .option('-c, --config <file>', 'where to write the config', '/etc/vgw/vgw.yaml')
+    .option('--township <code>', 'township code, e.g. 370283104')
+    .option('--village <name>', 'village name, e.g. 谢家峪')
+    .option('--number <n>', 'number of this box in the village (default 01)')
+    .option('--gateway-id <id>', 'gateway id (default: township-villagepinyin-number)')
+    .option('--broker <url>', 'township broker URL, e.g. mqtts://township.example:8883')
+    .option('--username <user>', 'township username (default: the gateway id)')
+    .option('--password-file <file>', 'township password file: used as it is when it exists, else a strong password is generated into it (default: beside the config)')
+    .option('--ca <file>', "township CA certificate (default: the system's CAs)")
+    .option('--cert <file>', 'client certificate for the township')
+    .option('--key <file>', 'client key for the township')
+    .option('--timezone <tz>', 'time zone of the box (default Asia/Shanghai)')
+    .option('--data-dir <dir>', 'data directory (default /var/lib/vgw)')
+    .option('--user <name>', 'service user that owns the data directory and the password file (e.g. vgw)')
+    .option('-y, --yes', 'ask nothing: flags and defaults only')
+    .option('--force', 'overwrite an existing config and password file')
+    .addOption(langOption())
+    .action(async (o: InitOptions & { lang?: string }) => init(o, outFor(o)));
+
+  program
+    .command('township-acl')
+    .description("print what the township broker needs for this gateway: its password entry and the contract's ACL lines")
+    .requiredOption('-c, --config <file>', 'YAML config file')
+    .addOption(new Option('--format <format>', 'mosquitto (password_file line and acl_file patterns) or emqx-json').choices(ACL_FORMATS).default('mosquitto'))
+    .addOption(langOption())
+    .action((o: { config: string; format: (typeof ACL_FORMATS)[number]; lang?: string }) => townshipAcl(o.config, o.format, outFor(o)));
+}

@@ -1,0 +1,62 @@
+/**
+ * The installer's messages in English (issue 12, item 8). messages-zh.ts has the same keys; `{name}`
+ * placeholders are filled by i18n.ts. Every message that names a problem names its fix.
+ */
+export const EN = {
+  // vgw init
+  'init.ask.township': 'township code (e.g. 370283104)',
+  'init.ask.village': 'village name (e.g. 谢家峪)',
+  'init.ask.number': 'number of this box in the village',
+  'init.ask.gatewayId': 'gateway id',
+  'init.ask.broker': 'township broker URL (e.g. mqtts://township.example:8883)',
+  'init.ask.username': 'township broker username',
+  'init.ask.passwordFile': 'file for the township password',
+  'init.ask.password': 'township password (not shown; empty: generate a strong one)',
+  'init.ask.ca': "township CA certificate file (empty: the system's CAs)",
+  'init.ask.cert': 'client certificate file (empty: none)',
+  'init.ask.key': 'client key file',
+  'init.ask.timezone': 'time zone',
+  'init.ask.dataDir': 'data directory (persistent storage)',
+  'init.missing': '{flag} is needed; give it (with --yes every answer comes from the flags) or answer the prompt',
+  'init.stdinEnded': 'stdin ended before every question was answered; answer each prompt, or give the flags and --yes',
+  'init.bad.township': '{flag} "{value}" is not a township code; use its digits, e.g. {flag} 370283104',
+  'init.bad.village': '{flag} "{value}": give the village name, at most 64 characters',
+  'init.bad.number': '{flag} "{value}": use a number of 1 to 4 digits, e.g. {flag} 01',
+  'init.bad.gatewayId': '{flag} "{value}": use lowercase letters, digits and "-", 3 to 64 characters, e.g. {flag} 370283104-xiejiayu-01',
+  'init.bad.broker': '{flag} "{value}" is not a broker URL; use e.g. {flag} mqtts://township.example:8883',
+  'init.bad.username': '{flag} is empty; give the username the township gave this gateway (normally the gateway id)',
+  'init.bad.file': '{flag} "{value}" does not exist; check the path',
+  'init.bad.timezone': '{flag} "{value}" is not a time zone; use e.g. {flag} Asia/Shanghai',
+  'init.noPinyin': 'cannot spell "{village}" in pinyin from the built-in table; type the gateway id yourself (or give --gateway-id)',
+  'init.noUser': '--user {user}: no such user on this box; create it first (provisioning/install/install.sh makes "vgw") or leave --user out',
+  'init.exists': '"{file}" exists already and init never overwrites it; add --force to replace it, or choose another --config',
+  'init.cannotWrite': 'cannot write "{file}" ({code}); run as a user who may write there (sudo) or choose another path',
+  'init.written': 'config written: {file} (gateway {id})',
+  'init.passwordGenerated': 'township password generated into {file} (mode 0600); give the township the output of vgw township-acl',
+  'init.passwordKept': 'township password: {file} (kept as it is)',
+  'init.dataDir': 'data directory: {dir} (mode 0700)',
+  'init.setTimezone': 'this box runs in time zone {now}; zone schedules use local time: sudo timedatectl set-timezone {tz}',
+  'init.next': 'next: vgw device add ... --config {file}, then vgw check --config {file}',
+  'init.yaml.header': 'village-gateway config for {village} (township {township}), written by vgw init on {date}',
+  'init.yaml.timezone': 'time zone of this box: {tz} (zone schedules use it; set with timedatectl set-timezone)',
+  'init.yaml.id': 'gateway id: also its MQTT client id and username at the township',
+  'init.yaml.township': 'township code',
+  'init.yaml.dataDir': 'SQLite database: persistent storage, mode 0700',
+  'init.yaml.localBroker': 'the village LAN broker the devices log in to (MQTT 3.1.1)',
+  'init.yaml.uplink': 'the township broker (MQTT 5)',
+  'init.yaml.username': 'the township login (the gateway id)',
+  'init.yaml.passwordFile': 'the township password, in its own file (mode 0600)',
+  'init.yaml.tls': 'TLS files for the township connection',
+  'init.yaml.operators': "operators' public keys: add the entries vgw keygen prints",
+  'init.yaml.zones': 'zones of the alarm inputs, e.g. - { name: east-gate }',
+  'init.yaml.devices': 'devices: add them with vgw device add KIND ID --config this-file',
+  // vgw township-acl
+  'acl.usernameNotId': 'uplink.username "{username}" differs from the gateway id "{id}"; the contract\'s ACL needs the gateway id as username: set uplink.username to it',
+  'acl.noPassword': 'uplink.passwordFile is not set; EMQX\'s built-in database needs a password: set uplink.passwordFile (vgw init writes one)',
+  'acl.passwordComment': 'password_file line for gateway {id}: add it to the township broker\'s password file, then reload Mosquitto',
+  'acl.certComment': 'gateway {id} logs in with its client certificate: set use_identity_as_username true on the listener (no password line)',
+  'acl.patternComment': 'acl_file pattern lines of the contract (once per broker: %u is each gateway\'s username)',
+} as const;
+
+/** A message's key in the catalogue. */
+export type MessageKey = keyof typeof EN;
