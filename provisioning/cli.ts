@@ -20,7 +20,7 @@ import { CliError } from './commands/cli-error.js';
 import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
 import { uplinkCredentials } from '../cloud-bridge/uplink-credentials.js';
 import { loadConfigFile } from '../gateway/config/load.js';
-import { addInstallerCommands } from './commands/installer-commands.js';
+import { addInstallerCommands, outFor } from './commands/installer-commands.js';
 
 const program = new Command('vgw').version(VERSION).description('village-gateway: village public-safety gateway (平安乡村 技防)');
 
@@ -40,8 +40,10 @@ program
   .description('validate a config file, then try the township connection, and say what to fix')
   .requiredOption('-c, --config <file>', 'YAML config file')
   .option('--offline', 'only validate, do not connect to the township')
-  .action(async (o: { config: string; offline?: boolean }) => {
-    process.exitCode = await checkConfig(o.config, o);
+  .option('--json', 'print the verdicts as JSON, for tools')
+  .option('--lang <lang>', 'language of messages: zh or en (default: from LANG)')
+  .action(async (o: { config: string; offline?: boolean; json?: boolean; lang?: string }) => {
+    process.exitCode = await checkConfig(o.config, o, outFor(o));
   });
 
 program
