@@ -1,0 +1,128 @@
+/**
+ * Issue 12, items 1, 3 and 4: `vgw init` writes a config that `vgw check` accepts; `vgw township-acl`'s
+ * lines, loaded into a real Mosquitto (password_file + acl_file), let the gateway in and keep it out of
+ * another gateway's topics; then `vgw check` passes against that broker, publishing and reading back
+ * the retained status.
+ */
+import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Mosquitto } from '../support/mosquitto.js';
+import { requireTools } from '../support/tools.js';
+import { vgw } from '../support/vgw-cli.js';
+import { initBox, markClockSynced } from './support.js';
+
+const ok = requireTools('mosquitto');
+const dir = mkdtempSync(join(tmpdir(), 'vgw-init-'));
+
+describe('vgw init', () => {
+  it('writes a commented config, the data dir 0700 and a password file 0600, and refuses to overwrite', async () => {
+    const box = join(dir, 'flags');
+    const { config, result } = await initBox(box, { broker: 'mqtts://township.example:8883', lang: 'zh' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('配置已写入');
+    const text = readFileSync(config, 'utf8');
+    expect(text).toContain('id: "370283104-xiejiayu-01"');
+    expect(text).toMatch(/# 网关编号/); // comments in the chosen language
+    expect(statSync(join(box, 'data')).mode & 0o777).toBe(0o700);
+    const pw = join(box, 'etc', 'uplink.password');
+    expect(statSync(pw).mode & 0o777).toBe(0o600);
+    expect(readFileSync(pw, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(text).not.toContain(readFileSync(pw, 'utf8').trim());
+    const again = await initBox(box, { broker: 'mqtts://township.example:8883' });
+    expect(again.result.code).toBe(2);
+    expect(again.result.stderr).toMatch(/exists already and init never overwrites it; add --force/);
+    expect((await initBox(box, { broker: 'mqtts://township.example:8883', extra: ['--force'] })).result.code).toBe(0);
+  });
+
+  it('asks on stdin, proposing the gateway id from the village pinyin', async () => {
+    const config = join(dir, 'asked', 'vgw.yaml');
+    // township, village, number, gateway id (proposal taken), broker, username, password file, ca, cert, tz, data dir, password
+    const answers = ['370283104', '东王庄', '2', '', 'mqtt://127.0.0.1:1883', '', '', '', '', '', join(dir, 'asked', 'data'), 'typed-township-password'].join('\n');
+    const r = await vgw(['init', '--config', config, '--lang', 'en'], { input: `${answers}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('gateway id [370283104-dongwangzhuang-02]');
+    expect(readFileSync(config, 'utf8')).toContain('id: "370283104-dongwangzhuang-02"');
+    expect(readFileSync(join(dir, 'asked', 'uplink.password'), 'utf8').trim()).toBe('typed-township-password');
+  });
+
+  it('names the flag and the fix for a bad or missing answer, in both languages', async () => {
+    const bad = await vgw(['init', '--yes', '--config', join(dir, 'x', 'vgw.yaml'), '--township', 'Bad Code', '--lang', 'en']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--township "Bad Code" is not a township code; use its digits, e.g. --township 370283104');
+    const missing = await vgw(['init', '--yes', '--config', join(dir, 'x', 'vgw.yaml'), '--township', '370283104', '--village', '龘', '--lang', 'zh']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('缺少 --gateway-id');
+    expect(existsSync(join(dir, 'x', 'vgw.yaml'))).toBe(false);
+  });
+});
+
+describe.skipIf(!ok)('vgw township-acl into a real Mosquitto, then vgw check', () => {
+  const files = { passwords: join(dir, 'passwords'), acl: join(dir, 'acl') };
+  let broker: Mosquitto;
+  let gw1 = '';
+  let gw2 = '';
+
+  beforeAll(async () => {
+    writeFileSync(files.passwords, '');
+    writeFileSync(files.acl, '');
+    broker = new Mosquitto({ allowAnonymous: false, extraLines: [`password_file ${files.passwords}`, `acl_file ${files.acl}`] });
+    await broker.start();
+    const url = broker.url;
+    gw1 = (await initBox(join(dir, 'gw1'), { broker: url })).config;
+    gw2 = (await initBox(join(dir, 'gw2'), { broker: url, gatewayId: '370283104-xiejiayu-02' })).config;
+    const lines: string[] = [];
+    for (const c of [gw1, gw2]) {
+      const r = await vgw(['township-acl', '--config', c]);
+      expect(r.code, r.stderr).toBe(0);
+      lines.push(...r.stdout.split('\n'));
+    }
+    expect(lines.join('\n')).not.toContain(readFileSync(join(dir, 'gw1', 'etc', 'uplink.password'), 'utf8').trim());
+    writeFileSync(files.passwords, `${lines.filter((l) => /^370283104-xiejiayu-0\d:\$7\$101\$/.test(l)).join('\n')}\n`);
+    writeFileSync(files.acl, `${[...new Set(lines.filter((l) => l.startsWith('pattern ')))].join('\n')}\n`);
+    // Mosquitto reads both files at start.
+    await broker.stop();
+    await broker.start();
+  });
+  afterAll(async () => broker?.stop());
+
+  const login = (config: string, id: string): Promise<MqttClient> =>
+    connectAsync(broker.url, { username: id, password: readFileSync(join(config, '..', 'uplink.password'), 'utf8').trim(), clientId: `${id}-t`, reconnectPeriod: 0, protocolVersion: 5 });
+
+  it('lets each gateway in with its password and keeps it out of the other gateway\'s topics', async () => {
+    const a = await login(gw1, '370283104-xiejiayu-01');
+    const b = await login(gw2, '370283104-xiejiayu-02');
+    const seenByA: string[] = [];
+    a.on('message', (t) => seenByA.push(t));
+    await a.subscribeAsync(['pingan/v1/370283104/370283104-xiejiayu-02/#', 'pingan/v1/370283104/370283104-xiejiayu-01/#', 'pingan/v1/370283104/all/cmd/#'], { qos: 1 });
+    await b.publishAsync('pingan/v1/370283104/370283104-xiejiayu-02/events/alarm', 'b-own', { qos: 1 });
+    // MQTT 5: Mosquitto answers a publish the ACL denies with PUBACK reason 0x87 Not authorized.
+    await expect(b.publishAsync('pingan/v1/370283104/370283104-xiejiayu-01/cmd/ping', 'b-into-a', { qos: 1 })).rejects.toThrow(/Not authorized/);
+    await a.publishAsync('pingan/v1/370283104/370283104-xiejiayu-01/events/alarm', 'a-own', { qos: 1 });
+    const deadline = Date.now() + 10_000;
+    while (!seenByA.includes('pingan/v1/370283104/370283104-xiejiayu-01/events/alarm') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(seenByA, 'gateway 1 received its own event').toContain('pingan/v1/370283104/370283104-xiejiayu-01/events/alarm');
+    expect(seenByA, "gateway 1 read nothing of gateway 2's tree, and gateway 2 could not write into gateway 1's").toEqual(['pingan/v1/370283104/370283104-xiejiayu-01/events/alarm']);
+    await a.endAsync();
+    await b.endAsync();
+    await expect(connectAsync(broker.url, { username: '370283104-xiejiayu-01', password: 'wrong-password', reconnectPeriod: 0 })).rejects.toThrow(/Not authorized|Bad user/);
+  });
+
+  it('vgw check passes against it, with the retained status read back', async () => {
+    markClockSynced(gw1);
+    const r = await vgw(['check', '--config', gw1]);
+    expect(r.stdout).toContain('config OK');
+    expect(r.stdout).toContain('township broker OK: connected to');
+    expect(r.stdout).toMatch(/uplink\.status OK: retained status published and read back on pingan\/v1\/370283104\/370283104-xiejiayu-01\/status/);
+    expect(r.stdout).toMatch(/WARN commands\.operators: no operator keys/);
+    expect(r.stderr).toContain('connecting to');
+    expect(r.code, r.stdout).toBe(0);
+    const json = await vgw(['check', '--config', gw1, '--json']);
+    const doc = JSON.parse(json.stdout) as { ok: boolean; checks: { what: string; status: string }[] };
+    expect(doc.ok).toBe(true);
+    expect(doc.checks.map((c) => c.what)).toEqual(expect.arrayContaining(['config', 'gateway.dataDir', 'disk', 'township broker', 'uplink.status']));
+  });
+});
