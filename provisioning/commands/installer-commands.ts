@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { output, pickLang, type Out } from '../i18n/i18n.js';
+import { deviceAdd, deviceList, deviceRemove } from './device-edit.js';
 import { init, type InitOptions } from './init.js';
 import { ACL_FORMATS, townshipAcl } from './township-acl.js';
 
@@ -42,4 +43,30 @@ export function addInstallerCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'mosquitto (password_file line and acl_file patterns) or emqx-json').choices(ACL_FORMATS).default('mosquitto'))
     .addOption(langOption())
     .action((o: { config: string; format: (typeof ACL_FORMATS)[number]; lang?: string }) => townshipAcl(o.config, o.format, outFor(o)));
+
+  const device = program.command('device').description('add, list and remove the devices of a config (设备管理); comments and order are kept');
+  device
+    .command('add')
+    .description('add a device: KIND (mqtt, alarm-input, relay, loudspeaker, ip-speaker, ...), its ID and its fields as key=value')
+    .argument('<kind>', 'driver kind')
+    .argument('<id>', 'device id, e.g. panic-east-gate')
+    .argument('[fields...]', 'fields of the kind, e.g. pin=17 zone=east-gate kind=panic (values are YAML)')
+    .requiredOption('-c, --config <file>', 'YAML config file')
+    .option('--host <address>', "this box's LAN address for a LAN device's setup (default: its first IPv4 address)")
+    .option('--no-qr', 'do not print the QR code of a LAN device\'s login')
+    .addOption(langOption())
+    .action(async (kind: string, id: string, fields: string[], o: { config: string; host?: string; qr: boolean; lang?: string }) => deviceAdd(o.config, kind, id, fields, o, outFor(o)));
+  device
+    .command('list')
+    .description('list the devices of a config and where they are wired')
+    .requiredOption('-c, --config <file>', 'YAML config file')
+    .addOption(langOption())
+    .action((o: { config: string; lang?: string }) => deviceList(o.config, outFor(o)));
+  device
+    .command('remove')
+    .description('remove a device from a config')
+    .argument('<id>', 'device id')
+    .requiredOption('-c, --config <file>', 'YAML config file')
+    .addOption(langOption())
+    .action((id: string, o: { config: string; lang?: string }) => deviceRemove(o.config, id, outFor(o)));
 }

@@ -96,6 +96,22 @@ export const EN = {
   'check.device.seen': 'LAN device {id} seen (last state {ts})',
   'check.device.never': 'LAN device {id} has never logged in',
   'check.device.fix': 'set up device {id} with the username and password vgw device add printed, and this box\'s address and port 1883; then run vgw check again',
+  // vgw device
+  'device.badPair': '"{pair}" is not key=value; give fields as key=value, e.g. pin=17 zone=east-gate',
+  'device.noPasswordField': '{key}= is not given on the command line: vgw device add makes the password and stores only its hash',
+  'device.unknownKind': 'no driver kind "{kind}"; use one of: {kinds}',
+  'device.exists': 'a device "{id}" is in the config already; choose another id, or vgw device remove {id} first',
+  'device.notFound': 'no device "{id}" in {file}; vgw device list shows the ids',
+  'device.added': 'added {label} "{id}" ({kind}) to {file}; it has {n} devices now; restart the gateway to mount it (systemctl restart vgw)',
+  'device.zoneAdded': 'zone "{zone}" added to zones',
+  'device.credentials': 'login of {id} on this box (shown only now: set it up on the device, or write it down):',
+  'device.credential.server': '  server:   {host}:{port}',
+  'device.credential.username': '  username: {id}',
+  'device.credential.password': '  password: {password}',
+  'device.credentials.once': 'the config holds only the salted hash; to replace a lost password: vgw device remove, then vgw device add',
+  'device.none': 'no devices in {file}; add one with vgw device add KIND ID key=value ...',
+  'device.row': '{id}  {kind}  {where}',
+  'device.removed': 'removed device "{id}" from {file}; restart the gateway (systemctl restart vgw)',
 } as const;
 
 /** A message's key in the catalogue. */
