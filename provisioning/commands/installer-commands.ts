@@ -7,6 +7,8 @@ import { output, pickLang, type Out } from '../i18n/i18n.js';
 import { deviceAdd, deviceList, deviceRemove } from './device-edit.js';
 import { init, type InitOptions } from './init.js';
 import { ACL_FORMATS, townshipAcl } from './township-acl.js';
+import { selfTest, type SelfTestOptions } from './selftest.js';
+import { numberOption } from './cli-numbers.js';
 
 const langOption = () => new Option('--lang <lang>', 'language of messages: zh or en (default: from LANG)');
 
@@ -69,4 +71,17 @@ export function addInstallerCommands(program: Command): void {
     .requiredOption('-c, --config <file>', 'YAML config file')
     .addOption(langOption())
     .action((id: string, o: { config: string; lang?: string }) => deviceRemove(o.config, id, outFor(o)));
+
+  program
+    .command('test')
+    .description('live wiring self-test: shows each input change, pulses each relay, speaks on each loudspeaker; records every step (接线自检)')
+    .requiredOption('-c, --config <file>', 'YAML config file')
+    .option('--only <id>', 'test this device only')
+    .option('--non-interactive', 'ask nothing: inputs must change within the timeout, relays are pulsed unconfirmed')
+    .addOption(numberOption('--timeout <seconds>', 'how long each input may take to change', { min: 1, max: 3600, unit: 'seconds', example: 60, default: 30 }))
+    .option('--sysfs-root <dir>', 'sysfs GPIO directory (a test bench)', undefined)
+    .addOption(langOption())
+    .action(async (o: SelfTestOptions & { lang?: string }) => {
+      process.exitCode = await selfTest(o, outFor(o));
+    });
 }

@@ -1,0 +1,78 @@
+/**
+ * Issue 12, item 5: `vgw test --non-interactive` against a fake sysfs GPIO tree whose value files the
+ * test changes, as the kernel would: an input that changes passes, one that never changes fails with the
+ * fix, the relay is really pulsed (its value file seen at the on level), a LAN device is skipped, and
+ * every step is a row in the database.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { FakeSysfs, LAYOUTS } from '../gpio/support/fake-sysfs.js';
+import { vgw } from '../support/vgw-cli.js';
+import { initBox } from './support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vgw-selftest-'));
+const BASE = 512; // Pi 4 on kernel >= 6.6
+
+/** A box with two inputs, a relay and a LAN device, and its fake sysfs lines (exported, as the daemon leaves them). */
+export async function wiredBox(root: string): Promise<{ config: string; sysfs: FakeSysfs; line: (bcm: number) => string }> {
+  const { config } = await initBox(root, { broker: 'mqtt://127.0.0.1:1883' });
+  const add = async (...a: string[]) => expect((await vgw(['device', 'add', ...a, '--config', config, '--no-qr'])).code).toBe(0);
+  await add('alarm-input', 'panic-east-gate', 'pin=17', 'zone=east-gate', 'kind=panic', 'location=east gate');
+  await add('alarm-input', 'pir-market', 'pin=22', 'zone=market', 'kind=pir', 'contact=NC');
+  await add('relay', 'siren-1', 'pin=27', 'activeLow=true');
+  await add('mqtt', 'panic-lan', 'category=alarm');
+  const sysfs = new FakeSysfs(LAYOUTS['Pi 4, kernel 6.6']!);
+  const line = (bcm: number) => join(sysfs.root, `gpio${BASE + bcm}`);
+  for (const bcm of [17, 22, 27]) {
+    mkdirSync(line(bcm));
+    writeFileSync(join(line(bcm), 'direction'), bcm === 27 ? 'out' : 'in');
+    writeFileSync(join(line(bcm), 'value'), '1');
+  }
+  return { config, sysfs, line };
+}
+
+describe('vgw test', () => {
+  it('records a pass for an input that changes, a failure for one that never does, and pulses the relay', async () => {
+    const { config, sysfs, line } = await wiredBox(join(dir, 'a'));
+    // The panic button is pressed now and then (the contact closes: the line reads 0); the PIR's NC loop
+    // reads open (1: alarm, as an unwired NC input does) and never changes.
+    let level = 1;
+    const presser = setInterval(() => writeFileSync(join(line(17), 'value'), String((level ^= 1))), 300);
+    const relayLevels = new Set<string>();
+    const watcher = setInterval(() => relayLevels.add(readFileSync(join(line(27), 'value'), 'utf8').trim()), 10);
+    const r = await vgw(['test', '--config', config, '--non-interactive', '--timeout', '3', '--sysfs-root', sysfs.root, '--lang', 'en']).finally(() => {
+      clearInterval(presser);
+      clearInterval(watcher);
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('2 inputs to test:\n  panic-east-gate  pin 17, zone east-gate, location east gate\n  pir-market  pin 22, zone market');
+    expect(r.stdout).toMatch(/^panic-east-gate: (normal → alarm|alarm → normal) \(level [01] → [01]\) after \d+\.\d s$/m);
+    expect(r.stdout).toMatch(/^PASS panic-east-gate: changed/m);
+    expect(r.stdout).toContain('FAIL pir-market: no change within 3 s (stayed alarm); fix: check the wiring of GPIO 22');
+    expect(r.stdout).toMatch(/^PASS siren-1: pulsed 1000 ms/m);
+    expect(r.stdout).toMatch(/^SKIPPED panic-lan:/m);
+    expect(r.stdout).toMatch(/2 passed, 1 failed, 1 skipped/);
+    expect(r.stderr).toContain('waiting up to 3 s for pir-market');
+    expect([...relayLevels].sort(), 'the active-low relay was driven to 0 (on) and back to 1 (off)').toEqual(['0', '1']);
+    expect(readFileSync(join(line(27), 'value'), 'utf8').trim()).toBe('1');
+    const db = new Database(join(dir, 'a', 'data', 'gateway.db'), { readonly: true });
+    const rows = db.prepare('SELECT device, kind, step, result, ts, detail FROM selftest_results ORDER BY id').all() as { device: string; result: string; ts: number; detail: string }[];
+    db.close();
+    expect(rows.map((x) => [x.device, x.result])).toEqual([['panic-east-gate', 'pass'], ['pir-market', 'fail'], ['siren-1', 'pass'], ['panic-lan', 'skipped']]);
+    expect(rows.every((x) => x.ts > Date.now() - 120_000 && x.detail.length > 0)).toBe(true);
+  });
+
+  it('--only tests one device, and says in Chinese what failed and how to fix it', async () => {
+    const { config, sysfs } = await wiredBox(join(dir, 'b'));
+    const r = await vgw(['test', '--config', config, '--non-interactive', '--timeout', '1', '--only', 'pir-market', '--sysfs-root', sysfs.root, '--lang', 'zh']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('失败 pir-market：1 秒内没有变化（一直是报警）；修复：检查 GPIO 22');
+    expect(r.stdout).not.toContain('panic-east-gate：');
+    const unknown = await vgw(['test', '--config', config, '--only', 'nope', '--sysfs-root', sysfs.root]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no device "nope" in the config; the ids are: panic-east-gate, pir-market, siren-1, panic-lan');
+  });
+});
