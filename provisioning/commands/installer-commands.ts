@@ -8,6 +8,7 @@ import { deviceAdd, deviceList, deviceRemove } from './device-edit.js';
 import { init, type InitOptions } from './init.js';
 import { ACL_FORMATS, townshipAcl } from './township-acl.js';
 import { selfTest, type SelfTestOptions } from './selftest.js';
+import { report } from './report.js';
 import { numberOption } from './cli-numbers.js';
 
 const langOption = () => new Option('--lang <lang>', 'language of messages: zh or en (default: from LANG)');
@@ -84,4 +85,13 @@ export function addInstallerCommands(program: Command): void {
     .action(async (o: SelfTestOptions & { lang?: string }) => {
       process.exitCode = await selfTest(o, outFor(o));
     });
+
+  program
+    .command('report')
+    .description('write the acceptance report (检查验收报告): HTML that prints on A4, and the same data as JSON beside it')
+    .requiredOption('-c, --config <file>', 'YAML config file')
+    .option('-o, --out <file>', 'the HTML file; the JSON goes beside it (.json)', 'report.html')
+    .option('--offline', 'do not connect to the township')
+    .addOption(langOption())
+    .action(async (o: { config: string; out: string; offline?: boolean; lang?: string }) => report(o, outFor(o)));
 }

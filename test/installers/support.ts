@@ -1,7 +1,12 @@
 /** Shared steps of the installer tests: a box set up with `vgw init` as the walk-through does it. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
 import { parseDocument } from 'yaml';
+import { FakeSysfs, LAYOUTS } from '../gpio/support/fake-sysfs.js';
 import { vgw, type CliResult } from '../support/vgw-cli.js';
+
+const BASE = 512; // Pi 4 on kernel >= 6.6
 
 /** `vgw init --yes` for village `village` into `dir`, against `broker`; returns the config file. */
 export async function initBox(dir: string, o: { broker: string; village?: string; gatewayId?: string; lang?: string; extra?: string[] }): Promise<{ config: string; result: CliResult }> {
@@ -23,4 +28,22 @@ export function editConfig(config: string, edit: (doc: ReturnType<typeof parseDo
   const doc = parseDocument(readFileSync(config, 'utf8'));
   edit(doc);
   writeFileSync(config, doc.toString());
+}
+
+/** A box with two inputs, a relay and a LAN device, and its fake sysfs lines (exported, as the daemon leaves them). */
+export async function wiredBox(root: string): Promise<{ config: string; sysfs: FakeSysfs; line: (bcm: number) => string }> {
+  const { config } = await initBox(root, { broker: 'mqtt://127.0.0.1:1883' });
+  const add = async (...a: string[]) => expect((await vgw(['device', 'add', ...a, '--config', config, '--no-qr'])).code).toBe(0);
+  await add('alarm-input', 'panic-east-gate', 'pin=17', 'zone=east-gate', 'kind=panic', 'location=east gate');
+  await add('alarm-input', 'pir-market', 'pin=22', 'zone=market', 'kind=pir', 'contact=NC');
+  await add('relay', 'siren-1', 'pin=27', 'activeLow=true');
+  await add('mqtt', 'panic-lan', 'category=alarm');
+  const sysfs = new FakeSysfs(LAYOUTS['Pi 4, kernel 6.6']!);
+  const line = (bcm: number) => join(sysfs.root, `gpio${BASE + bcm}`);
+  for (const bcm of [17, 22, 27]) {
+    mkdirSync(line(bcm));
+    writeFileSync(join(line(bcm), 'direction'), bcm === 27 ? 'out' : 'in');
+    writeFileSync(join(line(bcm), 'value'), '1');
+  }
+  return { config, sysfs, line };
 }
