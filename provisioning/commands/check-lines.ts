@@ -90,7 +90,7 @@ export function printChecks(lines: readonly CheckLine[], json: boolean, out: Out
     return;
   }
   for (const l of lines) {
-    out.raw(out.t(HEADS[l.status], { what: l.what, line: l.line }));
-    if (l.fix) out.raw(out.t('check.fix', { fix: l.fix }));
+    out.line(HEADS[l.status], { what: l.what, line: l.line });
+    if (l.fix) out.line('check.fix', { fix: l.fix });
   }
 }

@@ -69,11 +69,11 @@ export async function checkConfig(file: string, o: CheckOptions = {}, out: Out =
   const problems = CONFIG_CHECKS.flatMap((check) => check(config));
   if (problems.length > 0) {
     if (o.json) printChecks(problems.map((p) => ({ what: 'config', status: 'problem', line: p })), true, out);
-    else for (const p of problems) out.raw(`PROBLEM ${p}`);
+    else for (const p of problems) out.line('check.config.problem', { problem: p });
     return 2;
   }
   const lines: CheckLine[] = [{ what: 'config', status: 'ok', line: out.t('check.config.ok', { id: config.gateway.id, township: config.gateway.township, devices: config.devices.length, keys: config.commands.operators.length }) }];
-  if (!o.json) out.raw(out.t('check.config.okLine', { line: lines[0]!.line }));
+  if (!o.json) out.line('check.config.okLine', { line: lines[0]!.line });
   const more = [...(await checkBox(config, box)).map((v) => fromVerdict(v, out))];
   const disk = diskCheck(config, out);
   if (disk) more.push(disk);

@@ -48,7 +48,7 @@ export async function deviceAdd(file: string, kind: string, id: string, pairs: r
   devices.add(doc.createNode(device));
   const config = validateWithZone(doc, file, device, out);
   saveConfigDoc(doc, file);
-  out.line('device.added', { id, kind, label: module.label, file, n: config.devices.length });
+  out.line('device.added', { id, kind, file, n: config.devices.length });
   if (!password) return;
   const host = o.host ?? lanAddress();
   const port = config.localBroker.port;
@@ -56,7 +56,8 @@ export async function deviceAdd(file: string, kind: string, id: string, pairs: r
   out.line('device.credential.server', { host, port });
   out.line('device.credential.username', { id });
   out.line('device.credential.password', { password });
-  if (o.qr !== false) out.raw(renderUnicodeCompact(`mqtt://${encodeURIComponent(id)}:${encodeURIComponent(password)}@${host}:${port}`));
+  const login = `mqtt://${encodeURIComponent(id)}:${encodeURIComponent(password)}@${host}:${port}`;
+  if (o.qr !== false) out.raw(renderUnicodeCompact(login));
   out.line('device.credentials.once');
 }
 

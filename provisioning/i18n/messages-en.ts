@@ -58,6 +58,7 @@ export const EN = {
   'acl.patternComment': 'acl_file pattern lines of the contract (once per broker: %u is each gateway\'s username)',
   // vgw check
   'check.config.ok': 'gateway {id}, township {township}, {devices} devices, {keys} operator keys (配置正确)',
+  'check.config.problem': 'PROBLEM {problem}',
   'check.config.okLine': 'config OK: {line}',
   'check.head.ok': '{what} OK: {line}',
   'check.head.warn': 'WARN {what}: {line}',
@@ -102,7 +103,7 @@ export const EN = {
   'device.unknownKind': 'no driver kind "{kind}"; use one of: {kinds}',
   'device.exists': 'a device "{id}" is in the config already; choose another id, or vgw device remove {id} first',
   'device.notFound': 'no device "{id}" in {file}; vgw device list shows the ids',
-  'device.added': 'added {label} "{id}" ({kind}) to {file}; it has {n} devices now; restart the gateway to mount it (systemctl restart vgw)',
+  'device.added': 'added device "{id}" ({kind}) to {file}; it has {n} devices now; restart the gateway to mount it (systemctl restart vgw)',
   'device.zoneAdded': 'zone "{zone}" added to zones',
   'device.credentials': 'login of {id} on this box (shown only now: set it up on the device, or write it down):',
   'device.credential.server': '  server:   {host}:{port}',

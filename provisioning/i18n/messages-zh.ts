@@ -57,6 +57,7 @@ export const ZH: Record<MessageKey, string> = {
   'acl.patternComment': '合约的 acl_file pattern 行（每台服务器只需一次：%u 是各网关的用户名）',
   // vgw check
   'check.config.ok': '网关 {id}，乡镇 {township}，{devices} 个设备，{keys} 个操作员公钥',
+  'check.config.problem': '问题 {problem}',
   'check.config.okLine': '配置 正常：{line}',
   'check.head.ok': '{what} 正常：{line}',
   'check.head.warn': '注意 {what}：{line}',
