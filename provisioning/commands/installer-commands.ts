@@ -80,7 +80,7 @@ export function addInstallerCommands(program: Command): void {
     .option('--only <id>', 'test this device only')
     .option('--non-interactive', 'ask nothing: inputs must change within the timeout, relays are pulsed unconfirmed')
     .addOption(numberOption('--timeout <seconds>', 'how long each input may take to change', { min: 1, max: 3600, unit: 'seconds', example: 60, default: 30 }))
-    .option('--sysfs-root <dir>', 'sysfs GPIO directory (a test bench)', undefined)
+    .option('--sysfs-root <dir>', 'sysfs GPIO directory of a test bench (default: $VGW_SYSFS_GPIO, else /sys/class/gpio)')
     .addOption(langOption())
     .action(async (o: SelfTestOptions & { lang?: string }) => {
       process.exitCode = await selfTest(o, outFor(o));

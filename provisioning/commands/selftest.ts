@@ -34,7 +34,7 @@ export async function selfTest(o: SelfTestOptions, out: Out): Promise<number> {
   for (const d of inputs) out.line('selftest.inputRow', { id: d.id, where: whereOf(d as unknown as Record<string, unknown>) });
   const db = openDb(config.gateway.dataDir);
   const prompt = o.nonInteractive ? null : stdinPrompter(out.t('selftest.stdinEnded'));
-  const ctx: StepContext = { config, configFile: o.config, out, prompt, timeoutMs: o.timeout * 1000, sysfsRoot: o.sysfsRoot ?? SYSFS_GPIO };
+  const ctx: StepContext = { config, configFile: o.config, out, prompt, timeoutMs: o.timeout * 1000, sysfsRoot: o.sysfsRoot ?? process.env.VGW_SYSFS_GPIO ?? SYSFS_GPIO };
   const run = randomUUID();
   const counts = { pass: 0, fail: 0, skipped: 0 };
   try {

@@ -8,15 +8,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { vgw } from '../support/vgw-cli.js';
 import { wiredBox } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vgw-selftest-'));
 
 describe('vgw test', () => {
+  // One wired box for the file (each `vgw device add` is a process start); the first test reads its rows.
+  let box: Awaited<ReturnType<typeof wiredBox>>;
+  beforeAll(async () => {
+    box = await wiredBox(join(dir, 'box'));
+  });
+
   it('records a pass for an input that changes, a failure for one that never does, and pulses the relay', async () => {
-    const { config, sysfs, line } = await wiredBox(join(dir, 'a'));
+    const { config, sysfs, line } = box;
     // The panic button is pressed now and then (the contact closes: the line reads 0); the PIR's NC loop
     // reads open (1: alarm, as an unwired NC input does) and never changes.
     let level = 1;
@@ -39,7 +45,7 @@ describe('vgw test', () => {
     expect(r.stderr).toContain('waiting up to 3 s for pir-market');
     expect([...relayLevels].sort(), 'the active-low relay was driven to 0 (on) and back to 1 (off)').toEqual(['0', '1']);
     expect(readFileSync(join(line(27), 'value'), 'utf8').trim()).toBe('1');
-    const db = new Database(join(dir, 'a', 'data', 'gateway.db'), { readonly: true });
+    const db = new Database(join(dir, 'box', 'data', 'gateway.db'), { readonly: true });
     const rows = db.prepare('SELECT device, kind, step, result, ts, detail FROM selftest_results ORDER BY id').all() as { device: string; result: string; ts: number; detail: string }[];
     db.close();
     expect(rows.map((x) => [x.device, x.result])).toEqual([['panic-east-gate', 'pass'], ['pir-market', 'fail'], ['siren-1', 'pass'], ['panic-lan', 'skipped']]);
@@ -47,7 +53,7 @@ describe('vgw test', () => {
   });
 
   it('--only tests one device, and says in Chinese what failed and how to fix it', async () => {
-    const { config, sysfs } = await wiredBox(join(dir, 'b'));
+    const { config, sysfs } = box;
     const r = await vgw(['test', '--config', config, '--non-interactive', '--timeout', '1', '--only', 'pir-market', '--sysfs-root', sysfs.root, '--lang', 'zh']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('失败 pir-market：1 秒内没有变化（一直是报警）；修复：检查 GPIO 22');
@@ -55,5 +61,19 @@ describe('vgw test', () => {
     const unknown = await vgw(['test', '--config', config, '--only', 'nope', '--sysfs-root', sysfs.root]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no device "nope" in the config; the ids are: panic-east-gate, pir-market, siren-1, panic-lan');
+  });
+
+  it('asks before pulsing a relay and records what the installer answered', async () => {
+    const { config, sysfs } = box;
+    const run = (input: string) => vgw(['test', '--config', config, '--only', 'siren-1', '--lang', 'en'], { input, env: { ...process.env, VGW_SYSFS_GPIO: sysfs.root } });
+    const yes = await run('y\ny\n');
+    expect(yes.stderr).toContain('pulse siren-1 (GPIO 27) now [Y/n]');
+    expect(yes.stderr).toContain('did siren-1 switch on and off [y/N]');
+    expect(yes.stdout).toContain('PASS siren-1: pulsed 1000 ms, confirmed by the installer');
+    expect(yes.code).toBe(0);
+    const unseen = await run('\nn\n');
+    expect(unseen.stdout).toContain("FAIL siren-1: pulsed, but the installer saw nothing; fix: check the relay board's power");
+    const declined = await run('n\n');
+    expect(declined.stdout).toContain('SKIPPED siren-1: not pulsed: declined at the prompt');
   });
 });
