@@ -31,19 +31,31 @@ export function editConfig(config: string, edit: (doc: ReturnType<typeof parseDo
 }
 
 /** A box with two inputs, a relay and a LAN device, and its fake sysfs lines (exported, as the daemon leaves them). */
-export async function wiredBox(root: string): Promise<{ config: string; sysfs: FakeSysfs; line: (bcm: number) => string }> {
-  const { config } = await initBox(root, { broker: 'mqtt://127.0.0.1:1883' });
+export async function wiredBox(dir: string): Promise<{ config: string; sysfs: { root: string }; line: (bcm: number) => string }> {
+  const { config } = await initBox(dir, { broker: 'mqtt://127.0.0.1:1883' });
   const add = async (...a: string[]) => expect((await vgw(['device', 'add', ...a, '--config', config, '--no-qr'])).code).toBe(0);
   await add('alarm-input', 'panic-east-gate', 'pin=17', 'zone=east-gate', 'kind=panic', 'location=east gate');
   await add('alarm-input', 'pir-market', 'pin=22', 'zone=market', 'kind=pir', 'contact=NC');
   await add('relay', 'siren-1', 'pin=27', 'activeLow=true');
   await add('mqtt', 'panic-lan', 'category=alarm');
+  const { root, line } = wiredLines([17, 22], [27]);
+  return { config, sysfs: { root }, line };
+}
+
+/** Fake sysfs lines (Pi 4 layout), exported as the daemon leaves them: inputs read 1, outputs are high. */
+export function wiredLines(inputs: number[], outputs: number[]): { root: string; line: (bcm: number) => string; press: (bcm: number) => { stop: () => void } } {
   const sysfs = new FakeSysfs(LAYOUTS['Pi 4, kernel 6.6']!);
   const line = (bcm: number) => join(sysfs.root, `gpio${BASE + bcm}`);
-  for (const bcm of [17, 22, 27]) {
+  for (const bcm of [...inputs, ...outputs]) {
     mkdirSync(line(bcm));
-    writeFileSync(join(line(bcm), 'direction'), bcm === 27 ? 'out' : 'in');
+    writeFileSync(join(line(bcm), 'direction'), outputs.includes(bcm) ? 'out' : 'in');
     writeFileSync(join(line(bcm), 'value'), '1');
   }
-  return { config, sysfs, line };
+  /** Presses and releases the contact on `bcm` every 300 ms, as an installer at the button would. */
+  const press = (bcm: number) => {
+    let level = 1;
+    const timer = setInterval(() => writeFileSync(join(line(bcm), 'value'), String((level ^= 1))), 300);
+    return { stop: () => clearInterval(timer) };
+  };
+  return { root: sysfs.root, line, press };
 }
