@@ -49,16 +49,26 @@ export function diskCheck(config: Config, out: Out): CheckLine | null {
     : { what: 'disk', status: 'problem', line: out.t('check.disk.low', { free: mib(free), need: mib(need * 2) }), fix: out.t('check.disk.fix') };
 }
 
-/** Expiry of every certificate file the config names. */
-export function certChecks(config: Config, out: Out, now = Date.now()): CheckLine[] {
+/** Every file the config names, by key (those not set left out). */
+export function namedFiles(config: Config): [string, string][] {
   const files: [string, string | undefined][] = [
+    ['uplink.passwordFile', config.uplink.passwordFile],
     ['uplink.tls.ca', config.uplink.tls?.ca],
     ['uplink.tls.cert', config.uplink.tls?.cert],
+    ['uplink.tls.key', config.uplink.tls?.key],
     ['localBroker.tls.cert', config.localBroker.tls?.cert],
+    ['localBroker.tls.key', config.localBroker.tls?.key],
   ];
+  return files.filter((f): f is [string, string] => Boolean(f[1]));
+}
+
+const CERT_KEYS = new Set(['uplink.tls.ca', 'uplink.tls.cert', 'localBroker.tls.cert']);
+
+/** Expiry of every certificate file the config names. */
+export function certChecks(config: Config, out: Out, now = Date.now()): CheckLine[] {
   const lines: CheckLine[] = [];
-  for (const [key, file] of files) {
-    if (!file) continue;
+  for (const [key, file] of namedFiles(config)) {
+    if (!CERT_KEYS.has(key)) continue;
     let cert: X509Certificate;
     try {
       cert = new X509Certificate(readFileSync(file));

@@ -11,22 +11,13 @@ import { loadConfigFile } from '../../gateway/config/load.js';
 import type { Config } from '../../gateway/config/schema.js';
 import { output, type Out } from '../i18n/i18n.js';
 import { checkBox, type BoxEnv } from './box-checks.js';
-import { certChecks, diskCheck, fromVerdict, operatorCheck, printChecks, type CheckLine } from './check-lines.js';
+import { certChecks, diskCheck, fromVerdict, namedFiles, operatorCheck, printChecks, type CheckLine } from './check-lines.js';
 import { checkTownship } from './check-township.js';
 import { runningGateway } from './daemon-running.js';
 
 function unreadable(config: Config): string[] {
-  const files: [string, string | undefined][] = [
-    ['uplink.passwordFile', config.uplink.passwordFile],
-    ['uplink.tls.ca', config.uplink.tls?.ca],
-    ['uplink.tls.cert', config.uplink.tls?.cert],
-    ['uplink.tls.key', config.uplink.tls?.key],
-    ['localBroker.tls.cert', config.localBroker.tls?.cert],
-    ['localBroker.tls.key', config.localBroker.tls?.key],
-  ];
   const problems: string[] = [];
-  for (const [key, file] of files) {
-    if (!file) continue;
+  for (const [key, file] of namedFiles(config)) {
     try {
       accessSync(file, constants.R_OK);
     } catch (err) {

@@ -4,7 +4,7 @@
  * fix, the relay is really pulsed (its value file seen at the on level), a LAN device is skipped, and
  * every step is a row in the database.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,16 +22,15 @@ describe('vgw test', () => {
   });
 
   it('records a pass for an input that changes, a failure for one that never does, and pulses the relay', async () => {
-    const { config, sysfs, line } = box;
+    const { config, sysfs, line, press } = box;
     // The panic button is pressed now and then (the contact closes: the line reads 0); the PIR's NC loop
     // reads open (1: alarm, as an unwired NC input does) and never changes.
-    let level = 1;
-    const presser = setInterval(() => writeFileSync(join(line(17), 'value'), String((level ^= 1))), 300);
+    const presser = press(17);
     const relayLevels = new Set<string>();
     // A read racing the CLI's write can see the file empty (truncated, not yet written): not a level.
     const watcher = setInterval(() => relayLevels.add(readFileSync(join(line(27), 'value'), 'utf8').trim() || '1'), 10);
     const r = await vgw(['test', '--config', config, '--non-interactive', '--timeout', '3', '--sysfs-root', sysfs.root, '--lang', 'en']).finally(() => {
-      clearInterval(presser);
+      presser.stop();
       clearInterval(watcher);
     });
     expect(r.code, r.stderr).toBe(1);

@@ -31,15 +31,15 @@ export function editConfig(config: string, edit: (doc: ReturnType<typeof parseDo
 }
 
 /** A box with two inputs, a relay and a LAN device, and its fake sysfs lines (exported, as the daemon leaves them). */
-export async function wiredBox(dir: string): Promise<{ config: string; sysfs: { root: string }; line: (bcm: number) => string }> {
+export async function wiredBox(dir: string): Promise<{ config: string; sysfs: { root: string } } & ReturnType<typeof wiredLines>> {
   const { config } = await initBox(dir, { broker: 'mqtt://127.0.0.1:1883' });
   const add = async (...a: string[]) => expect((await vgw(['device', 'add', ...a, '--config', config, '--no-qr'])).code).toBe(0);
   await add('alarm-input', 'panic-east-gate', 'pin=17', 'zone=east-gate', 'kind=panic', 'location=east gate');
   await add('alarm-input', 'pir-market', 'pin=22', 'zone=market', 'kind=pir', 'contact=NC');
   await add('relay', 'siren-1', 'pin=27', 'activeLow=true');
   await add('mqtt', 'panic-lan', 'category=alarm');
-  const { root, line } = wiredLines([17, 22], [27]);
-  return { config, sysfs: { root }, line };
+  const lines = wiredLines([17, 22], [27]);
+  return { config, sysfs: { root: lines.root }, ...lines };
 }
 
 /** Fake sysfs lines (Pi 4 layout), exported as the daemon leaves them: inputs read 1, outputs are high. */

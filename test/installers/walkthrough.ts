@@ -7,12 +7,14 @@
  * commands the township's administrator loads the township-acl output, as step 3 says.
  */
 import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCerts } from '../support/certs.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
+import { requireTools } from '../support/tools.js';
 import { ROOT, vgw, type CliResult } from '../support/vgw-cli.js';
 import { editConfig, markClockSynced, wiredLines } from './support.js';
 
@@ -71,7 +73,8 @@ export async function runWalkthrough(lang: 'en' | 'zh'): Promise<{ dir: string; 
 }
 
 /** What each step of the walk-through must show, in either language. */
-export function checkWalkthrough(lang: 'en' | 'zh', dir: string, results: { command: string; result: CliResult }[], expectFn: (v: unknown, m?: string) => { toBe(v: unknown): void; toContain(v: string): void; toMatch(v: RegExp): void; not: { toContain(v: string): void } }): void {
+function checkWalkthrough(lang: 'en' | 'zh', dir: string, results: { command: string; result: CliResult }[]): void {
+  const expectFn = expect;
   const step = (sub: string) => results.find((r) => r.command.includes(`vgw -- ${sub}`))?.result as CliResult;
   const zh = lang === 'zh';
   for (const { command, result } of results) expectFn(result.code, `${command}\n${result.stdout}${result.stderr}`).toBe(0);
@@ -88,4 +91,19 @@ export function checkWalkthrough(lang: 'en' | 'zh', dir: string, results: { comm
   const report = JSON.parse(readFileSync(join(dir, 'data', 'report.json'), 'utf8')) as { selfTests: { device: string; result: string }[] };
   expectFn(report.selfTests.map((r) => `${r.device} ${r.result}`).join(', ')).toBe('panic-east-gate pass, siren-1 pass, door-reader-east skipped');
   expectFn(readFileSync(join(dir, 'data', 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+}
+
+/** The walk-through of `lang` as a test file's suite (one file per language keeps each under 30 s). */
+export function describeWalkthrough(lang: 'en' | 'zh'): void {
+  const ok = requireTools('mosquitto', 'openssl', 'chromium');
+  describe.skipIf(!ok)(`README walk-through (${lang})`, () => {
+    let stop = async () => {};
+    afterAll(async () => stop());
+
+    it('goes from init to a printed report, every step passing', async () => {
+      const run = await runWalkthrough(lang);
+      stop = run.stop;
+      checkWalkthrough(lang, run.dir, run.results);
+    });
+  });
 }
