@@ -84,11 +84,11 @@ export async function init(o: InitOptions, out: Out): Promise<void> {
     if (cert && !key) throw fail(out, 'init.missing', { flag: '--key' }, 2);
     const timezone = await answer({ flag: '--timezone', value: o.timezone, fallback: 'Asia/Shanghai', question: 'init.ask.timezone', bad: 'init.bad.timezone', valid: validTimezone }, yes, prompt, out);
     const dataDir = resolve(await answer({ flag: '--data-dir', value: o.dataDir, fallback: '/var/lib/vgw', question: 'init.ask.dataDir', bad: 'init.bad.file', valid: (v) => v.length > 0 }, yes, prompt, out));
-    let generated = false;
+    let kept: MessageKey = 'init.passwordKept';
     if (!existsSync(passwordFile) || o.force) {
       // The township broker learns the password only as a hash (vgw township-acl); here it is a file 0600.
       const typed = yes ? '' : await prompt.secret(out.t('init.ask.password'));
-      generated = typed === '';
+      kept = typed ? 'init.passwordTyped' : 'init.passwordGenerated';
       writeOwned(passwordFile, `${typed || randomBytes(24).toString('base64url')}\n`, 0o600, Boolean(o.force), owner, out);
     }
     const answers: InitAnswers = { township, village, gatewayId, broker, username, passwordFile, ca, cert, key, timezone, dataDir };
@@ -96,7 +96,7 @@ export async function init(o: InitOptions, out: Out): Promise<void> {
     writeOwned(configFile, configText(answers, out, new Date()), 0o640, Boolean(o.force), owner && { uid: 0, gid: owner.gid }, out);
     loadConfigFile(configFile); // what init writes, `vgw check` accepts; a failure here is a bug worth its stack
     out.line('init.written', { file: configFile, id: gatewayId });
-    out.line(generated ? 'init.passwordGenerated' : 'init.passwordKept', { file: passwordFile });
+    out.line(kept, { file: passwordFile });
     out.line('init.dataDir', { dir: dataDir });
     const systemTz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (systemTz !== timezone) out.line('init.setTimezone', { tz: timezone, now: systemTz });

@@ -33,7 +33,13 @@ export function stdinPrompter(endedMessage: string): Prompter {
       return answer || fallback || '';
     },
     async secret(question) {
-      if (process.stdin.isTTY && !rl) return readHidden(`${question}: `, process.stdin as unknown as TtyInput, process.stderr);
+      if (process.stdin.isTTY) {
+        // The line reader lets the terminal echo; the hidden prompt reads in raw mode alone (the next ask makes a new reader).
+        rl?.close();
+        rl = null;
+        lines = null;
+        return readHidden(`${question}: `, process.stdin as unknown as TtyInput, process.stderr);
+      }
       process.stderr.write(`${question}: `);
       return (await next()).trim();
     },

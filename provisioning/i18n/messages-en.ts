@@ -33,6 +33,7 @@ export const EN = {
   'init.cannotWrite': 'cannot write "{file}" ({code}); run as a user who may write there (sudo) or choose another path',
   'init.written': 'config written: {file} (gateway {id})',
   'init.passwordGenerated': 'township password generated into {file} (mode 0600); give the township the output of vgw township-acl',
+  'init.passwordTyped': 'township password stored in {file} (mode 0600)',
   'init.passwordKept': 'township password: {file} (kept as it is)',
   'init.dataDir': 'data directory: {dir} (mode 0700)',
   'init.setTimezone': 'this box runs in time zone {now}; zone schedules use local time: sudo timedatectl set-timezone {tz}',

@@ -32,6 +32,7 @@ export const ZH: Record<MessageKey, string> = {
   'init.cannotWrite': '无法写入 "{file}"（{code}）；请用有权限的用户（sudo）运行，或换一个路径',
   'init.written': '配置已写入：{file}（网关 {id}）',
   'init.passwordGenerated': '乡镇平台密码已生成到 {file}（权限 0600）；请把 vgw township-acl 的输出交给乡镇',
+  'init.passwordTyped': '乡镇平台密码已保存到 {file}（权限 0600）',
   'init.passwordKept': '乡镇平台密码：{file}（保持不变）',
   'init.dataDir': '数据目录：{dir}（权限 0700）',
   'init.setTimezone': '本机时区是 {now}；布防时段按本地时间：sudo timedatectl set-timezone {tz}',

@@ -4,6 +4,7 @@
  * another gateway's topics; then `vgw check` passes against that broker, publishing and reading back
  * the retained status.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,11 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mosquitto } from '../support/mosquitto.js';
 import { requireTools } from '../support/tools.js';
-import { vgw } from '../support/vgw-cli.js';
+import { ROOT, vgw } from '../support/vgw-cli.js';
 import { initBox, markClockSynced } from './support.js';
 
 const ok = requireTools('mosquitto');
+const pty = requireTools('script');
 const dir = mkdtempSync(join(tmpdir(), 'vgw-init-'));
 
 describe('vgw init', () => {
@@ -35,7 +37,11 @@ describe('vgw init', () => {
     const again = await initBox(box, { broker: 'mqtts://township.example:8883' });
     expect(again.result.code).toBe(2);
     expect(again.result.stderr).toMatch(/exists already and init never overwrites it; add --force/);
-    expect((await initBox(box, { broker: 'mqtts://township.example:8883', extra: ['--force'] })).result.code).toBe(0);
+    // --force replaces it; --user gives the data dir and the password file to the service user.
+    expect((await initBox(box, { broker: 'mqtts://township.example:8883', extra: ['--force', '--user', 'nobody'] })).result.code).toBe(0);
+    const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString());
+    expect([statSync(join(box, 'data')).uid, statSync(pw).uid, statSync(pw).mode & 0o777]).toEqual([nobody, nobody, 0o600]);
+    expect((await initBox(join(dir, 'nouser'), { broker: 'mqtt://127.0.0.1:1883', extra: ['--user', 'no-such-user-vgw'] })).result.stderr).toContain('--user no-such-user-vgw: no such user on this box');
   });
 
   it('asks on stdin, proposing the gateway id from the village pinyin', async () => {
@@ -47,6 +53,41 @@ describe('vgw init', () => {
     expect(r.stderr).toContain('gateway id [370283104-dongwangzhuang-02]');
     expect(readFileSync(config, 'utf8')).toContain('id: "370283104-dongwangzhuang-02"');
     expect(readFileSync(join(dir, 'asked', 'uplink.password'), 'utf8').trim()).toBe('typed-township-password');
+  });
+
+  it.skipIf(!pty)('asks on a terminal (a pty through script) and never shows the typed password', async () => {
+    const config = join(dir, 'tty', 'vgw.yaml');
+    const cmd = `${process.execPath} --import tsx ${join(ROOT, 'provisioning/cli.ts')} init --config ${config} --lang zh`;
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    // Each answer is typed once its question is on the screen, as a person would.
+    const answer = async (question: string, text: string) => {
+      const until = Date.now() + 20_000;
+      while (!screen.includes(question)) {
+        if (Date.now() > until) throw new Error(`no prompt "${question}" on the terminal:\n${screen}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      screen = screen.slice(screen.indexOf(question) + question.length);
+      child.stdin.write(`${text}\r`);
+    };
+    await answer('乡镇代码', '370283104');
+    await answer('村名', '谢家峪');
+    await answer('本机在村里的编号', '');
+    await answer('网关编号 [370283104-xiejiayu-01]', '');
+    await answer('乡镇平台地址', 'mqtt://127.0.0.1:1883');
+    await answer('乡镇平台用户名', '');
+    await answer('乡镇平台密码文件', '');
+    await answer('CA 证书文件', '');
+    await answer('客户端证书文件', '');
+    await answer('时区', '');
+    await answer('数据目录', join(dir, 'tty', 'data'));
+    await answer('直接回车则自动生成强密码）: ', 'typed-on-a-tty-9');
+    expect(await exited).toBe(0);
+    expect(screen).toContain('乡镇平台密码已保存到');
+    expect(screen, 'the password is not echoed').not.toContain('typed-on-a-tty-9');
+    expect(readFileSync(join(dir, 'tty', 'uplink.password'), 'utf8').trim()).toBe('typed-on-a-tty-9');
   });
 
   it('names the flag and the fix for a bad or missing answer, in both languages', async () => {
