@@ -5,6 +5,7 @@
  * the retained status.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { pbkdf2Sync } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +151,21 @@ describe.skipIf(!ok)('vgw township-acl into a real Mosquitto, then vgw check', (
     await a.endAsync();
     await b.endAsync();
     await expect(connectAsync(broker.url, { username: '370283104-xiejiayu-01', password: 'wrong-password', reconnectPeriod: 0 })).rejects.toThrow(/Not authorized|Bad user/);
+  });
+
+  it('--format emqx-json gives the EMQX user (PBKDF2-SHA512 of the password) and its authorization rules', async () => {
+    const r = await vgw(['township-acl', '--config', gw1, '--format', 'emqx-json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { authenticator: { password_hash_algorithm: { iterations: number } }; import_users: { user_id: string; password_hash: string; salt: string }[]; authorization_rules_users: { username: string; rules: { topic: string; action: string }[] }[] };
+    const user = doc.import_users[0]!;
+    const password = readFileSync(join(dir, 'gw1', 'etc', 'uplink.password'), 'utf8').trim();
+    expect(user.user_id).toBe('370283104-xiejiayu-01');
+    expect(user.password_hash).toBe(pbkdf2Sync(password, user.salt, doc.authenticator.password_hash_algorithm.iterations, 64, 'sha512').toString('hex'));
+    expect(r.stdout).not.toContain(password);
+    expect(doc.authorization_rules_users[0]!.rules).toEqual([
+      { topic: 'pingan/v1/370283104/370283104-xiejiayu-01/#', permission: 'allow', action: 'all' },
+      { topic: 'pingan/v1/370283104/all/cmd/#', permission: 'allow', action: 'subscribe' },
+    ]);
   });
 
   it('vgw check passes against it, with the retained status read back', async () => {
