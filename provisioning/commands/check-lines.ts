@@ -22,16 +22,10 @@ const DAY_MS = 86_400_000;
 /** A certificate expiring sooner than this is a warning. */
 export const CERT_WARN_DAYS = 30;
 
-/** A box check's verdict; in Chinese its fix is added from the catalogue (the detail stays as found). */
+/** A box check's verdict, in the installer's language. */
 export function fromVerdict(v: Verdict, out: Out): CheckLine {
-  const line: CheckLine = { what: v.what, status: v.ok ? 'ok' : 'problem', line: v.line };
-  const key = `check.box.fix.${v.what}` as MessageKey;
-  if (!v.ok && out.lang === 'zh' && key in ZH_BOX_FIXES) line.fix = out.t(key);
-  return line;
+  return { what: v.what, status: v.ok ? 'ok' : 'problem', line: out.t(v.said.key, v.said.params) };
 }
-
-/** The box checks with a catalogue fix (their English lines carry the fix already). */
-const ZH_BOX_FIXES = { 'check.box.fix.gateway.dataDir': 1, 'check.box.fix.localBroker.port': 1, 'check.box.fix.gpio': 1, 'check.box.fix.sound': 1, 'check.box.fix.clock': 1 };
 
 /** Free space on the data directory's disk against what the outbox needs. */
 export function diskCheck(config: Config, out: Out): CheckLine | null {

@@ -68,8 +68,8 @@ describe.skipIf(!ok)('vgw check failures name the fix, in both languages', () =>
     'wrong-password': { en: [/PROBLEM uplink: cannot connect to mqtt:\/\/127\.0\.0\.1:\d+: .*Not authorized/, /\n {2}fix: the township refused the username\/password: check uplink\.username and uplink\.passwordFile/], zh: [/问题 uplink：无法连接/, /\n {2}修复：乡镇平台拒绝了用户名或密码/] },
     unreachable: { en: [/PROBLEM uplink: cannot connect/, /\n {2}fix: nothing listens at that address: check uplink\.url/], zh: [/问题 uplink：无法连接/, /\n {2}修复：该地址没有服务在监听：请检查 uplink\.url/] },
     expired: { en: [/PROBLEM uplink: cannot connect/, /\n {2}fix: the township's certificate expired on .*: the township must renew it/, /WARN uplink\.tls\.ca: .*ca\.pem expires on .*, in [01] days\n {2}fix: get a renewed certificate/], zh: [/\n {2}修复：乡镇平台的证书已过期/, /注意 uplink\.tls\.ca：.*ca\.pem 将于 .* 到期/] },
-    'port-taken': { en: [/PROBLEM localBroker\.port: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); fix: stop the other service/], zh: [/问题 localBroker\.port：cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\).*\n {2}修复：停掉占用该端口的服务/] },
-    'data-dir': { en: [/PROBLEM gateway\.dataDir: ".*a-file\/data" cannot be created: ".*a-file" is not a directory; fix: create it on persistent storage/], zh: [/问题 gateway\.dataDir：.*\n {2}修复：在持久存储上创建该目录/] },
+    'port-taken': { en: [/PROBLEM localBroker\.port: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); fix: stop the other service/], zh: [/问题 localBroker\.port：无法监听 127\.0\.0\.1:\d+（EADDRINUSE）；修复：停掉占用该端口的服务/] },
+    'data-dir': { en: [/PROBLEM gateway\.dataDir: ".*a-file\/data" cannot be created: ".*a-file" is not a directory; fix: create it on persistent storage/], zh: [/问题 gateway\.dataDir：无法创建 ".*a-file\/data"：".*a-file" 不是目录；修复：在持久存储上创建该目录/] },
   };
 
   for (const lang of ['en', 'zh'] as const) {

@@ -12,9 +12,9 @@ import { ZH } from '../../provisioning/i18n/messages-zh.js';
 import { pickLang } from '../../provisioning/i18n/i18n.js';
 import { ROOT, vgw } from '../support/vgw-cli.js';
 
-/** The installer commands' files (issue 12); check.ts's older box checks print English lines they build themselves. */
+/** The installer commands' files (issue 12), and vgw check's box checks. */
 const FILES = [
-  'check.ts', 'check-lines.ts', 'check-township.ts', 'config-doc.ts', 'daemon-running.ts', 'device-edit.ts', 'init.ts', 'init-config.ts', 'installer-commands.ts',
+  'box-checks.ts', 'check.ts', 'check-lines.ts', 'check-township.ts', 'config-doc.ts', 'daemon-running.ts', 'device-edit.ts', 'init.ts', 'init-config.ts', 'installer-commands.ts',
   'pinyin.ts', 'prompter.ts', 'report.ts', 'report-data.ts', 'report-html.ts', 'selftest.ts', 'selftest-kinds.ts', 'selftest-store.ts', 'sysfs-line.ts', 'township-acl.ts', 'township-hashes.ts',
 ].map((f) => join(ROOT, 'provisioning/commands', f));
 
@@ -51,10 +51,10 @@ describe('the installer message catalogue', () => {
         else used.add(m[2]!);
       }
       // Keys held in tables (HEADS, SELF_TESTS' questions); file names like 'report.html' are not keys.
-      for (const m of src.matchAll(/'((?:init|acl|check|device|selftest|report)\.[\w.]+)'/g)) if (!/\.(html|json|yaml)$/.test(m[1]!)) used.add(m[1]!);
+      for (const m of src.matchAll(/'((?:init|acl|box|check|device|selftest|report)\.[\w.]+)'/g)) if (!/\.(html|json|yaml)$/.test(m[1]!)) used.add(m[1]!);
     }
     const keys = Object.keys(EN);
-    for (const key of used) if (/^(init|acl|check|device|selftest|report)\./.test(key)) expect(keys, `key "${key}" used in the code`).toContain(key);
+    for (const key of used) if (/^(init|acl|box|check|device|selftest|report)\./.test(key)) expect(keys, `key "${key}" used in the code`).toContain(key);
     for (const p of prefixes) expect(keys.some((k) => k.startsWith(p)), `a key starting "${p}"`).toBe(true);
     const unused = keys.filter((k) => !used.has(k) && !prefixes.some((p) => k.startsWith(p)));
     expect(unused, 'keys no code uses').toEqual([]);
