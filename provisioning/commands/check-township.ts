@@ -63,15 +63,12 @@ export async function checkTownship(config: Config, running: boolean, out: Out):
   }
   const lines: CheckLine[] = [{ what: 'township broker', status: 'ok', line: out.t('check.uplink.ok', { url }) }];
   try {
-    const marker = `check-${Date.now()}`;
-    if (!running) {
-      // The contract's offline status (reason "shutdown": the gateway is not running), marked so it is recognised.
-      const status = JSON.stringify({ online: false, ts: new Date().toISOString(), reason: 'shutdown', check: marker });
-      await client.publishAsync(topics.status, status, { qos: 1, retain: true });
-    }
-    const back = await readRetained(client, topics.status, (got) => got.has(topics.status) && (running || (got.get(topics.status) ?? '').includes(marker)));
-    const status = back.get(topics.status);
-    const readBack = status !== undefined && (running || status.includes(marker));
+    // The contract's offline status, exactly (its schema allows no other field): reason "shutdown", the
+    // gateway is not running. Its ts, to the millisecond, tells this check's message from an older one.
+    const mine = running ? null : JSON.stringify({ online: false, ts: new Date().toISOString(), reason: 'shutdown' });
+    if (mine) await client.publishAsync(topics.status, mine, { qos: 1, retain: true });
+    const matches = (got: Map<string, string>) => got.has(topics.status) && (mine === null || got.get(topics.status) === mine);
+    const readBack = matches(await readRetained(client, topics.status, matches));
     lines.push(readBack ? { what: 'uplink.status', status: 'ok', line: out.t(running ? 'check.status.readRunning' : 'check.status.ok', { topic: topics.status }) } : { what: 'uplink.status', status: 'problem', line: out.t('check.status.notRead', { topic: topics.status }), fix: out.t('check.status.fix') });
     lines.push(...(await devicesSeen(config, client, topics.deviceState('+'), out)));
   } finally {

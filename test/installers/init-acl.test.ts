@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateUplink } from '../support/contract.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { requireTools } from '../support/tools.js';
 import { ROOT, vgw } from '../support/vgw-cli.js';
@@ -177,6 +178,14 @@ describe.skipIf(!ok)('vgw township-acl into a real Mosquitto, then vgw check', (
     expect(r.stdout).toMatch(/WARN commands\.operators: no operator keys/);
     expect(r.stderr).toContain('connecting to');
     expect(r.code, r.stdout).toBe(0);
+    // What the check left retained is the contract's offline status, valid against its schema.
+    const reader = await login(gw1, '370283104-xiejiayu-01');
+    const retained = new Promise<[string, Buffer]>((resolve) => reader.once('message', (topic, payload) => resolve([topic, payload])));
+    await reader.subscribeAsync('pingan/v1/370283104/370283104-xiejiayu-01/status', { qos: 1 });
+    const [topic, payload] = await retained;
+    await reader.endAsync();
+    expect(validateUplink(topic, payload)).toEqual({ ok: true, kind: 'status' });
+    expect(JSON.parse(payload.toString())).toMatchObject({ online: false, reason: 'shutdown' });
     const json = await vgw(['check', '--config', gw1, '--json']);
     const doc = JSON.parse(json.stdout) as { ok: boolean; checks: { what: string; status: string }[] };
     expect(doc.ok).toBe(true);
