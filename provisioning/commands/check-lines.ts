@@ -70,13 +70,18 @@ export function certChecks(config: Config, out: Out, now = Date.now()): CheckLin
       lines.push({ what: key, status: 'problem', line: out.t('check.cert.unreadable', { key, file, error: (err as Error).message }), fix: out.t('check.cert.fixUnreadable', { key }) });
       continue;
     }
-    const days = Math.floor((Date.parse(cert.validTo) - now) / DAY_MS);
-    const params = { key, file, date: cert.validTo, days };
-    if (days < 0) lines.push({ what: key, status: 'problem', line: out.t('check.cert.expired', params), fix: out.t('check.cert.fixRenew', params) });
-    else if (days < CERT_WARN_DAYS) lines.push({ what: key, status: 'warn', line: out.t('check.cert.soon', params), fix: out.t('check.cert.fixRenew', params) });
-    else lines.push({ what: key, status: 'ok', line: out.t('check.cert.ok', params) });
+    lines.push(expiryLine(key, file, cert.validTo, out, now));
   }
   return lines;
+}
+
+/** A certificate's expiry verdict: a problem once expired, a warning under `CERT_WARN_DAYS`. */
+export function expiryLine(key: string, file: string, validTo: string, out: Out, now = Date.now()): CheckLine {
+  const days = Math.floor((Date.parse(validTo) - now) / DAY_MS);
+  const params = { key, file, date: validTo, days };
+  if (days < 0) return { what: key, status: 'problem', line: out.t('check.cert.expired', params), fix: out.t('check.cert.fixRenew', params) };
+  if (days < CERT_WARN_DAYS) return { what: key, status: 'warn', line: out.t('check.cert.soon', params), fix: out.t('check.cert.fixRenew', params) };
+  return { what: key, status: 'ok', line: out.t('check.cert.ok', params) };
 }
 
 /** Operator keys: without one the township cannot send this box a signed command (a warning). */

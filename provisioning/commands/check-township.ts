@@ -4,6 +4,7 @@
  * `devices/+/state` the township holds for this gateway — every LAN device that ever logged in has one.
  * A running gateway's retained birth is never overwritten: then the check only reads it back.
  */
+import type { TLSSocket } from 'node:tls';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { connectHint } from '../../cloud-bridge/connect-hints.js';
 import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
@@ -11,7 +12,7 @@ import type { Config } from '../../gateway/config/schema.js';
 import { townshipTopics } from '../../gateway/kernel/topics.js';
 import { defaultModules, moduleFor } from '../../device-drivers/registry.js';
 import type { MessageKey, Out } from '../i18n/i18n.js';
-import type { CheckLine } from './check-lines.js';
+import { expiryLine, type CheckLine } from './check-lines.js';
 
 /** How long retained messages may take to arrive after SUBACK. */
 const RETAINED_WAIT_MS = 3000;
@@ -62,6 +63,10 @@ export async function checkTownship(config: Config, running: boolean, out: Out):
     return [{ what: 'uplink', status: 'problem', line: out.t('check.uplink.failed', { url, error: e.message }), fix: out.t(fixKey(e), { hint }) }];
   }
   const lines: CheckLine[] = [{ what: 'township broker', status: 'ok', line: out.t('check.uplink.ok', { url }) }];
+  // The township's own certificate, as this connection received it: it expires on the township's side.
+  const stream = (client as unknown as { stream?: Partial<TLSSocket> }).stream;
+  const peer = stream?.getPeerCertificate?.();
+  if (peer?.valid_to) lines.push(expiryLine('uplink.tls.server', out.t('check.cert.server', { url }), peer.valid_to, out));
   try {
     // The contract's offline status, exactly (its schema allows no other field): reason "shutdown", the
     // gateway is not running. Its ts, to the millisecond, tells this check's message from an older one.

@@ -90,6 +90,7 @@ export const EN = {
   'check.disk.ok': '{free} MiB free on the data disk',
   'check.disk.low': 'only {free} MiB free on the data disk; at least {need} MiB are needed for the outbox to hold a long outage',
   'check.disk.fix': 'free space on that disk, or put gateway.dataDir on a larger one',
+  'check.cert.server': "the township's certificate at {url}",
   'check.cert.ok': '{file} valid until {date} ({days} days)',
   'check.cert.soon': '{file} expires on {date}, in {days} days',
   'check.cert.expired': '{file} expired on {date}',

@@ -89,6 +89,7 @@ export const ZH: Record<MessageKey, string> = {
   'check.disk.ok': '数据盘剩余 {free} MiB',
   'check.disk.low': '数据盘只剩 {free} MiB；断网期间缓存事件至少需要 {need} MiB',
   'check.disk.fix': '清理该磁盘，或把 gateway.dataDir 放到更大的磁盘上',
+  'check.cert.server': '{url} 的乡镇平台证书',
   'check.cert.ok': '{file} 有效期至 {date}（还有 {days} 天）',
   'check.cert.soon': '{file} 将于 {date} 到期，只剩 {days} 天',
   'check.cert.expired': '{file} 已于 {date} 过期',
