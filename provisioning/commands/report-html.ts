@@ -14,12 +14,12 @@ function table(head: string[], rows: unknown[][], cls = ''): string {
 
 const CSS = `
 @page { size: A4; margin: 14mm; }
-body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; font-size: 10.5pt; color: #000; margin: 0 auto; max-width: 182mm; }
-h1 { font-size: 16pt; margin: 0 0 4mm; } h2 { font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 1px solid #000; }
+body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; font-size: 9.5pt; color: #000; margin: 0 auto; max-width: 182mm; }
+h1 { font-size: 15pt; margin: 0 0 3mm; } h2 { font-size: 11pt; margin: 4mm 0 1.5mm; border-bottom: 1px solid #000; }
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #555; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 tr { break-inside: avoid; } th { background: #eee; }
 .pass { color: #060; font-weight: bold; } .fail { color: #b00; font-weight: bold; } .skipped { color: #666; }
-.sign td { height: 16mm; width: 25%; }
+.sign { break-inside: avoid; } .sign td { height: 12mm; width: 25%; }
 @media print { h2 { break-after: avoid; } }
 `;
 
