@@ -81,6 +81,16 @@ export function writeOwned(file: string, text: string, mode: number, force: bool
   }
 }
 
+/** Gives an existing file to `owner`, readable by it alone (mode 0600). */
+export function giveTo(file: string, owner: { uid: number; gid: number }, out: Out): void {
+  try {
+    chownSync(file, owner.uid, owner.gid);
+    chmodSync(file, 0o600);
+  } catch (err) {
+    throw fail(out, 'init.cannotWrite', { file, code: (err as NodeJS.ErrnoException).code ?? (err as Error).message }, 2);
+  }
+}
+
 /** Creates the data directory 0700, owned by `owner` (the service user) when given. */
 export function makeDataDir(dir: string, owner: { uid: number; gid: number } | null, out: Out): void {
   try {

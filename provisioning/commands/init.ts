@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { GATEWAY_ID } from '../../gateway/kernel/ids.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { fail, type MessageKey, type Out } from '../i18n/i18n.js';
-import { configText, makeDataDir, userIds, writeOwned, type InitAnswers } from './init-config.js';
+import { configText, giveTo, makeDataDir, userIds, writeOwned, type InitAnswers } from './init-config.js';
 import { pinyinOf } from './pinyin.js';
 import { stdinPrompter, type Prompter } from './prompter.js';
 
@@ -85,12 +85,13 @@ export async function init(o: InitOptions, out: Out): Promise<void> {
     const timezone = await answer({ flag: '--timezone', value: o.timezone, fallback: 'Asia/Shanghai', question: 'init.ask.timezone', bad: 'init.bad.timezone', valid: validTimezone }, yes, prompt, out);
     const dataDir = resolve(await answer({ flag: '--data-dir', value: o.dataDir, fallback: '/var/lib/vgw', question: 'init.ask.dataDir', bad: 'init.bad.file', valid: (v) => v.length > 0 }, yes, prompt, out));
     let kept: MessageKey = 'init.passwordKept';
-    if (!existsSync(passwordFile) || o.force) {
+    // An existing password file is kept, even with --force: the township knows that password already.
+    if (!existsSync(passwordFile)) {
       // The township broker learns the password only as a hash (vgw township-acl); here it is a file 0600.
       const typed = yes ? '' : await prompt.secret(out.t('init.ask.password'));
       kept = typed ? 'init.passwordTyped' : 'init.passwordGenerated';
-      writeOwned(passwordFile, `${typed || randomBytes(24).toString('base64url')}\n`, 0o600, Boolean(o.force), owner, out);
-    }
+      writeOwned(passwordFile, `${typed || randomBytes(24).toString('base64url')}\n`, 0o600, false, owner, out);
+    } else if (owner) giveTo(passwordFile, owner, out); // the service user must read it
     const answers: InitAnswers = { township, village, gatewayId, broker, username, passwordFile, ca, cert, key, timezone, dataDir };
     makeDataDir(dataDir, owner, out);
     writeOwned(configFile, configText(answers, out, new Date()), 0o640, Boolean(o.force), owner && { uid: 0, gid: owner.gid }, out);

@@ -35,7 +35,7 @@ export function addInstallerCommands(program: Command): void {
     .option('--data-dir <dir>', 'data directory (default /var/lib/vgw)')
     .option('--user <name>', 'service user that owns the data directory and the password file (e.g. vgw)')
     .option('-y, --yes', 'ask nothing: flags and defaults only')
-    .option('--force', 'overwrite an existing config and password file')
+    .option('--force', 'overwrite an existing config (an existing password file is always kept)')
     .addOption(langOption())
     .action(async (o: InitOptions & { lang?: string }) => init(o, outFor(o)));
 

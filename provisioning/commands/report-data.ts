@@ -4,7 +4,7 @@
  * uplink backlog and the last 24 h of events per category still held on the box.
  */
 import { hostname } from 'node:os';
-import { openDb } from '../../cloud-bridge/db.js';
+import { withBoxDb } from './box-db.js';
 import type { Config } from '../../gateway/config/schema.js';
 import { VERSION } from '../../gateway/version.js';
 import type { Out } from '../i18n/i18n.js';
@@ -31,22 +31,16 @@ export interface ReportData {
 const DAY_MS = 86_400_000;
 
 export async function gatherReport(config: Config, configFile: string, o: { offline?: boolean }, out: Out, now = Date.now()): Promise<ReportData> {
-  const db = openDb(config.gateway.dataDir);
-  let selfTests: SelfTestResult[];
-  let backlog: ReportData['backlog'];
   const eventsLast24h: Record<string, number> = {};
-  try {
-    selfTests = allResults(db);
+  const { selfTests, backlog } = await withBoxDb(config.gateway.dataDir, (db) => {
     const b = db.prepare('SELECT COUNT(*) AS n, MIN(created) AS oldest FROM outbox').get() as { n: number; oldest: number | null };
-    backlog = { rows: b.n, oldest: b.oldest === null ? null : new Date(b.oldest).toISOString() };
     const rows = db.prepare("SELECT topic FROM outbox WHERE kind = 'event' AND created >= ?").all(now - DAY_MS) as { topic: string }[];
     for (const { topic } of rows) {
       const category = /\/events\/([a-z]+)$/.exec(topic)?.[1] ?? 'other';
       eventsLast24h[category] = (eventsLast24h[category] ?? 0) + 1;
     }
-  } finally {
-    db.close();
-  }
+    return { selfTests: allResults(db), backlog: { rows: b.n, oldest: b.oldest === null ? null : new Date(b.oldest).toISOString() } };
+  });
   const township = o.offline ? null : await checkTownship(config, runningGateway(config.gateway.dataDir) !== null, out);
   return {
     generatedAt: new Date(now).toISOString(),

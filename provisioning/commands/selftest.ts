@@ -6,10 +6,10 @@
  * step failed.
  */
 import { randomUUID } from 'node:crypto';
-import { openDb } from '../../cloud-bridge/db.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { SYSFS_GPIO } from '../../device-drivers/gpio/sysfs-pins.js';
 import { fail, type Out } from '../i18n/i18n.js';
+import { withBoxDb } from './box-db.js';
 import { stdinPrompter } from './prompter.js';
 import { recordResult } from './selftest-store.js';
 import { SELF_TESTS, type StepContext, type StepOutcome } from './selftest-kinds.js';
@@ -32,29 +32,29 @@ export async function selfTest(o: SelfTestOptions, out: Out): Promise<number> {
   const inputs = devices.filter((d) => d.driver === 'alarm-input');
   if (inputs.length > 0) out.line('selftest.inputs', { n: inputs.length });
   for (const d of inputs) out.line('selftest.inputRow', { id: d.id, where: whereOf(d as unknown as Record<string, unknown>) });
-  const db = openDb(config.gateway.dataDir);
   const prompt = o.nonInteractive ? null : stdinPrompter(out.t('selftest.stdinEnded'));
   const ctx: StepContext = { config, configFile: o.config, out, prompt, timeoutMs: o.timeout * 1000, sysfsRoot: o.sysfsRoot ?? process.env.VGW_SYSFS_GPIO ?? SYSFS_GPIO };
   const run = randomUUID();
   const counts = { pass: 0, fail: 0, skipped: 0 };
-  try {
-    for (const device of devices) {
-      const step = SELF_TESTS[device.driver];
-      let outcome: StepOutcome;
-      try {
-        outcome = step ? await step(device, ctx) : { step: 'none', result: 'skipped', detail: out.t('selftest.noTest', { kind: device.driver }) };
-      } catch (err) {
-        // A pin that cannot be opened (no sysfs, no permission) is that device's failure, not the run's end.
-        outcome = { step: 'open', result: 'fail', detail: out.t('selftest.stepError', { error: (err as Error).message }) };
+  await withBoxDb(config.gateway.dataDir, async (db) => {
+    try {
+      for (const device of devices) {
+        const step = SELF_TESTS[device.driver];
+        let outcome: StepOutcome;
+        try {
+          outcome = step ? await step(device, ctx) : { step: 'none', result: 'skipped', detail: out.t('selftest.noTest', { kind: device.driver }) };
+        } catch (err) {
+          // A pin that cannot be opened (no sysfs, no permission) is that device's failure, not the run's end.
+          outcome = { step: 'open', result: 'fail', detail: out.t('selftest.stepError', { error: (err as Error).message }) };
+        }
+        recordResult(db, { run, device: device.id, kind: device.driver, ...outcome, ts: Date.now() });
+        counts[outcome.result] += 1;
+        out.line(`selftest.result.${outcome.result}`, { id: device.id, detail: outcome.detail });
       }
-      recordResult(db, { run, device: device.id, kind: device.driver, ...outcome, ts: Date.now() });
-      counts[outcome.result] += 1;
-      out.line(`selftest.result.${outcome.result}`, { id: device.id, detail: outcome.detail });
+    } finally {
+      prompt?.close();
     }
-  } finally {
-    prompt?.close();
-    db.close();
-  }
+  });
   out.line('selftest.summary', { ...counts, run });
   return counts.fail > 0 ? 1 : 0;
 }

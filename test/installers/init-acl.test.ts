@@ -39,8 +39,10 @@ describe('vgw init', () => {
     const again = await initBox(box, { broker: 'mqtts://township.example:8883' });
     expect(again.result.code).toBe(2);
     expect(again.result.stderr).toMatch(/exists already and init never overwrites it; add --force/);
-    // --force replaces it; --user gives the data dir and the password file to the service user.
+    // --force replaces it but keeps the password the township knows; --user gives the data dir and the password file to the service user.
+    const password = readFileSync(pw, 'utf8');
     expect((await initBox(box, { broker: 'mqtts://township.example:8883', extra: ['--force', '--user', 'nobody'] })).result.code).toBe(0);
+    expect(readFileSync(pw, 'utf8')).toBe(password);
     const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString());
     expect([statSync(join(box, 'data')).uid, statSync(pw).uid, statSync(pw).mode & 0o777]).toEqual([nobody, nobody, 0o600]);
     expect((await initBox(join(dir, 'nouser'), { broker: 'mqtt://127.0.0.1:1883', extra: ['--user', 'no-such-user-vgw'] })).result.stderr).toContain('--user no-such-user-vgw: no such user on this box');

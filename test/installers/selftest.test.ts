@@ -4,13 +4,14 @@
  * fix, the relay is really pulsed (its value file seen at the on level), a LAN device is skipped, and
  * every step is a row in the database.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vgw } from '../support/vgw-cli.js';
-import { wiredBox } from './support.js';
+import { initBox, wiredBox, wiredLines } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vgw-selftest-'));
 
@@ -74,5 +75,16 @@ describe('vgw test', () => {
     expect(unseen.stdout).toContain("FAIL siren-1: pulsed, but the installer saw nothing; fix: check the relay board's power");
     const declined = await run('n\n');
     expect(declined.stdout).toContain('SKIPPED siren-1: not pulsed: declined at the prompt');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('run as root, leaves the database to the service user that owns the data dir', async () => {
+    const { config } = await initBox(join(dir, 'owned'), { broker: 'mqtt://127.0.0.1:1883', extra: ['--user', 'nobody'] });
+    expect((await vgw(['device', 'add', 'relay', 'siren-9', 'pin=27', '--config', config])).code).toBe(0);
+    const gpio = wiredLines([], [27]);
+    const r = await vgw(['test', '--config', config, '--non-interactive', '--sysfs-root', gpio.root]);
+    expect(r.stdout).toContain('PASS siren-9');
+    const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString());
+    // Without this the daemon (user vgw) could not open a gateway.db that vgw test created as root.
+    expect(statSync(join(dir, 'owned', 'data', 'gateway.db')).uid).toBe(nobody);
   });
 });
