@@ -12,6 +12,7 @@ import type { Config } from '../../gateway/config/schema.js';
 import { output, type Out } from '../i18n/i18n.js';
 import { checkBox, type BoxEnv } from './box-checks.js';
 import { certChecks, diskCheck, fromVerdict, namedFiles, operatorCheck, printChecks, type CheckLine } from './check-lines.js';
+import { pinChecks } from './check-pins.js';
 import { checkTownship } from './check-township.js';
 import { runningGateway } from './daemon-running.js';
 
@@ -55,7 +56,7 @@ export interface CheckOptions {
   json?: boolean;
 }
 
-export async function checkConfig(file: string, o: CheckOptions = {}, out: Out = output('en'), box?: BoxEnv): Promise<number> {
+export async function checkConfig(file: string, o: CheckOptions = {}, out: Out = output('en'), box: BoxEnv = { env: process.env, asoundCards: '/proc/asound/cards', ...(process.env.VGW_SYSFS_GPIO ? { sysfsRoot: process.env.VGW_SYSFS_GPIO } : {}) }): Promise<number> {
   const config = loadConfigFile(file);
   const problems = CONFIG_CHECKS.flatMap((check) => check(config));
   if (problems.length > 0) {
@@ -68,7 +69,7 @@ export async function checkConfig(file: string, o: CheckOptions = {}, out: Out =
   const more = [...(await checkBox(config, box)).map((v) => fromVerdict(v, out))];
   const disk = diskCheck(config, out);
   if (disk) more.push(disk);
-  more.push(...certChecks(config, out), operatorCheck(config, out));
+  more.push(...pinChecks(config, out, box.sysfsRoot), ...certChecks(config, out), operatorCheck(config, out));
   if (!o.offline) more.push(...(await checkTownship(config, runningGateway(config.gateway.dataDir) !== null, out)));
   lines.push(...more);
   printChecks(o.json ? lines : more, Boolean(o.json), out);

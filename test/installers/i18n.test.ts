@@ -14,7 +14,7 @@ import { ROOT, vgw } from '../support/vgw-cli.js';
 
 /** The installer commands' files (issue 12), and vgw check's box checks. */
 const FILES = [
-  'box-checks.ts', 'box-db.ts', 'check.ts', 'check-lines.ts', 'check-township.ts', 'config-doc.ts', 'daemon-running.ts', 'device-edit.ts', 'init.ts', 'init-config.ts', 'installer-commands.ts',
+  'box-checks.ts', 'box-db.ts', 'check.ts', 'check-lines.ts', 'check-pins.ts', 'check-township.ts', 'config-doc.ts', 'daemon-running.ts', 'device-edit.ts', 'init.ts', 'init-config.ts', 'installer-commands.ts',
   'pinyin.ts', 'prompter.ts', 'report.ts', 'report-data.ts', 'report-html.ts', 'selftest.ts', 'selftest-kinds.ts', 'selftest-store.ts', 'sysfs-line.ts', 'township-acl.ts', 'township-hashes.ts',
 ].map((f) => join(ROOT, 'provisioning/commands', f));
 

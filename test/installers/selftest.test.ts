@@ -77,6 +77,18 @@ describe('vgw test', () => {
     expect(declined.stdout).toContain('SKIPPED siren-1: not pulsed: declined at the prompt');
   });
 
+  it('vgw check gives one verdict per pin where sysfs exists', async () => {
+    const { config, sysfs } = box;
+    const env = { ...process.env, VGW_SYSFS_GPIO: sysfs.root };
+    const fine = await vgw(['check', '--config', config, '--offline'], { env });
+    expect(fine.stdout).toContain(`gpio.17 OK: GPIO 17 (panic-east-gate) is sysfs line 529, exported (by the running gateway) and readable`);
+    expect(fine.stdout).toMatch(/^gpio OK: GPIO reachable for 17 \(panic-east-gate\), 22 \(pir-market\), 27 \(siren-1\)$/m);
+    expect(fine.stdout).toContain('gpio.27 OK: GPIO 27 (siren-1) is sysfs line 539, exported');
+    const zh = await vgw(['check', '--config', config, '--offline', '--lang', 'zh'], { env: { ...env, VGW_SYSFS_GPIO: join(sysfs.root, 'gone') } });
+    expect(zh.stdout, 'no sysfs: no per-pin lines, the backend verdict says why').not.toContain('gpio.17');
+    expect(zh.stdout).toMatch(/问题 gpio：GPIO 17 \(panic-east-gate\).* 无法访问：.*修复：把网关用户加入 gpio 组/);
+  });
+
   it.skipIf(process.getuid?.() !== 0)('run as root, leaves the database to the service user that owns the data dir', async () => {
     const { config } = await initBox(join(dir, 'owned'), { broker: 'mqtt://127.0.0.1:1883', extra: ['--user', 'nobody'] });
     expect((await vgw(['device', 'add', 'relay', 'siren-9', 'pin=27', '--config', config])).code).toBe(0);
