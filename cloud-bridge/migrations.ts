@@ -181,4 +181,19 @@ export const MIGRATIONS: readonly string[] = [
     missed  INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 10 (issue 12): self-test results — every step of `vgw test` (provisioning/commands/selftest.ts), read by
+  // `vgw report` for the acceptance record. Written by the CLI, alongside a running gateway or not.
+  `
+  CREATE TABLE selftest_results (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    run     TEXT    NOT NULL,             -- one id per vgw test invocation
+    device  TEXT    NOT NULL,
+    kind    TEXT    NOT NULL,             -- the device's driver kind
+    step    TEXT    NOT NULL,             -- input | relay | speaker | ...
+    result  TEXT    NOT NULL CHECK (result IN ('pass', 'fail', 'skipped')),
+    ts      INTEGER NOT NULL,             -- ms since epoch, when the step ended
+    detail  TEXT    NOT NULL
+  );
+  CREATE INDEX selftest_results_device ON selftest_results (device, ts);
+  `,
 ];

@@ -25,6 +25,7 @@ import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
 import { uplinkCredentials } from '../cloud-bridge/uplink-credentials.js';
 import { loadConfigFile } from '../gateway/config/load.js';
 import { addOpsCommands } from './commands/ops-commands.js';
+import { addInstallerCommands, outFor } from './commands/installer-commands.js';
 
 const program = new Command('vgw').version(VERSION).description('village-gateway: village public-safety gateway (平安乡村 技防)');
 
@@ -44,8 +45,10 @@ program
   .description('validate a config file, then try the township connection, and say what to fix')
   .requiredOption('-c, --config <file>', 'YAML config file')
   .option('--offline', 'only validate, do not connect to the township')
-  .action(async (o: { config: string; offline?: boolean }) => {
-    process.exitCode = await checkConfig(o.config, o);
+  .option('--json', 'print the verdicts as JSON, for tools')
+  .option('--lang <lang>', 'language of messages: zh or en (default: from LANG)')
+  .action(async (o: { config: string; offline?: boolean; json?: boolean; lang?: string }) => {
+    process.exitCode = await checkConfig(o.config, o, outFor(o));
   });
 
 program
@@ -84,11 +87,13 @@ program
 addSendCommands(program);
 addMonitorCommand(program);
 addArchiveCommand(program);
-addMonthlyReport(program.command('report').description('reports of the township or county archive'));
 addEventsCommand(program);
 addOpsCommands(program);
 addAccessCommand(program);
 addCameraCommand(program);
+addInstallerCommands(program);
+// `vgw report` is the installer's acceptance report; `vgw report monthly` the township's (issue 16).
+addMonthlyReport(program.commands.find((c) => c.name() === 'report') as Command);
 
 program.parseAsync().catch((err: unknown) => {
   // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.

@@ -11,14 +11,17 @@ import { clockFix, detectClockSync } from '../../gateway/clock-sync.js';
 import type { Config } from '../../gateway/config/schema.js';
 import { LOCK_FILE, lockDataDir } from '../../gateway/data-dir-lock.js';
 import { doorPins } from '../../device-drivers/door/config.js';
+import { translate, type MessageKey, type Params } from '../i18n/i18n.js';
 
 /** A check's one-line verdict: `ok` with what was found, or a problem with its fix. */
 export interface Verdict {
   /** The config key or part checked: `gateway.dataDir`, `gpio`, ... */
   what: string;
   ok: boolean;
-  /** One line: what was found and, for a problem, how to fix it. */
+  /** One line: what was found and, for a problem, how to fix it (English). */
   line: string;
+  /** The same line in the installer's catalogue (issue 12), for `vgw check --lang`. */
+  said: { key: MessageKey; params: Params };
 }
 
 /** Where the checks look; tests and other boxes may point elsewhere. */
@@ -37,8 +40,9 @@ interface Shared {
 /** One check of the box; returns null when it does not apply to this config. */
 export type BoxCheck = (config: Config, box: BoxEnv, shared: Shared) => Promise<Verdict | null> | Verdict | null;
 
-const ok = (what: string, line: string): Verdict => ({ what, ok: true, line });
-const problem = (what: string, line: string): Verdict => ({ what, ok: false, line });
+const verdict = (isOk: boolean) => (what: string, key: MessageKey, params: Params): Verdict => ({ what, ok: isOk, line: translate('en', key, params), said: { key, params } });
+const ok = verdict(true);
+const problem = verdict(false);
 
 /** A temp file created and removed in `dir`; the error code when that fails. */
 function tryWrite(dir: string): string | null {
@@ -53,26 +57,25 @@ function tryWrite(dir: string): string | null {
 const dataDirCheck: BoxCheck = (config, _box, shared) => {
   const what = 'gateway.dataDir';
   const dir = config.gateway.dataDir;
-  const fix = 'fix: create it on persistent storage and give the gateway user write access (install -d -o <user> DIR), or set gateway.dataDir';
   if (!existsSync(dir)) {
     let parent = dirname(dir);
     while (!existsSync(parent) && parent !== dirname(parent)) parent = dirname(parent);
-    if (!statSync(parent).isDirectory()) return problem(what, `"${dir}" cannot be created: "${parent}" is not a directory; ${fix}`);
+    if (!statSync(parent).isDirectory()) return problem(what, 'box.dataDir.parentNotDir', { dir, parent });
     const code = tryWrite(parent);
-    return code ? problem(what, `"${dir}" does not exist and cannot be created in "${parent}" (${code}); ${fix}`) : ok(what, `"${dir}" does not exist yet; the gateway will create it`);
+    return code ? problem(what, 'box.dataDir.cannotCreate', { dir, parent, code }) : ok(what, 'box.dataDir.willCreate', { dir });
   }
-  if (!statSync(dir).isDirectory()) return problem(what, `"${dir}" is not a directory; ${fix}`);
+  if (!statSync(dir).isDirectory()) return problem(what, 'box.dataDir.notDir', { dir });
   const code = tryWrite(dir);
-  if (code) return problem(what, `cannot write in "${dir}" (${code}); ${fix}`);
+  if (code) return problem(what, 'box.dataDir.cannotWrite', { dir, code });
   if (existsSync(join(dir, LOCK_FILE))) {
     try {
       lockDataDir(dir).release();
     } catch (err) {
       shared.runningPid = Number(/pid (\d+)/.exec((err as Error).message)?.[1]) || -1;
-      return ok(what, `"${dir}" is writable; a gateway is running on it (${shared.runningPid > 0 ? `pid ${shared.runningPid}` : 'pid unknown'})`);
+      return ok(what, shared.runningPid > 0 ? 'box.dataDir.running' : 'box.dataDir.runningNoPid', { dir, pid: shared.runningPid });
     }
   }
-  return ok(what, `"${dir}" is writable`);
+  return ok(what, 'box.dataDir.ok', { dir });
 };
 
 const portCheck: BoxCheck = async (config, _box, shared) => {
@@ -84,17 +87,17 @@ const portCheck: BoxCheck = async (config, _box, shared) => {
     server.once('error', resolve);
     server.listen(port, host, () => server.close(() => resolve(null)));
   });
-  if (!err) return ok(what, `${host}:${port} is free`);
-  if (err.code === 'EADDRINUSE' && shared.runningPid !== null) return ok(what, `${host}:${port} is in use, by the running gateway`);
-  const fix = err.code === 'EADDRINUSE' ? 'fix: stop the other service on it (ss -ltnp | grep :PORT shows which) or set localBroker.port to a free one' : err.code === 'EACCES' ? 'fix: ports below 1024 need root or CAP_NET_BIND_SERVICE; use 1883/8883' : 'fix: set localBroker.host to an address of this box (or 0.0.0.0)';
-  return problem(what, `cannot listen on ${host}:${port} (${err.code ?? err.message}); ${fix.replace('PORT', String(port))}`);
+  if (!err) return ok(what, 'box.port.free', { host, port });
+  if (err.code === 'EADDRINUSE' && shared.runningPid !== null) return ok(what, 'box.port.running', { host, port });
+  const key = err.code === 'EADDRINUSE' ? 'box.port.inUse' : err.code === 'EACCES' ? 'box.port.denied' : 'box.port.badHost';
+  return problem(what, key, { host, port, code: err.code ?? err.message });
 };
 
 const gpioCheck: BoxCheck = (config, box) => {
   const pins = config.devices.flatMap((d) => (d.driver === 'alarm-input' || d.driver === 'relay' ? [`${d.pin} (${d.id})`] : d.driver === 'door' ? doorPins(d).map((p) => `${p} (${d.id})`) : []));
   if (pins.length === 0) return null;
   const why = gpioProblem({ env: box.env, ...(box.sysfsRoot ? { sysfsRoot: box.sysfsRoot } : {}), ...(box.devDir ? { devDir: box.devDir } : {}) });
-  return why ? problem('gpio', `GPIO ${pins.join(', ')} cannot be reached: ${why}`) : ok('gpio', `GPIO reachable for ${pins.join(', ')}`);
+  return why ? problem('gpio', 'box.gpio.problem', { pins: pins.join(', '), why }) : ok('gpio', 'box.gpio.ok', { pins: pins.join(', ') });
 };
 
 const onPath = (env: NodeJS.ProcessEnv, tool: string): boolean => (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, tool)));
@@ -109,14 +112,15 @@ const soundCheck: BoxCheck = (config, box) => {
   } catch {
     // No ALSA in this kernel: reported below like an empty card list.
   }
-  if (!/^\s*\d+ \[/m.test(cards)) return problem(what, `loudspeaker ${speakers.join(', ')}: no sound card (${box.asoundCards} ${cards ? 'lists none' : 'is missing'}); fix: connect a USB sound card or enable the onboard one (dtparam=audio=on in config.txt), then reboot`);
-  if (!onPath(box.env, 'aplay')) return problem(what, `loudspeaker ${speakers.join(', ')}: aplay is not installed; fix: sudo apt-get install alsa-utils`);
-  return ok(what, `sound card found for ${speakers.join(', ')}`);
+  const ids = speakers.join(', ');
+  if (!/^\s*\d+ \[/m.test(cards)) return problem(what, cards ? 'box.sound.noCard' : 'box.sound.noAlsa', { ids, file: box.asoundCards });
+  if (!onPath(box.env, 'aplay')) return problem(what, 'box.sound.noAplay', { ids });
+  return ok(what, 'box.sound.ok', { ids });
 };
 
 const clockCheck: BoxCheck = async (config, box) => {
   const s = await detectClockSync({ markerFile: config.gateway.clockSyncedFile, env: box.env });
-  return s.synced ? ok('clock', `synced (${s.detail})`) : problem('clock', `not NTP-synced (${s.detail}), so every event says clock: unsynced; fix: ${clockFix(s)}`);
+  return s.synced ? ok('clock', 'box.clock.ok', { detail: s.detail }) : problem('clock', 'box.clock.problem', { detail: s.detail, fix: clockFix(s) });
 };
 
 /** Every box check, in order; add new ones here. */

@@ -1,32 +1,24 @@
 /**
  * `vgw check`: validates the config, the files it names and the operator keys, checks the box (data
- * directory, local port, GPIO, sound card, clock: box-checks.ts), then (unless `--offline`) connects
- * to the township broker once, exactly as the gateway would, and says what to fix.
+ * directory, local port, GPIO, sound card, clock: box-checks.ts; disk, certificates, operator keys:
+ * check-lines.ts), then (unless `--offline`) the township (check-township.ts), and says what to fix —
+ * in the installer's language, or as JSON (`--json`). Exit 0 only when nothing is a problem.
  */
 import { accessSync, constants } from 'node:fs';
-import { connectAsync } from 'mqtt';
-import { connectHint } from '../../cloud-bridge/connect-hints.js';
 import { asCorruptDbMessage, inspectDb } from '../../cloud-bridge/db.js';
-import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
 import { loadPublicKey } from '../../gateway/kernel/signing.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import type { Config } from '../../gateway/config/schema.js';
+import { output, type Out } from '../i18n/i18n.js';
 import { checkBox, type BoxEnv } from './box-checks.js';
-
-type Print = (line: string) => void;
+import { certChecks, diskCheck, fromVerdict, namedFiles, operatorCheck, printChecks, type CheckLine } from './check-lines.js';
+import { pinChecks } from './check-pins.js';
+import { checkTownship } from './check-township.js';
+import { runningGateway } from './daemon-running.js';
 
 function unreadable(config: Config): string[] {
-  const files: [string, string | undefined][] = [
-    ['uplink.passwordFile', config.uplink.passwordFile],
-    ['uplink.tls.ca', config.uplink.tls?.ca],
-    ['uplink.tls.cert', config.uplink.tls?.cert],
-    ['uplink.tls.key', config.uplink.tls?.key],
-    ['localBroker.tls.cert', config.localBroker.tls?.cert],
-    ['localBroker.tls.key', config.localBroker.tls?.key],
-  ];
   const problems: string[] = [];
-  for (const [key, file] of files) {
-    if (!file) continue;
+  for (const [key, file] of namedFiles(config)) {
     try {
       accessSync(file, constants.R_OK);
     } catch (err) {
@@ -58,39 +50,28 @@ function badOperatorKeys(config: Config): string[] {
 /** Checks of what the config file names; each returns its problems (exit 2). Add new ones here. */
 const CONFIG_CHECKS: readonly ((config: Config) => string[])[] = [unreadable, databaseProblems, badOperatorKeys];
 
-export async function checkConfig(file: string, o: { offline?: boolean } = {}, print: Print = (l) => process.stdout.write(`${l}\n`), box?: BoxEnv): Promise<number> {
+/** `vgw check`'s flags. */
+export interface CheckOptions {
+  offline?: boolean;
+  json?: boolean;
+}
+
+export async function checkConfig(file: string, o: CheckOptions = {}, out: Out = output('en'), box: BoxEnv = { env: process.env, asoundCards: '/proc/asound/cards', ...(process.env.VGW_SYSFS_GPIO ? { sysfsRoot: process.env.VGW_SYSFS_GPIO } : {}) }): Promise<number> {
   const config = loadConfigFile(file);
   const problems = CONFIG_CHECKS.flatMap((check) => check(config));
   if (problems.length > 0) {
-    for (const p of problems) print(`PROBLEM ${p}`);
+    if (o.json) printChecks(problems.map((p) => ({ what: 'config', status: 'problem', line: p })), true, out);
+    else for (const p of problems) out.line('check.config.problem', { problem: p });
     return 2;
   }
-  print(`config OK: gateway ${config.gateway.id}, township ${config.gateway.township}, ${config.devices.length} devices, ${config.commands.operators.length} operator keys (配置正确)`);
-  let failed = false;
-  for (const v of await checkBox(config, box)) {
-    print(v.ok ? `${v.what} OK: ${v.line}` : `PROBLEM ${v.what}: ${v.line}`);
-    failed ||= !v.ok;
-  }
-  if (!o.offline && !(await checkUplink(config, print))) failed = true;
-  return failed ? 1 : 0;
-}
-
-/** Connects to the township broker once, exactly as the gateway would; false (with the fix printed) when it cannot. */
-async function checkUplink(config: Config, print: Print): Promise<boolean> {
-  try {
-    const client = await connectAsync(config.uplink.url, {
-      ...uplinkCredentials(config.uplink),
-      // A different client id, so the check does not kick a running gateway off the township broker.
-      clientId: `${config.gateway.id}-check`,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-    });
-    await client.endAsync();
-    print(`township broker OK: connected to ${config.uplink.url} (乡镇平台连接正常)`);
-    return true;
-  } catch (err) {
-    print(`PROBLEM uplink: cannot connect to ${config.uplink.url}: ${(err as Error).message}`);
-    print(`  fix: ${await connectHint(err as Error, config.uplink)}`);
-    return false;
-  }
+  const lines: CheckLine[] = [{ what: 'config', status: 'ok', line: out.t('check.config.ok', { id: config.gateway.id, township: config.gateway.township, devices: config.devices.length, keys: config.commands.operators.length }) }];
+  if (!o.json) out.line('check.config.okLine', { line: lines[0]!.line });
+  const more = [...(await checkBox(config, box)).map((v) => fromVerdict(v, out))];
+  const disk = diskCheck(config, out);
+  if (disk) more.push(disk);
+  more.push(...pinChecks(config, out, box.sysfsRoot), ...certChecks(config, out), operatorCheck(config, out));
+  if (!o.offline) more.push(...(await checkTownship(config, runningGateway(config.gateway.dataDir) !== null, out)));
+  lines.push(...more);
+  printChecks(o.json ? lines : more, Boolean(o.json), out);
+  return lines.some((l) => l.status === 'problem') ? 1 : 0;
 }
