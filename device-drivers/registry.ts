@@ -8,6 +8,7 @@ import { loudspeakerModule } from './loudspeaker/index.js';
 import type { AnyDriverModule, DriverModule } from './module.js';
 import type { SeamName } from './seams.js';
 import { mqttModule } from './mqtt/index.js';
+import { opcuaModule } from './opcua/index.js';
 import { relayModule } from './relay/index.js';
 
 /** Every built-in kind, in the order their devices are documented. */
@@ -17,6 +18,7 @@ export const defaultModules = [
   ipSpeakerModule,
   alarmInputModule,
   relayModule,
+  opcuaModule,
 ] as const satisfies readonly AnyDriverModule[];
 
 /** The config of a device of any built-in kind. */

@@ -21,6 +21,7 @@ import type { AnyDriverModule } from '../device-drivers/module.js';
 import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
 import { systemHttp } from '../device-drivers/net/http.js';
 import { systemUdp } from '../device-drivers/net/udp.js';
+import { OpcuaHost } from '../device-drivers/opcua/host.js';
 import { defaultModules, moduleFor } from '../device-drivers/registry.js';
 import type { GatewaySeams } from '../device-drivers/seams.js';
 import { storeAttachment } from './attachments.js';
@@ -139,6 +140,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       access: undefined,
       udp: systemUdp,
       http: systemHttp,
+      opcua: new OpcuaHost({ pkiDir: join(config.gateway.dataDir, 'opcua-pki'), log: log.child({ component: 'opcua' }) }),
       ...hardware,
       bus: broker,
       gpio: hardware.gpio ?? unavailableGpio('no GPIO backend was given to this gateway (the daemon passes the system one)'),
