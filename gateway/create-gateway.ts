@@ -45,6 +45,7 @@ import { LocalBroker } from './local-broker.js';
 import { buildMetrics } from './metrics.js';
 import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
+import { buildOpcuaServer } from './opcua-server/build.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 import { delayMs } from './kernel/timers.js';
@@ -188,7 +189,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage };
+    const opcuaServer = buildOpcuaServer({ config, modules, host: seams.opcua, router, pipeline, arming, drivers, backlog: () => outbox.depth, uplinkConnected: () => uplink.state === 'connected', queueLength: () => broadcast.queueLength, log });
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, opcuaServer };
   }
 
   let lastDelivered = 0;
@@ -328,6 +330,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       // the restart) instead of reading as "device offline" when only the gateway stops.
       ...config.devices.map(({ id }): Component => ({ name: `driver ${id}`, optional: 'driver failed to start; device degraded', start: (signal) => startDriver(id, signal), stop: () => driverOf(id).stop() })),
       { name: 'reactions', stop: () => p().reactions.stop() },
+      { name: 'opcua server', optional: 'OPC UA server failed to start; the gateway runs without it', startMs: 60_000, start: () => p().opcuaServer?.start(), stop: () => p().opcuaServer?.stop() },
       // Before the drivers: a notice cut off here stays queued and plays again after the restart.
       { name: 'broadcast queue', optional: 'broadcast queue failed to start; notices wait until the next start', start: () => p().broadcast.start(), stopMs: 3000, stop: () => p().broadcast.stop() },
       {

@@ -7,6 +7,7 @@ import { zonesSchema } from '../arming/config.js';
 import { loadPublicKey } from '../kernel/signing.js';
 import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
+import { opcuaServerSchema } from '../opcua-server/config.js';
 import { outboxSchema, tlsFiles, uplinkSchema } from '../../cloud-bridge/config.js';
 import { rateSchema, severityMap } from '../../device-drivers/device-common.js';
 import type { AnyDriverModule, ConfigView } from '../../device-drivers/module.js';
@@ -125,6 +126,8 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
     zones: zonesSchema,
     /** Local reactions: what this box does at once on an event, uplink or not. */
     reactions: reactionsSchema,
+    /** The gateway's own OPC UA server for SCADA platforms (issue 15), off by default. */
+    opcuaServer: opcuaServerSchema,
     /** Notices on the loudspeakers (the `broadcast` command). */
     broadcast: z
       .object({
