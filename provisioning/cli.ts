@@ -12,6 +12,7 @@ import { runDemo } from './commands/demo.js';
 import { keygen } from './township/commands/keygen.js';
 import { passwd } from './commands/passwd.js';
 import { say } from './commands/say.js';
+import { addOpcuaCommand } from './commands/opcua.js';
 import { withBrokerOptions } from './commands/broker-options.js';
 import { addEventsCommand } from './township/commands/events.js';
 import { addMonitorCommand } from './township/commands/monitor.js';
@@ -79,6 +80,7 @@ program
 addSendCommands(program);
 addMonitorCommand(program);
 addEventsCommand(program);
+addOpcuaCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.

@@ -22,7 +22,7 @@ import {
   type UserIdentityInfo,
 } from 'node-opcua-client';
 import type { FromChild, ItemSpec, MountSpec, ValueReport } from '../ipc.js';
-import { explain, explainItem } from './errors.js';
+import { DEVICE_KEYS, explain, explainItem } from './errors.js';
 import { securityMode, securityPolicy } from './security.js';
 
 /** A report not acknowledged in this long is sent again (the daemon's commit failed or was slow). */
@@ -101,7 +101,7 @@ export class Endpoint {
         if (!this.stopped) this.send({ t: 'offline', device: this.spec.device, reason: 'connection-lost', message: `device "${this.spec.device}" (${this.spec.endpoint}): connection lost (${reason}); reconnecting` });
       } catch (err) {
         const itemFailed = (err as { itemFailed?: boolean }).itemFailed === true;
-        if (!this.stopped) this.send({ t: 'offline', device: this.spec.device, reason: itemFailed ? 'item-failed' : 'connect-failed', message: itemFailed ? (err as Error).message : explain(this.spec, err, this.pkiDir) });
+        if (!this.stopped) this.send({ t: 'offline', device: this.spec.device, reason: itemFailed ? 'item-failed' : 'connect-failed', message: itemFailed ? (err as Error).message : explain(this.target(), err, this.pkiDir) });
       }
       await this.close();
       if (this.stopped) return;
@@ -111,6 +111,11 @@ export class Endpoint {
       });
       delay = Math.min(delay * 2, this.spec.reconnectMaxMs);
     }
+  }
+
+  private target() {
+    const { device, endpoint, security, user } = this.spec;
+    return { where: `device "${device}" (${endpoint})`, endpoint, security, user: user?.name, keys: DEVICE_KEYS };
   }
 
   private async connect(onLost: (reason: string) => void): Promise<void> {
