@@ -3,7 +3,7 @@
  * child and no node-opcua module loaded; with an OPC UA device it has the one child, and its own module
  * cache still holds no node-opcua. ESLint refuses node-opcua imports outside the child and the CLI.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -11,25 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { Plc } from './plc.js';
+import { childrenOf, opcuaChild } from './procs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const probe = fileURLToPath(new URL('./modules-probe.mjs', import.meta.url));
-
-/** Processes whose parent is `pid`, with their command lines. */
-function childrenOf(pid: number): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' '));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 async function loadedModules(gw: GatewayProcess): Promise<{ loaded: string[]; total: number }> {
   const file = join(gw.dataDir, 'modules.json');
@@ -69,7 +54,7 @@ describe('node-opcua stays out of the daemon', { timeout: 60_000 }, () => {
     const modules = await loadedModules(gw);
     expect(modules.total).toBeGreaterThan(50); // the probe sees the daemon's CommonJS modules (better-sqlite3, pino, ...)
     expect(modules.loaded).toEqual([]);
-    expect(childrenOf(gw.pid).filter((c) => c.includes('opcua'))).toEqual([]);
+    expect(childrenOf(gw.pid).filter((c) => c.cmdline.includes('opcua'))).toEqual([]);
   });
 
   it('with an OPC UA device: one child runs node-opcua, the daemon itself still has none', async () => {
@@ -79,7 +64,8 @@ describe('node-opcua stays out of the daemon', { timeout: 60_000 }, () => {
       if (Date.now() > until) throw new Error(`the OPC UA device did not come online:\n${gw.output.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(childrenOf(gw.pid).filter((c) => c.includes('opcua/child/main'))).toHaveLength(1);
+    expect(opcuaChild(gw.pid)).toBeGreaterThan(0);
+    expect(childrenOf(gw.pid).filter((c) => c.cmdline.includes('opcua/child/main'))).toHaveLength(1);
     expect((await loadedModules(gw)).loaded).toEqual([]);
   });
 
