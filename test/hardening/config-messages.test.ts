@@ -33,13 +33,13 @@ function problems(mutate: (c: Raw) => void): string[] {
 
 describe('config error messages (issue 8, finding 25)', () => {
   it.each([
-    ['a misspelt top-level key', (c: Raw) => (c.zone = []), '(top level): unknown key "zone" (did you mean "zones"?); fix the spelling or remove it; keys allowed here: gateway, localBroker, uplink, outbox, commands, reports, severity, devices, zones, reactions, broadcast'],
+    ['a misspelt top-level key', (c: Raw) => (c.zone = []), '(top level): unknown key "zone" (did you mean "zones"?); fix the spelling or remove it; keys allowed here: gateway, localBroker, uplink, outbox, commands, reports, severity, devices, zones, reactions, opcuaServer, broadcast'],
     ['a misspelt uplink key', (c: Raw) => (c.uplink.keepalive = 30), 'uplink: unknown key "keepalive" (did you mean "keepaliveSec"?); fix the spelling or remove it; keys allowed here: url, protocolVersion, username, passwordFile, tls, keepaliveSec, backoffInitialMs, backoffMaxMs, inflightWindow, metricsIntervalSec'],
     ['a misspelt key of a device, by its driver', (c: Raw) => (c.devices[2]!.debounce = 20), 'devices[2] (id "pir-market"): unknown key "debounce" (did you mean "debounceMs"?); fix the spelling or remove it; keys allowed here: id, category, severity, zone, location, driver, pin, kind, contact, activeLow, debounceMs, mode, entryDelaySec, restore, cutAfterSec, chatter'],
     ['a number in quotes', (c: Raw) => (c.localBroker = { port: '1883' }), 'localBroker.port is "1883": expected a number, not a string; write it without quotes'],
     ['a pin given as text, named by device id', (c: Raw) => (c.devices[2]!.pin = 'GPIO17'), 'devices[2] (id "pir-market").pin is "GPIO17": expected a number, not a string'],
-    ['a misspelt driver', (c: Raw) => (c.devices[1]!.driver = 'relays'), 'devices[1] (id "siren-1").driver is "relays": use one of "mqtt", "loudspeaker", "ip-speaker", "alarm-input", "relay" (did you mean "relay"?)'],
-    ['a missing driver', (c: Raw) => delete c.devices[1]!.driver, 'devices[1] (id "siren-1").driver is missing: required, use one of "mqtt", "loudspeaker", "ip-speaker", "alarm-input", "relay"'],
+    ['a misspelt driver', (c: Raw) => (c.devices[1]!.driver = 'relays'), 'devices[1] (id "siren-1").driver is "relays": use one of "mqtt", "loudspeaker", "ip-speaker", "alarm-input", "relay", "opcua" (did you mean "relay"?)'],
+    ['a missing driver', (c: Raw) => delete c.devices[1]!.driver, 'devices[1] (id "siren-1").driver is missing: required, use one of "mqtt", "loudspeaker", "ip-speaker", "alarm-input", "relay", "opcua"'],
     ['devices as a map', (c: Raw) => (c.devices = {} as never), 'devices is {}: expected a list ("- item" lines), not a map of keys'],
     ['a number below its minimum', (c: Raw) => (c.localBroker = { maxPayloadBytes: 1 }), 'localBroker.maxPayloadBytes is 1: must be at least 64'],
     ['a protocol version that does not exist', (c: Raw) => (c.uplink.protocolVersion = 3), 'uplink.protocolVersion is 3: use one of 4, 5'],
