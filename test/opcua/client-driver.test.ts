@@ -5,6 +5,9 @@
  * signed command with the admin role; a server restart is survived with nothing lost; and a killed child
  * is restarted without losing an acknowledged value change.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StatusCodes } from 'node-opcua-client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +15,7 @@ import { generateOperatorKey, signCommand } from '../../gateway/kernel/signing.j
 import { EmbeddedBroker } from '../../provisioning/demo/township-broker.js';
 import { TOWNSHIP } from '../support/gateway-fixture.js';
 import { TownshipProbe } from '../support/township.js';
+import { vgw } from '../support/vgw-cli.js';
 import { startOpcuaGateway, type OpcuaGateway } from './gateway.js';
 import { Plc } from './plc.js';
 
@@ -127,6 +131,12 @@ describe('opcua client driver', { timeout: 60_000 }, () => {
     expect(await command(admin, 'ops-admin', { item: 'pump', value: true })).toMatchObject({ status: 'done' });
     expect(plc.get('Pump')).toBe(true);
     await probe.waitFor(() => state()?.state.pump === true, 10_000, 'pump=true mirrored');
+    // The operator's tool: `vgw send opcua.write` signs it the same way.
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'vgw-opcua-key-')), 'ops.key');
+    writeFileSync(keyFile, admin.privatePem, { mode: 0o600 });
+    const sent = await vgw(['send', 'opcua.write', '--device', 'pump-station', '--item', 'pump', '--value', 'false', '--broker', township.url, '--protocol', '4', '--township', TOWNSHIP, '--target', gw.gatewayId, '--key', keyFile, '--kid', 'ops-admin', '--timeout', '20']);
+    expect(sent.stdout).toMatch(/^370283104-opcua-01 {2}done/m);
+    expect(plc.get('Pump')).toBe(false);
     const refused = await command(admin, 'ops-admin', { item: 'fire', value: true });
     expect(refused).toMatchObject({ status: 'failed' });
     expect(refused.error?.message).toMatch(/item "fire" of "pump-station" is not writable; writable items: pump/);

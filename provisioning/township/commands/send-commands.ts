@@ -71,9 +71,23 @@ export function addSendCommands(program: Command): void {
     .option('--seconds <n>', 'how long it stays unlocked', intIn(1, 600), 5)
     .action(sendAction('door.unlock', (o: { door: string; seconds: number }) => ({ door: o.door, seconds: o.seconds })));
 
+  // Hidden: only a gateway with an `opcua` device registers opcua.write (issue 15); others answer `rejected (invalid)`.
+  sub(send, 'opcua-write', 'opcua.write', 'write a value to an OPC UA item marked writable (role admin)', true)
+    .requiredOption('--device <id>', 'the opcua device id in the gateway config')
+    .requiredOption('--item <name>', 'the item name in that device\'s items')
+    .requiredOption('--value <value>', 'true, false, a number, or text')
+    .action(sendAction('opcua.write', (o: { device: string; item: string; value: string }) => ({ device: o.device, item: o.item, value: plainValue(o.value) })));
+
   for (const [name, contractName, what] of [['arm', 'zone.arm', 'arm alarm zones (布防)'], ['disarm', 'zone.disarm', 'disarm alarm zones (撤防)']] as const) {
     sub(send, name, contractName, what)
       .requiredOption('--zones <ids>', 'zone ids (comma-separated)', ids)
       .action(sendAction(contractName, (o: { zones: string[] }) => ({ zones: o.zones })));
   }
+}
+
+/** A `--value` as JSON would read it: `true`, `false` and numbers as such, anything else as text. */
+function plainValue(text: string): boolean | number | string {
+  if (text === 'true' || text === 'false') return text === 'true';
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) ? n : text;
 }
