@@ -33,7 +33,7 @@ export function createOpcuaDriver(ctx: DriverContext<OpcuaSeams, OpcuaDeviceConf
   const writes = new Map<number, (r: WriteResult) => void>();
   let password: string | undefined;
   let health: DriverHealth = { status: 'ok', online: false };
-  let faultOpen: string | null = null;
+  const openFaults = new Set<string>();
   let running = false;
   let chain = Promise.resolve();
   let nextReq = 1;
@@ -73,14 +73,19 @@ export function createOpcuaDriver(ctx: DriverContext<OpcuaSeams, OpcuaDeviceConf
     seams.opcua.send({ t: 'ack', device: d.id, seq: r.seq });
   };
 
-  const down = async (fault: string, reason: string, message: string): Promise<void> => {
+  /**
+   * The link is down. A lost connection is `device.offline` (an outage, retried); a failing connect or
+   * a dead child is also a `device.fault`, once per kind until the device is online again.
+   */
+  const down = async (fault: string | null, message: string): Promise<void> => {
     const wasOnline = health.online;
     health = { status: 'degraded', online: false, detail: message };
     for (const [req, done] of writes) done({ t: 'write-result', device: d.id, req, ok: false, message: `the connection to ${d.endpoint} is down: ${message}` });
-    if (!wasOnline && faultOpen === fault) return; // the same episode, told once
-    if (faultOpen !== fault) {
-      log.warn({ device: d.id, endpoint: d.endpoint, reason, message }, 'opcua device unreachable');
-      faultOpen = fault;
+    const newFault = fault !== null && !openFaults.has(fault);
+    if (!wasOnline && !newFault) return; // the same episode, told once
+    log.warn({ device: d.id, endpoint: d.endpoint, fault, message }, 'opcua device unreachable');
+    if (fault !== null && newFault) {
+      openFaults.add(fault);
       await ctx.emit({ type: 'device.fault', data: { fault, endpoint: d.endpoint, message } });
     }
     // The contract's reasons (docs/schemas/event.json deviceStatusData); the cause is in the fault and the log.
@@ -90,8 +95,8 @@ export function createOpcuaDriver(ctx: DriverContext<OpcuaSeams, OpcuaDeviceConf
 
   const up = async (): Promise<void> => {
     health = { status: 'ok', online: true };
-    if (faultOpen) await ctx.emit({ type: 'device.fault.cleared', data: { fault: faultOpen, endpoint: d.endpoint } });
-    faultOpen = null;
+    for (const fault of openFaults) await ctx.emit({ type: 'device.fault.cleared', data: { fault, endpoint: d.endpoint } });
+    openFaults.clear();
     log.info({ device: d.id, endpoint: d.endpoint }, 'opcua device online');
     await ctx.emit({ type: 'device.online', data: { reason: 'connect' } });
     await ctx.setState({ online: true, state: values() });
@@ -104,9 +109,9 @@ export function createOpcuaDriver(ctx: DriverContext<OpcuaSeams, OpcuaDeviceConf
       case 'online':
         return up();
       case 'offline':
-        return down(m.reason === 'connect-failed' ? 'opcua-connect' : 'opcua-connection', m.reason, m.message);
+        return down(m.reason === 'connection-lost' ? null : m.reason === 'connect-failed' ? 'opcua-connect' : 'opcua-item', m.message);
       case 'child-down':
-        return down('opcua-child', 'child-exited', m.message);
+        return down('opcua-child', m.message);
       case 'write-result':
         return writes.get(m.req)?.(m);
       default:

@@ -173,11 +173,12 @@ export class CommandRouter {
   async runLocal(call: LocalCall): Promise<LocalOutcome> {
     const { clock, config, log, reports, ids, timeFloor } = this.deps;
     const id = randomUUID();
-    const subject = `${call.via}:${call.operator}`;
+    // The contract's rejection report names a credential by `kid`; a local login's is `{via}:{operator}`.
+    const kid = `${call.via}:${call.operator}`;
     const refuse = async (code: RejectCode, message: string): Promise<LocalOutcome> => {
       this.rejected++;
       log.warn({ commandId: id, name: call.name, by: call.operator, via: call.via, code, reason: message }, 'command rejected');
-      reports.reject('system.command.rejected', 'major', subject, { code, commandId: id, operator: call.operator, via: call.via });
+      reports.reject('system.command.rejected', 'major', kid, { code, commandId: id, name: call.name, kid });
       await this.reply(id, 'rejected', { code, message });
       return { id, status: 'rejected', code, message };
     };

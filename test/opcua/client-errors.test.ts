@@ -1,5 +1,6 @@
 /**
- * Issue 15: a wrong endpoint, a refused login, an untrusted certificate and a missing password file
+ * Issue 15: a wrong endpoint, a refused login, an untrusted certificate, a NodeId the server does not
+ * have and a missing password file
  * each give one `device.fault` whose message names the device and the fix, the device reads degraded,
  * and the rest of the gateway keeps running (a LAN panic button's event is still committed and sent).
  */
@@ -40,6 +41,7 @@ describe('opcua connection errors', { timeout: 60_000 }, () => {
         { id: 'fire-panel-a', driver: 'opcua', endpoint: `opc.tcp://127.0.0.1:${closed}`, reconnectMaxMs: 1000, items: [item] },
         { id: 'fire-panel-b', driver: 'opcua', endpoint: plc.url, user: 'operator', passwordFile: wrong, reconnectMaxMs: 1000, items: [item] },
         { id: 'fire-panel-c', driver: 'opcua', endpoint: plc.url, user: 'operator', passwordFile: right, security: { mode: 'SignAndEncrypt', policy: 'Basic256Sha256' }, reconnectMaxMs: 1000, items: [item] },
+        { id: 'fire-panel-e', driver: 'opcua', endpoint: plc.url, user: 'operator', passwordFile: right, reconnectMaxMs: 1000, items: [{ ...item, nodeId: 'ns=1;s=NoSuchNode' }] },
         { id: 'fire-panel-d', driver: 'opcua', endpoint: plc.url, user: 'operator', passwordFile: join(dir, 'no-such-password-file'), items: [item] },
       ],
     });
@@ -53,12 +55,13 @@ describe('opcua connection errors', { timeout: 60_000 }, () => {
   });
 
   it('names the device and the fix for each, once per episode, and keeps the gateway running', async () => {
-    await probe.waitFor(() => ['fire-panel-a', 'fire-panel-b', 'fire-panel-c'].every((d) => faults(d).length > 0), 40_000, 'a fault of each unreachable device');
+    await probe.waitFor(() => ['fire-panel-a', 'fire-panel-b', 'fire-panel-c', 'fire-panel-e'].every((d) => faults(d).length > 0), 40_000, 'a fault of each unreachable device');
     const message = (d: string) => String(faults(d)[0]!.data.message);
     expect(message('fire-panel-a')).toMatch(/device "fire-panel-a" \(opc\.tcp:\/\/127\.0\.0\.1:\d+\): connection refused; check devices\[\]\.endpoint \(host and port\) and that the OPC UA server is running/);
     expect(message('fire-panel-b')).toMatch(/device "fire-panel-b" .*the server refused the login of user "operator" .*check devices\[\]\.user and the password in its passwordFile/);
     expect(message('fire-panel-b')).not.toContain('not-the-password');
     expect(message('fire-panel-c')).toMatch(/device "fire-panel-c" .*the server does not trust the gateway's certificate; on the server, trust .*opcua-pki\/client\/own\/certs\/client_certificate\.pem/);
+    expect(message('fire-panel-e')).toMatch(/device "fire-panel-e": item "fire" \(ns=1;s=NoSuchNode\) cannot be monitored: BadNodeIdUnknown.*find the right NodeId with `vgw opcua browse`/);
     // The gateway's application certificate was made under its data dir, not ~/.config.
     expect(message('fire-panel-c')).toContain(gw.dataDir);
     // The password file that is missing fails that device's start alone, with the key and the fix.
@@ -67,7 +70,7 @@ describe('opcua connection errors', { timeout: 60_000 }, () => {
 
     // Retries go on (backoff up to 1 s here) but are not stored again: one fault per device.
     await new Promise((r) => setTimeout(r, 2500));
-    for (const d of ['fire-panel-a', 'fire-panel-b', 'fire-panel-c']) expect(faults(d), d).toHaveLength(1);
+    for (const d of ['fire-panel-a', 'fire-panel-b', 'fire-panel-c', 'fire-panel-e']) expect(faults(d), d).toHaveLength(1);
     const degraded = probe.json('devices').filter((m) => m.topic.endsWith('/fire-panel-a/state')).at(-1)?.body;
     expect(degraded).toMatchObject({ online: false, health: { status: 'degraded', detail: expect.stringContaining('connection refused') } });
 

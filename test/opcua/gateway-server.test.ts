@@ -111,7 +111,8 @@ describe("the gateway's OPC UA server", { timeout: 60_000 }, () => {
     expect(await read(s, 'Zones.market.Armed')).toBe(false);
     const bad = await call(s, 'Disarm', [{ dataType: DataType.String, value: 'no-such-zone' }]);
     expect(bad.statusCode.name).toBe('BadUserAccessDenied');
-    await probe.waitFor(() => probe.events.some((e) => e.type === 'system.command.rejected' && e.data.operator === 'scada-viewer'), 15_000, 'the rejection report');
+    await probe.waitFor(() => probe.events.some((e) => e.type === 'system.command.rejected' && e.data.kid === 'opcua:scada-viewer'), 15_000, 'the rejection report');
+    expect(probe.invalid).toEqual([]);
   });
 
   it('refuses anonymous sessions, a wrong password and the unsecured endpoint', async () => {
