@@ -95,6 +95,7 @@ export class Endpoint {
       this.wake = () => lose('stopped');
       try {
         await this.connect((reason) => lose(reason));
+        if (this.stopped) return await this.close(); // stopped while connecting: close what was just opened
         this.send({ t: 'online', device: this.spec.device });
         delay = FIRST_DELAY_MS;
         const reason = await lost;
