@@ -2,7 +2,8 @@
  * Issue 15, the gateway's own OPC UA server: a SCADA client (node-opcua over SignAndEncrypt with a
  * user and password) reads a zone's state, calls Arm and sees it armed, and the change shows on MQTT
  * as the `zone.armed` event and a command reply; a user without the role is refused and nothing
- * changes; anonymous sessions, wrong passwords and the unsecured endpoint are refused.
+ * changes; anonymous sessions, wrong passwords and the unsecured endpoint are refused; a killed child
+ * is restarted and the server comes back with the current values.
  */
 import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import { AttributeIds, DataType, MessageSecurityMode, OPCUAClient, SecurityPolicy, UserTokenType, type ClientSession, type UserIdentityInfo } from 'node-opcua-client';
@@ -122,5 +123,19 @@ describe("the gateway's OPC UA server", { timeout: 60_000 }, () => {
     await expect(session(user('scada-county', 'county-secret'), 'None')).rejects.toThrow();
     expect(gw.logs.lines.some((l) => l.msg === 'opcua login refused' && l.user === 'scada-county')).toBe(true);
     expect(JSON.stringify(gw.logs.lines)).not.toContain('guess');
+  });
+  it('is served again, with the current values, after its child process is killed', async () => {
+    const pid = gw.host.pid!;
+    process.kill(pid, 'SIGKILL');
+    await until('a new child', () => gw.host.pid !== undefined && gw.host.pid !== pid, 30_000);
+    await until('the server answering with the armed zone', async () => {
+      try {
+        return (await read(await session(user('scada-county', 'county-secret')), 'Zones.east-gate.Armed')) === true;
+      } catch {
+        return false;
+      }
+    }, 30_000);
+    expect(gw.host.restarts).toBe(1);
+    expect(gw.gateway.inspect().failedComponents).toEqual([]);
   });
 });
