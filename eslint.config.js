@@ -9,6 +9,12 @@ const LIBS = {
   mqtt: ['cloud-bridge/uplink.ts'],
   aedes: ['gateway/local-broker.ts'],
   onoff: ['device-drivers/gpio/onoff-backend.ts'],
+  // Issue 15: node-opcua (+65 MiB client, +125 MiB server) only in the OPC UA child process and the CLI's browse.
+  'node-opcua-client': ['device-drivers/opcua/child/endpoint.ts', 'device-drivers/opcua/child/security.ts', 'device-drivers/opcua/child/server.ts', 'provisioning/commands/opcua-browse.ts'],
+  'node-opcua-server': ['device-drivers/opcua/child/server.ts'],
+  'node-opcua-certificate-manager': ['device-drivers/opcua/child/pki.ts', 'device-drivers/opcua/child/endpoint.ts', 'device-drivers/opcua/child/main.ts', 'provisioning/commands/opcua-browse.ts'],
+  'node-opcua-nodesets': ['device-drivers/opcua/child/server.ts'],
+  'node-opcua-address-space-base': ['device-drivers/opcua/child/server.ts'],
 };
 const ADAPTERS = Object.values(LIBS).flat();
 // provisioning/ may use mqtt and aedes (the CLI's tools, the demo's township broker); the daemon's layers may not.

@@ -11,6 +11,7 @@ import type { AnyDriverModule, DriverModule } from './module.js';
 import type { SeamName } from './seams.js';
 import { mqttModule } from './mqtt/index.js';
 import { readerModule } from './reader/index.js';
+import { opcuaModule } from './opcua/index.js';
 import { relayModule } from './relay/index.js';
 import { uhppoteDoorModule } from './uhppote-door/index.js';
 import { uhppoteModule } from './uhppote/index.js';
@@ -27,6 +28,7 @@ export const defaultModules = [
   doorModule,
   uhppoteModule,
   uhppoteDoorModule,
+  opcuaModule,
 ] as const satisfies readonly AnyDriverModule[];
 
 /** The config of a device of any built-in kind. */

@@ -11,6 +11,7 @@ import type { LoudspeakerDeviceConfig } from './loudspeaker/config.js';
 import type { AudioBackend } from './loudspeaker/speaker.js';
 import type { SpeechEngine } from './loudspeaker/speech.js';
 import type { HttpClient } from './net/http.js';
+import type { OpcuaHost } from './opcua/host.js';
 import type { UdpNetwork } from './net/udp.js';
 import type { DeviceAction } from './driver.js';
 
@@ -40,6 +41,8 @@ export interface GatewaySeams {
   http: HttpClient;
   /** Access decisions and the whitelist (issue 10); unset until the access service is built. */
   access: AccessControl | undefined;
+  /** The OPC UA child process (issue 15): forked on first use, so node-opcua stays out of the daemon. */
+  opcua: OpcuaHost;
   /** Text-to-speech for notices; used by the broadcast queue, not a driver. */
   speech: SpeechEngine | undefined;
 }

@@ -21,6 +21,7 @@ import type { AnyDriverModule } from '../device-drivers/module.js';
 import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
 import { systemHttp } from '../device-drivers/net/http.js';
 import { systemUdp } from '../device-drivers/net/udp.js';
+import { OpcuaHost } from '../device-drivers/opcua/host.js';
 import { defaultModules, moduleFor } from '../device-drivers/registry.js';
 import type { GatewaySeams } from '../device-drivers/seams.js';
 import { storeAttachment } from './attachments.js';
@@ -47,6 +48,7 @@ import { buildPictures, isPicture, type Pictures } from './pictures.js';
 import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
 import { personRulesAndPatrol } from './person-rules/wiring.js';
+import { buildOpcuaServer } from './opcua-server/build.js';
 import { holdAtRowsFor, RejectionReports } from './reports.js';
 import { VERSION } from './version.js';
 import { delayMs } from './kernel/timers.js';
@@ -149,6 +151,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       access,
       udp: systemUdp,
       http: systemHttp,
+      opcua: new OpcuaHost({ pkiDir: join(config.gateway.dataDir, 'opcua-pki'), log: log.child({ component: 'opcua' }) }),
       ...hardware,
       bus: broker,
       gpio: hardware.gpio ?? unavailableGpio('no GPIO backend was given to this gateway (the daemon passes the system one)'),
@@ -203,7 +206,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       settle: (id, outcome) => router.settle(id, outcome),
     });
     registerBroadcastCommands(router, broadcast, config.broadcast.downloadMaxBytes);
-    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, access, mount, unmount, registerDeviceCommands, pictures, personRules };
+    const opcuaServer = buildOpcuaServer({ config, modules, host: seams.opcua, router, pipeline, arming, drivers, backlog: () => outbox.depth, uplinkConnected: () => uplink.state === 'connected', queueLength: () => broadcast.queueLength, log });
+    return { outbox, pipeline, reports, states, router, timeFloor, uplink, broker, drivers, broadcast, arming, reactions, storage, access, mount, unmount, registerDeviceCommands, pictures, personRules, opcuaServer };
   }
 
   let lastDelivered = 0;
@@ -353,6 +357,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       ...config.devices.map(({ id }): Component => ({ name: `driver ${id}`, optional: 'driver failed to start; device degraded', start: (signal) => startDriver(id, signal), stop: () => p().drivers.get(id)?.stop() })),
       reloader.component(),
       { name: 'reactions', stop: () => p().reactions.stop() },
+      { name: 'opcua server', optional: 'OPC UA server failed to start; the gateway runs without it', startMs: 60_000, start: () => p().opcuaServer?.start(), stop: () => p().opcuaServer?.stop() },
       // Before the drivers: a notice cut off here stays queued and plays again after the restart.
       { name: 'broadcast queue', optional: 'broadcast queue failed to start; notices wait until the next start', start: () => p().broadcast.start(), stopMs: 3000, stop: () => p().broadcast.stop() },
       {

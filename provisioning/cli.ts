@@ -13,6 +13,7 @@ import { runDemo } from './commands/demo.js';
 import { keygen } from './township/commands/keygen.js';
 import { passwd } from './commands/passwd.js';
 import { say } from './commands/say.js';
+import { addOpcuaCommand } from './commands/opcua.js';
 import { withBrokerOptions } from './commands/broker-options.js';
 import { addArchiveCommand } from './township/commands/archive.js';
 import { addEventsCommand } from './township/commands/events.js';
@@ -94,6 +95,7 @@ addCameraCommand(program);
 addInstallerCommands(program);
 // `vgw report` is the installer's acceptance report; `vgw report monthly` the township's (issue 16).
 addMonthlyReport(program.commands.find((c) => c.name() === 'report') as Command);
+addOpcuaCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   // Ordinary mistakes are one line: the cause and the fix. Only a bug gets a stack trace.

@@ -58,6 +58,11 @@ export class BroadcastService {
     this.queue = new BroadcastQueue({ store: this.store, player, outcomes: this.outcomes, clock: deps.clock, log });
   }
 
+  /** Notices waiting or playing (shown by the OPC UA server, issue 15). */
+  get queueLength(): number {
+    return this.store.queued().length;
+  }
+
   get speakerIds(): string[] {
     return [...this.deps.speakers.keys()];
   }

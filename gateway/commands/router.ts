@@ -3,7 +3,7 @@
  * then topic match, expiry, parameters and once-only, then the handler. Every outcome is a reply on
  * `replies/{id}`, stored in the outbox before the township's message is acknowledged.
  */
-import type { KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CommandIds } from '../../cloud-bridge/command-ids.js';
@@ -40,6 +40,26 @@ export interface CommandDefinition {
    * `accepted` now, and the definition's owner sends `done` / `failed` through `settle`.
    */
   run(command: Command): Promise<void | 'accepted'>;
+}
+
+/** A command from a locally authenticated operator (see `CommandRouter.runLocal`). */
+export interface LocalCall {
+  name: string;
+  params: Record<string, unknown>;
+  /** The operator's name, logged and written as the command's `by`. */
+  operator: string;
+  roles: readonly Role[];
+  /** Where the operator logged in, e.g. `opcua`. */
+  via: string;
+}
+
+/** What became of a local command: its id (its reply is on `replies/{id}`), status and why. */
+export interface LocalOutcome {
+  id: string;
+  status: 'rejected' | 'accepted' | 'done' | 'failed';
+  /** The refusal code when rejected, else the status. */
+  code: string;
+  message: string;
 }
 
 /** Best-effort copy of a reply to an MQTT 5 response topic. */
@@ -127,17 +147,7 @@ export class CommandRouter {
       const { command, kid: k, definition } = this.authenticate(topic, payload, (id) => (claimedId = id));
       kid = k;
       this.deps.log.info({ commandId: command.id, name: command.name, by: command.by, kid }, 'command accepted');
-      try {
-        const outcome = await definition.run(command);
-        this.executed++;
-        if (outcome === 'accepted') this.later.set(command.id, properties);
-        await this.reply(command.id, outcome === 'accepted' ? 'accepted' : 'done', undefined, properties);
-      } catch (err) {
-        this.deps.log.warn({ commandId: command.id, err }, 'command failed');
-        // A handler may name its own code (`access.sync`: `full-sync-required`); else plain `failed`.
-        const code = (err as { replyCode?: unknown }).replyCode;
-        await this.reply(command.id, 'failed', { code: typeof code === 'string' ? code : 'failed', message: (err as Error).message }, properties);
-      }
+      await this.execute(command, definition, properties);
     } catch (err) {
       if (!(err instanceof Rejection)) throw err;
       this.rejected++;
@@ -151,6 +161,55 @@ export class CommandRouter {
   private countOutcome(status: string, code = ''): void {
     const key = `${status}/${code}`;
     this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+  }
+
+  /** Runs an accepted command and stores its reply; resolves with the status replied. */
+  private async execute(command: Command, definition: CommandDefinition, properties?: ReplyProperties): Promise<{ status: 'accepted' | 'done' | 'failed'; message: string }> {
+    try {
+      const outcome = await definition.run(command);
+      this.executed++;
+      if (outcome === 'accepted') this.later.set(command.id, properties);
+      const status = outcome === 'accepted' ? 'accepted' : 'done';
+      await this.reply(command.id, status, undefined, properties);
+      return { status, message: status };
+    } catch (err) {
+      this.deps.log.warn({ commandId: command.id, err }, 'command failed');
+      // A handler may name its own code (`access.sync`: `full-sync-required`); else plain `failed`.
+      const code = (err as { replyCode?: unknown }).replyCode;
+      await this.reply(command.id, 'failed', { code: typeof code === 'string' ? code : 'failed', message: (err as Error).message }, properties);
+      return { status: 'failed', message: (err as Error).message };
+    }
+  }
+
+  /**
+   * A command from an operator who logged in locally (the gateway's OPC UA server, issue 15) instead
+   * of signing: the same role check, parameter validation, once-only journal, log lines, reply on
+   * `replies/{id}` and rejection reports as a signed command. Resolves with the outcome.
+   */
+  async runLocal(call: LocalCall): Promise<LocalOutcome> {
+    const { clock, config, log, reports, ids, timeFloor } = this.deps;
+    const id = randomUUID();
+    // The contract's rejection report names a credential by `kid`; a local login's is `{via}:{operator}`.
+    const kid = `${call.via}:${call.operator}`;
+    const refuse = async (code: RejectCode, message: string): Promise<LocalOutcome> => {
+      this.rejected++;
+      log.warn({ commandId: id, name: call.name, by: call.operator, via: call.via, code, reason: message }, 'command rejected');
+      reports.reject('system.command.rejected', 'major', kid, { code, commandId: id, name: call.name, kid });
+      await this.reply(id, 'rejected', { code, message });
+      return { id, status: 'rejected', code, message };
+    };
+    const definition = this.definitions.get(call.name);
+    if (!definition) return refuse('invalid', `unknown command "${call.name}"; this gateway handles: ${this.names().join(', ')}`);
+    if (definition.role && !call.roles.includes(definition.role) && !call.roles.includes('admin')) return refuse('forbidden', `operator "${call.operator}" lacks the role "${definition.role}" that ${call.name} needs`);
+    const params = definition.params.safeParse(call.params);
+    if (!params.success) return refuse('invalid', `parameters: ${params.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    const { now } = timeFloor.judge(clock);
+    const expiresAt = now + config.commands.maxLifetimeSec * 1000;
+    if (!ids.claim(id, call.name, now, expiresAt)) return refuse('replayed', `command ${id} was already received`);
+    const command: Command = { id, name: call.name, by: call.operator, issuedAt: now, expiresAt, params: params.data };
+    log.info({ commandId: id, name: call.name, by: call.operator, via: call.via }, 'command accepted');
+    const outcome = await this.execute(command, definition);
+    return { id, status: outcome.status, code: outcome.status, message: outcome.message };
   }
 
   /** Every check that may refuse the command, in the contract's order; claims the id last. */

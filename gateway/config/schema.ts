@@ -10,6 +10,7 @@ import { checkLocalSafety } from '../reactions/config-checks.js';
 import { reactionsSchema } from '../reactions/config.js';
 import { checkPersonRules, personRulesSchema } from '../person-rules/config.js';
 import { checkPatrol, patrolSchema } from '../patrol/config.js';
+import { opcuaServerSchema } from '../opcua-server/config.js';
 import { outboxSchema, tlsFiles, uplinkSchema } from '../../cloud-bridge/config.js';
 import { snapshotsSchema } from '../../cloud-bridge/snapshot-config.js';
 import { rateSchema, severityMap } from '../../device-drivers/device-common.js';
@@ -140,6 +141,8 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
     personRules: personRulesSchema,
     /** Electronic patrol (电子巡更): checkpoints and scheduled routes (issue 10). */
     patrol: patrolSchema,
+    /** The gateway's own OPC UA server for SCADA platforms (issue 15), off by default. */
+    opcuaServer: opcuaServerSchema,
     /** Notices on the loudspeakers (the `broadcast` command). */
     broadcast: z
       .object({

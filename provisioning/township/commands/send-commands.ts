@@ -86,10 +86,23 @@ export function addSendCommands(program: Command): void {
   sub(send, 'access-sync', 'access.sync', 'send the access whitelist (白名单), full or a delta; needs the admin role')
     .requiredOption('--file <json>', 'the parameters as JSON: {"mode":"full","version",...} or {"mode":"delta","baseVersion",...} (docs/schemas/access-sync.json)')
     .action(sendAction('access.sync', (o: { file: string }) => jsonParams(o.file)));
+  // Hidden: only a gateway with an `opcua` device registers opcua.write (issue 15); others answer `rejected (invalid)`.
+  sub(send, 'opcua-write', 'opcua.write', 'write a value to an OPC UA item marked writable (role admin)', true)
+    .requiredOption('--device <id>', 'the opcua device id in the gateway config')
+    .requiredOption('--item <name>', 'the item name in that device\'s items')
+    .requiredOption('--value <value>', 'true, false, a number, or text')
+    .action(sendAction('opcua.write', (o: { device: string; item: string; value: string }) => ({ device: o.device, item: o.item, value: plainValue(o.value) })));
 
   for (const [name, contractName, what] of [['arm', 'zone.arm', 'arm alarm zones (布防)'], ['disarm', 'zone.disarm', 'disarm alarm zones (撤防)']] as const) {
     sub(send, name, contractName, what)
       .requiredOption('--zones <ids>', 'zone ids (comma-separated)', ids)
       .action(sendAction(contractName, (o: { zones: string[] }) => ({ zones: o.zones })));
   }
+}
+
+/** A `--value` as JSON would read it: `true`, `false` and numbers as such, anything else as text. */
+function plainValue(text: string): boolean | number | string {
+  if (text === 'true' || text === 'false') return text === 'true';
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) ? n : text;
 }
