@@ -38,7 +38,7 @@ export const MAX_CONNECTIONS = 16;
 /** Unreadable messages logged one by one before only every 1000th is. */
 const INVALID_LOGGED = 10;
 
-/** What the archive keeps of a message: events, status changes and replies; not metrics. */
+/** What the archive keeps of a message: events, status changes and replies; not metrics or device states. */
 function archiveItem(m: UplinkMessage, now: number): IncomingEvent | ArchiveRecord | null {
   switch (m.kind) {
     case 'event':
@@ -48,6 +48,7 @@ function archiveItem(m: UplinkMessage, now: number): IncomingEvent | ArchiveReco
     case 'reply':
       return { kind: 'reply', township: m.township, gateway: m.gateway, reply: m.reply, receivedAt: now };
     case 'metrics':
+    case 'device-state':
       return null;
   }
 }
