@@ -4,7 +4,45 @@
  * a chattering or dead input), a degraded driver, or an alarm input still raised. A dead input is a
  * state that stays until it is mended, not a passing event that scrolls away.
  */
-import type { DeviceStatePayload } from './uplink-message.js';
+import { parseUplinkTopic } from '../../../gateway/kernel/topics.js';
+
+/** A device's retained state as published (gateway/device-states.ts). */
+export interface DeviceStatePayload {
+  ts: string;
+  online: boolean;
+  state: Record<string, unknown>;
+  /** Present while the device's driver is degraded. */
+  health?: { status: string; detail?: unknown };
+}
+
+/** A device state message; `state` null when the retained message was cleared. */
+export interface DeviceStateMessage {
+  township: string;
+  gateway: string;
+  device: string;
+  state: DeviceStatePayload | null;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads a `devices/{device}/state` message; null for any other topic (parseUplink reads those). */
+export function parseDeviceState(topic: string, payload: Buffer): { ok: true; message: DeviceStateMessage } | { ok: false; reason: string } | null {
+  const t = parseUplinkTopic(topic);
+  if (t?.kind !== 'device-state') return null;
+  const where = { township: t.township, gateway: t.gateway, device: t.device };
+  // An empty retained message clears the device's state at the broker [MQTT-3.3.1-10].
+  if (payload.length === 0) return { ok: true, message: { ...where, state: null } };
+  let p: unknown;
+  try {
+    p = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'device state payload is not JSON' };
+  }
+  if (!isObj(p) || typeof p.ts !== 'string' || typeof p.online !== 'boolean' || !isObj(p.state ?? {})) return { ok: false, reason: 'device state needs "ts", "online" and an object "state"' };
+  const health = isObj(p.health) && typeof p.health.status === 'string' ? { health: { status: p.health.status, detail: p.health.detail } } : {};
+  return { ok: true, message: { ...where, state: { ts: p.ts, online: p.online, state: (p.state ?? {}) as Obj, ...health } } };
+}
 
 /** A device with a standing problem, as the table shows it. */
 export interface DeviceProblem {

@@ -5,7 +5,7 @@
  */
 import { matchesEvent, matchesGateway, type MonitorFilter } from './filter.js';
 import { GapTracker, summarize, type GapSummary } from './gaps.js';
-import { DeviceTable } from './device-table.js';
+import { DeviceTable, type DeviceStateMessage } from './device-table.js';
 import { NoticeBoard } from './notice-board.js';
 import { presenceEntry } from './presence-entry.js';
 import { RecentIds } from './recent-ids.js';
@@ -30,7 +30,7 @@ export interface ModelOptions {
 /** The console's own link to the township broker. */
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
 export type GatewayState = 'online' | 'offline' | 'silent' | 'unknown';
-export type IngestResult = 'event' | 'duplicate' | 'status' | 'metrics' | 'reply' | 'device-state' | 'filtered';
+export type IngestResult = 'event' | 'duplicate' | 'status' | 'metrics' | 'reply' | 'filtered';
 
 export interface GatewayRow {
   township: string;
@@ -120,10 +120,14 @@ export class MonitorModel {
       case 'reply':
         this.replies.see(m.township, m.gateway, m.reply, now);
         return 'reply';
-      case 'device-state':
-        this.devices.see(m.township, m.gateway, m.device, m.state, now);
-        return 'device-state';
     }
+  }
+
+  /** A device's retained state (device-table.ts); false when the console's filter leaves its gateway out. */
+  deviceState(m: DeviceStateMessage, now = Date.now()): boolean {
+    if (!matchesGateway(this.o.filter, m.township, m.gateway)) return false;
+    this.devices.see(m.township, m.gateway, m.device, m.state, now);
+    return true;
   }
 
   /**

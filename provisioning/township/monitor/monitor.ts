@@ -9,6 +9,7 @@ import type { ArchiveRecord, ArchiveStore, IncomingEvent } from '../archive/stor
 import { WebhookSink, type WebhookOptions } from '../archive/webhook.js';
 import { UplinkFeed, type FeedOptions } from './feed.js';
 import type { MonitorFilter } from './filter.js';
+import { parseDeviceState } from './device-table.js';
 import { MonitorModel } from './model.js';
 import { parseUplink, type UplinkMessage } from './uplink-message.js';
 
@@ -38,7 +39,7 @@ export const MAX_CONNECTIONS = 16;
 /** Unreadable messages logged one by one before only every 1000th is. */
 const INVALID_LOGGED = 10;
 
-/** What the archive keeps of a message: events, status changes and replies; not metrics or device states. */
+/** What the archive keeps of a message: events, status changes and replies; not metrics. */
 function archiveItem(m: UplinkMessage, now: number): IncomingEvent | ArchiveRecord | null {
   switch (m.kind) {
     case 'event':
@@ -48,7 +49,6 @@ function archiveItem(m: UplinkMessage, now: number): IncomingEvent | ArchiveReco
     case 'reply':
       return { kind: 'reply', township: m.township, gateway: m.gateway, reply: m.reply, receivedAt: now };
     case 'metrics':
-    case 'device-state':
       return null;
   }
 }
@@ -69,6 +69,13 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
   });
 
   const sink = (topic: string, payload: Buffer): void | Promise<void> => {
+    // Device states reach the console only (feed `deviceStates`); the archive keeps none.
+    const state = parseDeviceState(topic, payload);
+    if (state) {
+      if (state.ok) model.deviceState(state.message);
+      else model.invalid(state.reason);
+      return;
+    }
     const parsed = parseUplink(topic, payload);
     if (!parsed.ok) {
       model.invalid(parsed.reason);

@@ -34,15 +34,6 @@ export interface MetricsPayload {
   backlog: { depth: number; oldestAgeSec: number | null };
 }
 
-/** A device's retained state (contract: `devices/{device}/state`); null when the retained message was cleared. */
-export interface DeviceStatePayload {
-  ts: string;
-  online: boolean;
-  state: Record<string, unknown>;
-  /** Present while the device's driver is degraded (gateway/device-states.ts). */
-  health?: { status: string; detail?: unknown };
-}
-
 interface Where {
   township: string;
   gateway: string;
@@ -52,8 +43,7 @@ export type UplinkMessage =
   | (Where & { kind: 'event'; event: EventEnvelope })
   | (Where & { kind: 'status'; status: StatusPayload })
   | (Where & { kind: 'metrics'; metrics: MetricsPayload })
-  | (Where & { kind: 'reply'; reply: ReplyPayload })
-  | (Where & { kind: 'device-state'; device: string; state: DeviceStatePayload | null });
+  | (Where & { kind: 'reply'; reply: ReplyPayload });
 
 export type Parsed = { ok: true; message: UplinkMessage | null } | { ok: false; reason: string };
 
@@ -72,15 +62,13 @@ function envelope(p: Obj, gateway: string, category: string): string | null {
 }
 
 /**
- * Reads one township message. Topics the console does not use (snapshots) give
+ * Reads one township message. Topics the console does not use (device state, snapshots) give
  * `message: null`; unreadable payloads give the reason.
  */
 export function parseUplink(topic: string, payload: Buffer): Parsed {
   const t = parseUplinkTopic(topic);
   if (!t) return { ok: false, reason: `not a contract uplink topic: ${topic}` };
-  if (t.kind === 'snapshot') return { ok: true, message: null };
-  // An empty retained message clears the device's state at the broker [MQTT-3.3.1-10].
-  if (t.kind === 'device-state' && payload.length === 0) return { ok: true, message: { township: t.township, gateway: t.gateway, kind: 'device-state', device: t.device, state: null } };
+  if (t.kind !== 'event' && t.kind !== 'status' && t.kind !== 'metrics' && t.kind !== 'reply') return { ok: true, message: null };
   let p: unknown;
   try {
     p = JSON.parse(payload.toString('utf8'));
@@ -103,9 +91,6 @@ export function parseUplink(topic: string, payload: Buffer): Parsed {
       const e = isObj(p.error) && str(p.error, 'code') ? { error: { code: p.error.code as string, message: String(p.error.message ?? '') } } : {};
       return { ok: true, message: { ...where, kind: 'reply', reply: { id: p.id as string, status: p.status as ReplyPayload['status'], ts: p.ts as string, ...e } } };
     }
-    case 'device-state':
-      if (!str(p, 'ts') || typeof p.online !== 'boolean' || !isObj(p.state ?? {})) return { ok: false, reason: 'device state needs "ts", "online" and an object "state"' };
-      return { ok: true, message: { ...where, kind: 'device-state', device: t.device, state: { ts: p.ts as string, online: p.online, state: (p.state ?? {}) as Record<string, unknown>, ...(isObj(p.health) && str(p.health, 'status') ? { health: { status: p.health.status as string, detail: p.health.detail } } : {}) } } };
     case 'metrics': {
       const b = p.backlog;
       if (!str(p, 'ts') || !isObj(b) || typeof b.depth !== 'number') return { ok: false, reason: 'metrics needs "ts" and "backlog.depth"' };
