@@ -24,28 +24,46 @@ export function footerKeys(l: ListView): string {
   return `PgUp/PgDn page 翻页 · / filter 筛选 · s severity 级别 · v view 视图 (now ${l.view}) · q quit 退出`;
 }
 
+/** A cell: its text, its width (Infinity: the rest of the line) and its colour. */
+type Cell = [text: string, width: number, style?: Style];
+
+/** Cells side by side, each cut to its width and the line to `W`: a narrow terminal loses the last columns. */
+function cells(paint: Paint, W: number, parts: readonly Cell[]): string {
+  const out: string[] = [];
+  let left = W;
+  for (const [text, width, style] of parts) {
+    const w = Math.min(width, left);
+    if (w <= 0) break;
+    const cell = fit(sanitize(text), w);
+    out.push(style ? paint(style, cell) : cell);
+    left -= w + 1;
+  }
+  return out.join(' ');
+}
+
 /** The rows of the devices, replies or notices view (at most `rows`, with their column heading). */
 export function viewLines(l: ListView, now: number, W: number, rows: number, paint: Paint): string[] {
   const gw = Math.min(26, Math.floor(W * 0.22));
   const out: string[] = [];
-  const head = (cells: string): void => void out.push(paint('bold', fit(cells, W)));
+  const head = (parts: readonly Cell[]): void => void out.push(cells(paint, W, parts.map(([t, w]) => [t, w, 'bold'])));
+  const line = (parts: readonly Cell[]): void => void out.push(cells(paint, W, parts));
   if (l.view === 'devices') {
-    head(`${fit('PROBLEM 问题', 14)} ${fit('GATEWAY 网关', gw)} ${fit('DEVICE 设备', 20)} ${fit('SINCE', 9)} DETAIL`);
+    head([['PROBLEM 问题', 14], ['GATEWAY 网关', gw], ['DEVICE 设备', 20], ['SINCE', 9], ['DETAIL', Infinity]]);
     for (const d of l.devices.slice(0, rows - 1)) {
       const [text, style] = PROBLEM[d.problem] ?? [d.problem, 'dim'];
-      out.push(`${paint(style, fit(text, 14))} ${fit(sanitize(d.gateway), gw)} ${fit(sanitize(d.device), 20)} ${fit(age(now - d.since), 9)} ${fit(sanitize(d.detail), W - 14 - gw - 20 - 9 - 4)}`);
+      line([[text, 14, style], [d.gateway, gw], [d.device, 20], [age(now - d.since), 9], [d.detail, Infinity]]);
     }
   } else if (l.view === 'replies') {
-    head(`${fit('TIME', 8)} ${fit('STATUS 状态', 16)} ${fit('GATEWAY 网关', gw)} ${fit('COMMAND ID 指令', 36)} CODE`);
+    head([['TIME', 8], ['STATUS 状态', 16], ['GATEWAY 网关', gw], ['COMMAND ID 指令', 36], ['CODE', Infinity]]);
     for (const r of l.replies.slice(0, rows - 1)) {
       const [text, style] = REPLY[r.status] ?? [r.status, 'dim'];
-      out.push(`${hhmmss(r.receivedAt)} ${paint(style, fit(text, 16))} ${fit(sanitize(r.gateway), gw)} ${fit(sanitize(r.id), 36)} ${fit(sanitize(r.code ? `${r.code} ${r.message}` : ''), W - 8 - 16 - gw - 36 - 4)}`);
+      line([[hhmmss(r.receivedAt), 8], [text, 16, style], [r.gateway, gw], [r.id, 36], [r.code ? `${r.code} ${r.message}` : '', Infinity]]);
     }
   } else if (l.view === 'notices') {
-    head(`${fit('VILLAGE 村', gw)} ${fit('STATE 状态', 12)} ${fit('PRIORITY', 9)} ${fit('PLAYED', 6)} ${fit('DUE', 19)} ${fit('BROADCAST ID', 36)} CONTENT 内容`);
+    head([['VILLAGE 村', gw], ['STATE 状态', 14], ['PRIORITY', 9], ['PLAYED', 6], ['DUE', 19], ['CONTENT 内容', Math.max(12, W - gw - 14 - 9 - 6 - 19 - 36 - 6)], ['BROADCAST ID', Infinity]]);
     for (const n of l.notices.slice(0, rows - 1)) {
-      const state = n.state === 'playing' ? paint('green', fit('playing 播放中', 12)) : fit('waiting 待播', 12);
-      out.push(`${fit(sanitize(n.gateway), gw)} ${state} ${paint(n.priority === 'emergency' ? 'red' : 'dim', fit(sanitize(n.priority), 9))} ${fit(`${n.played}/${n.plays}`, 6)} ${fit(sanitize(n.at.slice(0, 19)), 19)} ${fit(sanitize(n.id), 36)} ${fit(sanitize(n.content), W - gw - 12 - 9 - 6 - 19 - 36 - 6)}`);
+      const state: Cell = n.state === 'playing' ? ['playing 播放中', 14, 'green'] : ['waiting 待播', 14];
+      line([[n.gateway, gw], state, [n.priority, 9, n.priority === 'emergency' ? 'red' : 'dim'], [`${n.played}/${n.plays}`, 6], [n.at.slice(0, 19), 19], [n.content, Math.max(12, W - gw - 14 - 9 - 6 - 19 - 36 - 6)], [n.id, Infinity]]);
     }
   }
   return out;
