@@ -26,6 +26,9 @@ export interface NoticeRow {
 const ENDS = new Set(['broadcast.cancelled', 'broadcast.expired', 'broadcast.failed']);
 const num = (v: unknown, dflt: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : dflt);
 
+/** Notices listed at most: one whose end was never published (a gateway replaced) must not stay for ever. */
+const CAPACITY = 2000;
+
 export class NoticeBoard {
   private readonly notices = new Map<string, NoticeRow>();
   /** Notices seen to end (heard, cancelled, expired, failed). */
@@ -40,6 +43,7 @@ export class NoticeBoard {
       const d = e.data;
       const content = [d.text, d.sound, d.url].find((v) => typeof v === 'string') as string | undefined;
       this.notices.set(key, { township, gateway: e.gateway, id, state: 'waiting', priority: String(d.priority ?? ''), content: content ?? '', played: 0, plays: num(d.plays, 1), at: typeof d.at === 'string' ? d.at : '', queuedAt: now });
+      if (this.notices.size > CAPACITY) this.notices.delete(this.notices.keys().next().value as string);
       return;
     }
     if (!n) return;
