@@ -74,6 +74,7 @@ describe.runIf(requireTools('mosquitto', 'tmux'))('the duty officer\'s console v
     await gw.publishAsync(`${base(GW2)}/status`, JSON.stringify({ online: true, ts: isoLocal(Date.now()), version: '0.1.0', bootId: 'b2', backlog: 0 }), { qos: 1, retain: true });
     await screenShows(/info 信息\s+370283104-console-02\s+-\s+gateway back 网关恢复/);
 
+    await screenShows(/EVENTS 事件 · 1–\d+ of \d+ · 1 device problem\(s\) 设备故障 \(v\)/);
     keys('v');
     const devices = await screenShows(/DEVICES 设备故障\/离线 · 1–1 of 1/);
     expect(devices).toMatch(/FAULT 故障\s+370283104-console-01\s+panic-east-gate\s+\d+m\d\ds\s+chatter/);

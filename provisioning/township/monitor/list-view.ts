@@ -29,6 +29,8 @@ export interface ListView {
   /** The filter text being typed after `/`, or null. */
   typing: string | null;
   minSeverity: Severity | null;
+  /** Devices with a standing problem in all, whatever the view: the heading always says how many. */
+  deviceProblems: number;
   devices: DeviceProblem[];
   replies: ReplyRow[];
   notices: NoticeRow[];
@@ -105,7 +107,7 @@ export class ListControls {
     const page = <T>(list: T[], view: ViewName): T[] => (view === this.view ? list.slice(this.offset, this.offset + rows) : []);
     return {
       events: page(events, 'events'),
-      list: { view: this.view, offset: this.offset, total, text: this.text, typing: this.typing, minSeverity: this.minSeverity, devices: page(devices, 'devices'), replies: page(replies, 'replies'), notices: page(notices, 'notices') },
+      list: { view: this.view, offset: this.offset, total, text: this.text, typing: this.typing, minSeverity: this.minSeverity, deviceProblems: src.devices.length, devices: page(devices, 'devices'), replies: page(replies, 'replies'), notices: page(notices, 'notices') },
     };
   }
 }

@@ -16,7 +16,9 @@ export function listHeading(l: ListView, rows: number, W: number, paint: Paint):
   const shown = l.total === 0 ? 'none 无' : `${l.offset + 1}–${l.offset + rows} of ${l.total}`;
   const filters = [l.minSeverity ? `severity ≥ ${l.minSeverity}` : '', l.text ? `text "${sanitize(l.text)}"` : ''].filter(Boolean).join(' · ');
   const typing = l.typing === null ? '' : ` · filter 筛选 (Enter applies, Esc cancels): ${sanitize(l.typing)}_`;
-  return paint('bold', fit(`${VIEW_TITLE[l.view]} · ${shown}${filters ? ` · ${filters}` : ''}${typing}`, W));
+  // A standing fault is not news that scrolls away: named on every view but its own.
+  const faults = l.deviceProblems && l.view !== 'devices' ? ` · ${l.deviceProblems} device problem(s) 设备故障 (v)` : '';
+  return paint('bold', fit(`${VIEW_TITLE[l.view]} · ${shown}${filters ? ` · ${filters}` : ''}${typing}${faults}`, W));
 }
 
 /** The keys of the list, for the footer. */
