@@ -78,6 +78,7 @@ function problemOf(s: DeviceStatePayload): { problem: DeviceProblem['problem']; 
   return null;
 }
 
+/** Every device's latest state, by township, gateway and device. */
 export class DeviceTable {
   private readonly devices = new Map<string, Known>();
 

@@ -10,12 +10,15 @@ import type { NoticeRow } from './notice-board.js';
 import type { ReplyRow } from './reply-list.js';
 import { SEVERITY_RANK, type Severity } from './uplink-message.js';
 
+/** The views `v` steps through, in order. */
 export const VIEWS = ['events', 'devices', 'replies', 'notices'] as const;
+/** One of VIEWS. */
 export type ViewName = (typeof VIEWS)[number];
 
 /** The lowest severities `s` steps through; null shows all. */
 const SEVERITY_STEPS: readonly (Severity | null)[] = [null, 'critical', 'major', 'minor'];
 
+/** The escape sequences of the paging keys (xterm, tmux). */
 export const KEYS = { pageUp: '\x1b[5~', pageDown: '\x1b[6~', home: '\x1b[H', homeAlt: '\x1b[1~' } as const;
 
 /** What the renderer needs of the list: the page of the current view, and the controls to show. */
@@ -49,6 +52,7 @@ const has = (text: string, ...fields: unknown[]): boolean => {
   return fields.some((f) => (typeof f === 'string' ? f : JSON.stringify(f)).toLowerCase().includes(t));
 };
 
+/** The list's state as the operator's keys left it. */
 export class ListControls {
   view: ViewName = 'events';
   offset = 0;

@@ -29,6 +29,7 @@ const num = (v: unknown, dflt: number): number => (typeof v === 'number' && Numb
 /** Notices listed at most: one whose end was never published (a gateway replaced) must not stay for ever. */
 const CAPACITY = 2000;
 
+/** Notices waiting or playing, by gateway and broadcast id. */
 export class NoticeBoard {
   private readonly notices = new Map<string, NoticeRow>();
   /** Notices seen to end (heard, cancelled, expired, failed). */

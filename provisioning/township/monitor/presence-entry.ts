@@ -10,8 +10,10 @@ import type { StatusPayload } from './uplink-message.js';
 
 /** The entry's type, so the renderer and the filters can tell it from the gateway's own events. */
 export const GATEWAY_OFFLINE = 'gateway.offline';
+/** The entry of a gateway coming back. */
 export const GATEWAY_ONLINE = 'gateway.online';
 
+/** The event-list entry of a gateway's status change, seen at `now`. */
 export function presenceEntry(township: string, gateway: string, s: StatusPayload, now: number): EventRow {
   const data: Record<string, unknown> = s.online ? { since: s.ts, backlog: s.backlog } : { reason: s.reason, why: s.reason === 'lwt' ? 'link or power lost 断线/断电' : 'shut down 正常关机' };
   return {

@@ -16,6 +16,7 @@ export interface ReplyRow {
   message: string;
 }
 
+/** The latest answers, at most `capacity` commands × gateways (the oldest answer goes first). */
 export class ReplyList {
   private readonly rows = new Map<string, ReplyRow>();
 
