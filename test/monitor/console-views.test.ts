@@ -86,7 +86,8 @@ describe('gateway offline entries', () => {
     // A console started while a gateway is already down is told so.
     const late = new MonitorModel();
     late.ingest(offlineMsg(A, 'lwt'), 1);
-    expect(late.events(5).map((r) => r.event.type)).toEqual(['gateway.offline']);
+    expect(late.events(5).map((r) => [r.event.type, r.event.data.seen])).toEqual([['gateway.offline', 'offline when the console started 启动时已离线']]);
+    expect(m.events(10).every((r) => r.event.data.seen === undefined)).toBe(true);
   });
 });
 

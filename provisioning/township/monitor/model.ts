@@ -151,7 +151,7 @@ export class MonitorModel {
     const was = e.status?.online;
     // A retained "online" at start is no news; a retained "offline" is (it may have been so for hours).
     if (was === s.online || (was === undefined && s.online)) return;
-    this.list(presenceEntry(e.township, e.gateway, s, now));
+    this.list(presenceEntry(e.township, e.gateway, s, now, was === undefined));
   }
 
   private list(row: EventRow): void {
