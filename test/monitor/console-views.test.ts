@@ -5,6 +5,8 @@
  * from the archive, and the keys that page, filter and switch the list — each line cut to the width.
  */
 import { describe, expect, it } from 'vitest';
+import type { AlarmCase } from '../../provisioning/township/archive/store.js';
+import type { DeskView } from '../../provisioning/township/monitor/alarm-desk.js';
 import { parseDeviceState } from '../../provisioning/township/monitor/device-table.js';
 import { KEYS, ListControls } from '../../provisioning/township/monitor/list-view.js';
 import { MonitorModel } from '../../provisioning/township/monitor/model.js';
@@ -25,10 +27,12 @@ function state(m: MonitorModel, gw: string, device: string, payload: unknown, no
   m.deviceState(p.message, now);
 }
 
-function frame(m: MonitorModel, list: ListControls, size = { width: 150, height: 40, colour: false }, now = 100_000): string[] {
+function frame(m: MonitorModel, list: ListControls, size = { width: 150, height: 40, colour: false }, now = 100_000, desk: DeskView | null = null): string[] {
   const page = list.apply({ events: m.events(2000), devices: m.devices.problems(), replies: m.replies.list(), notices: m.notices.list() }, size.height);
-  return renderScreen({ broker: 'mqtt://t', link: 'connected', filter: {}, share: null, stats: m.stats, gateways: m.gateways(now), events: page.events, archive: null, list: page.list, now }, size);
+  return renderScreen({ broker: 'mqtt://t', link: 'connected', filter: {}, share: null, stats: m.stats, gateways: m.gateways(now), events: page.events, archive: null, list: page.list, desk, now }, size);
 }
+
+const alarmCase = (state: 'open' | 'acknowledged'): AlarmCase => ({ eventId: `e-${state}`, township: TOWNSHIP, gateway: A, device: 'panic-east-gate-很长的名字', type: 'panic.pressed', severity: 'critical', atMs: 1, state, ackBy: state === 'open' ? null : '张三', ackMs: state === 'open' ? null : 5, note: null, closedBy: null, closedMs: null });
 
 const broadcast = (gw: string, seq: number, type: string, data: Record<string, unknown>): EventEnvelope => envelope(gw, seq, { category: 'broadcast', type, device: gw, data: { priority: 'normal', ...data } });
 
@@ -187,11 +191,12 @@ describe('the list keys', () => {
     m.ingest(eventMsg(broadcast(A, 99, 'broadcast.queued', { broadcast: 'n1', text: '今晚有雨'.repeat(40), plays: 1 })), 1);
     m.ingest({ kind: 'reply', township: TOWNSHIP, gateway: A, reply: { id: 'x'.repeat(60), status: 'failed', ts: 'now', error: { code: 'speech', message: '播放失败'.repeat(30) } } }, 1);
     m.ingest(offlineMsg(B), 1);
-    // (At 60 columns the gateways table above, older than these views, is 71 wide: noted for the lead.)
-    for (const width of [80, 150]) {
+    // The gateways table (71 columns of cells) and the desk's rows ran past 60 and 80 columns before.
+    const desk: DeskView = { cases: [alarmCase('open'), alarmCase('acknowledged')], selected: 0, operator: '张三', note: '', message: '' };
+    for (const width of [60, 80, 150]) {
       const list = new ListControls();
       for (let v = 0; v < 4; v++) {
-        const lines = frame(m, list, { width, height: 24, colour: true });
+        const lines = frame(m, list, { width, height: 24, colour: true }, 100_000, desk);
         expect(lines).toHaveLength(24);
         for (const l of lines) expect(displayWidth(plain(l)), `${list.view} at ${width}: ${plain(l)}`).toBeLessThanOrEqual(Math.max(60, width));
         list.key('v');

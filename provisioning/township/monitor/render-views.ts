@@ -4,7 +4,7 @@
  * the footer naming the keys. Pure functions of their input, every line cut to the width.
  */
 import type { ListView } from './list-view.js';
-import { hhmmss, type Paint, type Style } from './render-style.js';
+import { cells, hhmmss, type Cell, type Paint, type Style } from './render-style.js';
 import { age, fit, sanitize } from './text-cells.js';
 
 const VIEW_TITLE: Record<ListView['view'], string> = { events: 'EVENTS 事件', devices: 'DEVICES 设备故障/离线', replies: 'REPLIES 指令回执', notices: 'NOTICES 广播队列' };
@@ -24,23 +24,6 @@ export function listHeading(l: ListView, rows: number, W: number, paint: Paint):
 /** The keys of the list, for the footer. */
 export function footerKeys(l: ListView): string {
   return `PgUp/PgDn page 翻页 · / filter 筛选 · s severity 级别 · v view 视图 (now ${l.view}) · q quit 退出`;
-}
-
-/** A cell: its text, its width (Infinity: the rest of the line) and its colour. */
-type Cell = [text: string, width: number, style?: Style];
-
-/** Cells side by side, each cut to its width and the line to `W`: a narrow terminal loses the last columns. */
-function cells(paint: Paint, W: number, parts: readonly Cell[]): string {
-  const out: string[] = [];
-  let left = W;
-  for (const [text, width, style] of parts) {
-    const w = Math.min(width, left);
-    if (w <= 0) break;
-    const cell = fit(sanitize(text), w);
-    out.push(style ? paint(style, cell) : cell);
-    left -= w + 1;
-  }
-  return out.join(' ');
 }
 
 /** The rows of the devices, replies or notices view (at most `rows`, with their column heading). */

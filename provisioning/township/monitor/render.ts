@@ -11,7 +11,7 @@ import type { ListView } from './list-view.js';
 import type { EventRow, GatewayRow, GatewayState, LinkState } from './model.js';
 import { gatewayLabels } from './gateway-labels.js';
 import { GATEWAY_OFFLINE, GATEWAY_ONLINE } from './presence-entry.js';
-import { hhmmss, LINK, SEVERITY, SGR, STATE, type Paint, type Style } from './render-style.js';
+import { cells, hhmmss, LINK, SEVERITY, SGR, STATE, type Cell, type Paint, type Style } from './render-style.js';
 import { footerKeys, listHeading, viewLines } from './render-views.js';
 import { age, displayWidth, fit, sanitize } from './text-cells.js';
 
@@ -65,13 +65,14 @@ export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
   if (input.desk) out.push(...deskLines(input.desk, input.now, W, Math.max(3, Math.floor(size.height / 4)), paint));
 
   const gapsWidth = W - (24 + gw + 12 + 10 + 8 + 5);
-  out.push(paint('bold', `${fit('STATE 状态', 24)} ${fit(names.prefix ? `${names.prefix}…` : 'GATEWAY 网关', gw)} ${fit('BACKLOG', 12)} ${fit('LAST EVENT', 10)} ${fit('EVENTS', 8)} ${fit('SEQ GAPS 序号缺口', gapsWidth)}`));
+  out.push(paint('bold', cells(paint, W, [['STATE 状态', 24], [names.prefix ? `${names.prefix}…` : 'GATEWAY 网关', gw], ['BACKLOG', 12], ['LAST EVENT', 10], ['EVENTS', 8], ['SEQ GAPS 序号缺口', gapsWidth]])));
   for (const g of shown) {
     const [stateText, stateStyle] = STATE[g.state];
     const backlog = backlogCell(g);
     const last = g.lastEventAt === null ? '-' : `${age(input.now - g.lastEventAt)} ago`;
     const [gapText, gapStyle] = gaps(g.gaps);
-    out.push(`${paint(stateStyle, fit(`${stateText}${g.reason ? ` ${g.reason}` : ''}`, 24))} ${names.label(sanitize(g.gateway))} ${fit(backlog, 12)} ${fit(last, 10)} ${fit(String(g.events), 8)} ${paint(gapStyle, fit(gapText, gapsWidth))}`);
+    // Cell by cell: under 72 columns the last ones are cut rather than the line run past the edge.
+    out.push(cells(paint, W, [[`${stateText}${g.reason ? ` ${g.reason}` : ''}`, 24, stateStyle], [names.label(sanitize(g.gateway)), gw], [backlog, 12], [last, 10], [String(g.events), 8], [gapText, gapsWidth, gapStyle]]));
   }
   if (input.gateways.length > shown.length) out.push(paint('dim', fit(`… ${input.gateways.length - shown.length} more gateways (problems are listed first)`, W)));
   out.push('');
@@ -117,8 +118,9 @@ function deskLines(d: DeskView, now: number, W: number, rows: number, paint: Pai
   const gw = Math.min(26, Math.floor(W * 0.22));
   for (const [i, c] of shown.entries()) {
     const [sevText, sevStyle] = SEVERITY[c.severity];
-    const state = c.state === 'open' ? paint('alarm', 'OPEN 未接警') : paint('yellow', `acknowledged 已接警 ${sanitize(c.ackBy ?? '')} ${c.ackMs === null ? '' : hhmmss(c.ackMs)}`);
-    out.push(`${i === d.selected ? '>' : ' '} ${hhmmss(c.atMs)} ${paint(sevStyle, fit(sevText, 13))} ${fit(sanitize(c.gateway), gw)} ${fit(sanitize(c.device), 16)} ${fit(sanitize(c.type), 20)} ${state} ${paint('dim', age(now - c.atMs))}`);
+    const ack = `acknowledged 已接警 ${c.ackBy ?? ''} ${c.ackMs === null ? '' : hhmmss(c.ackMs)}`;
+    const state: Cell = c.state === 'open' ? ['OPEN 未接警', 11, 'alarm'] : [ack, displayWidth(ack), 'yellow'];
+    out.push(cells(paint, W, [[i === d.selected ? '>' : ' ', 1], [hhmmss(c.atMs), 8], [sevText, 13, sevStyle], [c.gateway, gw], [c.device, 16], [c.type, 20], state, [age(now - c.atMs), Infinity, 'dim']]));
   }
   if (d.cases.length > shown.length) out.push(paint('dim', fit(`… ${d.cases.length - shown.length} more open alarms`, W)));
   if (d.note !== null) out.push(fit(`处警记录 what was done (Enter closes the case, Esc cancels): ${sanitize(d.note)}_`, W));
