@@ -80,6 +80,11 @@ export function monitorFilters({ township, gateways, share }: MonitorScope): { p
   };
 }
 
+/** The console's subscription to the retained device states (`devices/+/state`), in the same scope. */
+export function deviceStateFilters({ township, gateways }: MonitorScope): string[] {
+  return (gateways?.length ? gateways : ['+']).map((g) => `${CONTRACT_ROOT}/${township ?? '+'}/${g}/devices/+/state`);
+}
+
 /** Local broker (village LAN): every device lives under `dev/{device}/`. */
 export const LOCAL_KINDS = ['event', 'state', 'status', 'cmd'] as const;
 export type LocalKind = (typeof LOCAL_KINDS)[number];

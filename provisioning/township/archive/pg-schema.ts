@@ -65,4 +65,6 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
   // 3: alarm handling by the duty officers.
   CASES_TABLE_SQL,
+  // 4: `vgw events query --follow` polls by arrival; created on every partition, present and future.
+  `CREATE INDEX events_received ON events (received_ms);`,
 ];

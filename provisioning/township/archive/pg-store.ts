@@ -219,7 +219,17 @@ export class PostgresArchiveStore implements ArchiveStore {
 
   async query(q: EventQuery): Promise<ArchivedEvent[]> {
     const { sql, params } = whereClause(q, PG_DIALECT);
-    const r = await this.pool.query<Row>(`SELECT * FROM events ${sql} ORDER BY at_ms DESC, gateway, seq DESC LIMIT $${params.length + 1}`, [...params, q.limit]);
+    return this.rows(`SELECT * FROM events ${sql} ORDER BY at_ms DESC, gateway, seq DESC LIMIT $${params.length + 1}`, [...params, q.limit]);
+  }
+
+  async arrivedSince(q: EventQuery, fromMs: number): Promise<ArchivedEvent[]> {
+    const { sql, params } = whereClause(q, PG_DIALECT);
+    const n = params.length;
+    return this.rows(`SELECT * FROM events ${sql ? `${sql} AND` : 'WHERE'} received_ms >= $${n + 1} ORDER BY received_ms, id LIMIT $${n + 2}`, [...params, fromMs, q.limit]);
+  }
+
+  private async rows(sql: string, params: (string | number)[]): Promise<ArchivedEvent[]> {
+    const r = await this.pool.query<Row>(sql, params);
     return r.rows.map((row) => ({
       township: row.township,
       receivedAt: Number(row.received_ms),

@@ -39,6 +39,10 @@ export class SqliteArchiveStore implements ArchiveStore {
     return Promise.resolve(this.db.query(q));
   }
 
+  arrivedSince(q: EventQuery, fromMs: number): Promise<ArchivedEvent[]> {
+    return Promise.resolve(this.db.arrivedSince(q, fromMs));
+  }
+
   count(): Promise<number> {
     return Promise.resolve(this.db.count());
   }

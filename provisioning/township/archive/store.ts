@@ -94,6 +94,12 @@ export interface ArchiveStore {
   counts(from: number, to: number): Promise<RangeCounts>;
   /** The newest `q.limit` matching events, newest first. */
   query(q: EventQuery): Promise<ArchivedEvent[]>;
+  /**
+   * Matching events received at or after `fromMs` (the archiver's clock), in order of arrival, at most
+   * `q.limit`: what `vgw events query --follow` polls for (an event delivered late by its gateway has an
+   * old time but a new arrival).
+   */
+  arrivedSince(q: EventQuery, fromMs: number): Promise<ArchivedEvent[]>;
   /** Events archived in all. */
   count(): Promise<number>;
   /** Seq holes per gateway (all gateways, or the ones named). */

@@ -14,6 +14,7 @@ import { fit, sanitize } from '../monitor/text-cells.js';
 import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
 import { numberOption } from '../../commands/cli-numbers.js';
 import { countOf } from '../monitor/seq-ranges.js';
+import { followEvents } from './events-follow.js';
 import { categoryList, idList } from './monitor.js';
 
 interface QueryOptions {
@@ -31,6 +32,8 @@ interface QueryOptions {
   limit: number;
   json?: boolean;
   format?: 'text' | 'csv' | 'json';
+  /** After the matches, keep printing new matching events as they are archived, until Ctrl-C. */
+  follow?: boolean;
 }
 
 function when(value: string): number {
@@ -58,9 +61,10 @@ export function addEventsCommand(program: Command): void {
     .addOption(numberOption('--limit <n>', 'newest events shown at most', { min: 1, max: 1_000_000, whole: true, example: 100, default: 100 }))
     .addOption(new Option('--format <format>', 'text (default), csv (for a spreadsheet), or json (one line per event)').choices(['text', 'csv', 'json']))
     .option('--json', 'the same as --format json')
+    .option('--follow', 'after the matches, keep printing new matching events as they are archived (Ctrl-C stops)')
     .action(async (o: QueryOptions, cmd: Command) => {
       try {
-        await queryEvents(o);
+        await queryEvents(o, stdout, o.follow ? untilInterrupted() : undefined);
       } catch (err) {
         cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
       }
@@ -105,7 +109,20 @@ async function eachArchive(o: { archive?: string[] | undefined; postgres?: strin
   }
 }
 
-export async function queryEvents(o: QueryOptions, print: Print = stdout): Promise<void> {
+/** Resolves on the first Ctrl-C or SIGTERM. */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** Follows are polled this often. */
+const FOLLOW_POLL_MS = 1000;
+
+/** Lists the matches; with `follow` given, then the new matches as they are archived until it resolves. */
+export async function queryEvents(o: QueryOptions, print: Print = stdout, follow?: Promise<void>): Promise<void> {
+  const startedAt = Date.now();
   const q: EventQuery = { since: o.since, until: o.until, township: o.township, gateways: o.gateway, devices: o.device, categories: o.category, minSeverity: o.severity, types: o.type, text: o.text, limit: o.limit };
   const byId = new Map<string, ArchivedEvent>();
   await eachArchive(o, async (store) => {
@@ -113,18 +130,22 @@ export async function queryEvents(o: QueryOptions, print: Print = stdout): Promi
   });
   const found = [...byId.values()].sort((a, b) => b.atMs - a.atMs).slice(0, o.limit).reverse();
   const format = o.json ? 'json' : (o.format ?? 'text');
-  if (format === 'json') {
-    for (const a of found) print(JSON.stringify({ township: a.township, receivedAt: new Date(a.receivedAt).toISOString(), event: a.event }));
-    return;
+  const one = (a: ArchivedEvent): void => print(format === 'json' ? JSON.stringify({ township: a.township, receivedAt: new Date(a.receivedAt).toISOString(), event: a.event }) : format === 'csv' ? csvRow(a) : line(a));
+  if (format === 'csv') print(CSV_HEADER);
+  for (const a of found) one(a);
+  if (format === 'text') {
+    const more = found.length === o.limit ? ` (the newest ${o.limit}; narrow the search or raise --limit)` : '';
+    print(`${found.length} event(s) 条记录${more}`);
   }
-  if (format === 'csv') {
-    print(CSV_HEADER);
-    for (const a of found) print(csvRow(a));
-    return;
+  if (!follow) return;
+  // On stderr, so csv and json on stdout stay one record per line.
+  process.stderr.write('following: new matching events as they are archived; Ctrl-C stops\n');
+  const stores = await Promise.all(targets(o).map((t) => openArchive(t, createLogger('silent'), 'read')));
+  try {
+    await followEvents(stores, q, one, { fromMs: startedAt, printed: byId.keys(), pollMs: FOLLOW_POLL_MS, stop: follow });
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
   }
-  for (const a of found) print(line(a));
-  const more = found.length === o.limit ? ` (the newest ${o.limit}; narrow the search or raise --limit)` : '';
-  print(`${found.length} event(s) 条记录${more}`);
 }
 
 const CSV_HEADER = 'time,clock,township,gateway,seq,device,category,type,severity,id,data';

@@ -15,6 +15,8 @@ import type { WebhookOptions } from '../archive/webhook.js';
 import { openArchive } from '../archive/open.js';
 import { AlarmDesk } from '../monitor/alarm-desk.js';
 import { commaList, type MonitorFilter } from '../monitor/filter.js';
+import { loadHistory } from '../monitor/history.js';
+import { ListControls } from '../monitor/list-view.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';
 import { renderScreen } from '../monitor/render.js';
 import { TerminalScreen } from '../monitor/screen.js';
@@ -43,6 +45,8 @@ export interface MonitorOptions extends BrokerOptions {
   webhook?: WebhookOptions | undefined;
   clientId?: string;
   headless?: boolean;
+  /** Events of the archive (--alarms or --archive) listed when the console starts. */
+  history: number;
   statsEvery: number;
   settle: number;
   log?: string;
@@ -70,6 +74,7 @@ export function addMonitorCommand(program: Command): void {
     .option('--operator <name>', 'duty officer at this console: acknowledge (a) and close (c) alarms of --alarms')
     .option('--client-id <id>', 'MQTT client id (an archiver keeps its session under it)')
     .option('--headless', 'no screen: pino JSON logs on stdout, for running an archiver as a service')
+    .addOption(numberOption('--history <n>', 'screen mode: the newest events of the archive (--alarms or --archive) listed at start, 0 for none', { min: 0, max: 10_000, whole: true, example: 200, default: 200 }))
     .addOption(numberOption('--stats-every <seconds>', 'headless: seconds between stats lines', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 60, default: 60 }))
     .addOption(numberOption('--settle <seconds>', 'how long a seq gap may stay open while its gateway is online before it counts as loss', { min: 0, max: 86_400, unit: 'seconds', example: 30, default: 30 }))
     .option('--log <file>', 'screen mode: write logs to this file (default: none)')
@@ -88,7 +93,7 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
   if (o.operator && !o.alarms) throw new Error('--operator handles the alarms of an archive: add --alarms <file or postgres:// URL> (the archive vgw archive writes)');
   const log = o.headless ? createLogger() : o.log ? createLogger('info', pino.destination({ dest: o.log, sync: false })) : createLogger('silent');
   const filter: MonitorFilter = { township: o.township, gateways: o.gateway, categories: o.category, minSeverity: o.severity };
-  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share } }, filter, archive: o.postgres ? { postgres: o.postgres } : o.archive ? { sqlite: o.archive } : undefined, connections: o.connections, webhook: o.webhook, settleMs: o.settle * 1000 }, log);
+  const monitor = createMonitor({ feed: { url: o.broker, clientId: clientId(o), ...brokerAuth(o), scope: { township: o.township, gateways: o.gateway, share: o.share }, deviceStates: !o.headless }, filter, archive: o.postgres ? { postgres: o.postgres } : o.archive ? { sqlite: o.archive } : undefined, connections: o.connections, webhook: o.webhook, settleMs: o.settle * 1000 }, log);
   try {
     await monitor.start();
   } catch (err) {
@@ -105,8 +110,13 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
   } else {
     const desk = o.alarms ? new AlarmDesk(await openArchive(o.alarms.startsWith('postgres') ? { postgres: o.alarms } : { sqlite: o.alarms }, log), o.operator ?? null, log.child({ component: 'alarm-desk' })) : null;
     await desk?.start();
-    const frame = renderFrame(monitor, o, filter, desk);
-    const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish, desk ? (k) => desk.key(k) : undefined, desk ? () => desk.ringing : undefined);
+    const archived = desk?.store ?? monitor.store;
+    if (archived) await loadHistory(archived, monitor.model, filter, o.history, log);
+    const list = new ListControls();
+    const frame = renderFrame(monitor, o, filter, desk, list);
+    // While a filter is typed the list takes every key; else the desk first, then the list.
+    const keys = (k: string): boolean => (list.typing !== null ? list.key(k) : (desk?.key(k) ?? false) || list.key(k));
+    const screen = new TerminalScreen(process.stdout, process.stdin, frame, finish, keys, desk ? () => desk.ringing : undefined);
     screen.start();
     stopAll.push(() => screen.stop(), () => void desk?.stop());
   }
@@ -119,11 +129,16 @@ export async function runMonitor(o: MonitorOptions): Promise<void> {
   log.flush();
 }
 
-function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter, desk: AlarmDesk | null) {
+/** Events the list pages through at most (the model keeps more per severity). */
+const LIST_EVENTS = 2000;
+
+function renderFrame(monitor: Monitor, o: MonitorOptions, filter: MonitorFilter, desk: AlarmDesk | null, list: ListControls) {
   return (size: { width: number; height: number; colour: boolean }) => {
     const now = Date.now();
     const m = monitor.model;
-    return renderScreen({ broker: o.broker, link: m.link, filter, share: o.share ?? null, stats: m.stats, gateways: m.gateways(now), events: m.events(size.height), archive: monitor.archive, desk: desk?.view ?? null, now }, size);
+    list.pageRows = Math.max(1, Math.floor(size.height / 2));
+    const page = list.apply({ events: m.events(LIST_EVENTS), devices: m.devices.problems(), replies: m.replies.list(), notices: m.notices.list() }, size.height);
+    return renderScreen({ broker: o.broker, link: m.link, filter, share: o.share ?? null, stats: m.stats, gateways: m.gateways(now), events: page.events, archive: monitor.archive, desk: desk?.view ?? null, list: page.list, now }, size);
   };
 }
 

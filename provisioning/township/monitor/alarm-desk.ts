@@ -30,7 +30,8 @@ export class AlarmDesk {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: ArchiveStore,
+    /** The archive of the cases (the console also reads its recent history from it). */
+    readonly store: ArchiveStore,
     private readonly operator: string | null,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,

@@ -65,6 +65,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 4: alarm handling by the duty officers (issue 16).
   CASES_TABLE_SQL,
+  // 5: `vgw events query --follow` polls by arrival (issue 16).
+  `CREATE INDEX events_received ON events (received_ms);`,
 ];
 
 export type { ArchivedEvent };
@@ -198,7 +200,17 @@ export class ArchiveDb {
   /** The newest `q.limit` matching events, newest first. */
   query(q: EventQuery): ArchivedEvent[] {
     const { sql, params } = whereClause(q);
-    const rows = this.db.prepare(`SELECT * FROM events ${sql} ORDER BY at_ms DESC, gateway, seq DESC LIMIT ?`).all(...params, q.limit) as Row[];
+    return this.rows(`SELECT * FROM events ${sql} ORDER BY at_ms DESC, gateway, seq DESC LIMIT ?`, [...params, q.limit]);
+  }
+
+  /** Matching events received at or after `fromMs`, in order of arrival, at most `q.limit`. */
+  arrivedSince(q: EventQuery, fromMs: number): ArchivedEvent[] {
+    const { sql, params } = whereClause(q);
+    return this.rows(`SELECT * FROM events ${sql ? `${sql} AND` : 'WHERE'} received_ms >= ? ORDER BY received_ms, id LIMIT ?`, [...params, fromMs, q.limit]);
+  }
+
+  private rows(sql: string, params: (string | number)[]): ArchivedEvent[] {
+    const rows = this.db.prepare(sql).all(...params) as Row[];
     return rows.map((r) => ({
       township: r.township,
       receivedAt: r.received_ms,

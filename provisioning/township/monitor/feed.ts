@@ -8,7 +8,7 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { monitorFilters, type MonitorScope } from '../../../gateway/kernel/topics.js';
+import { deviceStateFilters, monitorFilters, type MonitorScope } from '../../../gateway/kernel/topics.js';
 import type { LinkState } from './model.js';
 
 export interface FeedOptions {
@@ -24,6 +24,8 @@ export interface FeedOptions {
    * it (archivers). The broker's queue limit applies (Mosquitto: `max_queued_messages`).
    */
   persistent: boolean;
+  /** Also take the retained device states (`devices/+/state`): the console's device table; an archiver keeps none. */
+  deviceStates?: boolean | undefined;
 }
 
 /** Handles one message; throwing or rejecting means "not stored": no PUBACK. */
@@ -93,7 +95,7 @@ export class UplinkFeed {
     });
     const { presence, events } = monitorFilters(o.scope);
     // mqtt.js subscribes again by itself after every reconnect (`resubscribe`, on by default).
-    const granted = await client.subscribeAsync([...presence, ...events], { qos: 1 });
+    const granted = await client.subscribeAsync([...presence, ...events, ...(o.deviceStates ? deviceStateFilters(o.scope) : [])], { qos: 1 });
     const refused = granted.filter((g) => g.qos >= 0x80).map((g) => g.topic);
     if (refused.length) throw new Error(`the broker refused the subscription to ${refused.join(', ')}; check its ACL for this user`);
     this.log.info({ url: o.url, clientId: o.clientId, presence, events }, 'monitor subscribed');

@@ -5,7 +5,11 @@
  */
 import { matchesEvent, matchesGateway, type MonitorFilter } from './filter.js';
 import { GapTracker, summarize, type GapSummary } from './gaps.js';
+import { DeviceTable, type DeviceStateMessage } from './device-table.js';
+import { NoticeBoard } from './notice-board.js';
+import { presenceEntry } from './presence-entry.js';
 import { RecentIds } from './recent-ids.js';
+import { ReplyList } from './reply-list.js';
 import type { Range } from './seq-ranges.js';
 import { SEVERITIES, type EventEnvelope, type Severity, type StatusPayload, type UplinkMessage } from './uplink-message.js';
 
@@ -77,6 +81,12 @@ export class MonitorModel {
   private readonly o: Required<Omit<ModelOptions, 'filter'>> & { filter: MonitorFilter };
   link: LinkState = 'connecting';
   readonly stats = { events: 0, duplicates: 0, invalid: 0, lastInvalid: '' };
+  /** Devices with a standing problem, from their retained states. */
+  readonly devices = new DeviceTable();
+  /** Command replies seen on the feed. */
+  readonly replies = new ReplyList();
+  /** Notices queued per village, from their `broadcast.*` events. */
+  readonly notices = new NoticeBoard();
 
   constructor(options: ModelOptions = {}) {
     this.o = { filter: {}, eventsPerSeverity: 500, dedupCapacity: 200_000, trackGaps: true, settleMs: 30_000, silentAfterIntervals: 3, ...options };
@@ -95,6 +105,7 @@ export class MonitorModel {
     e.lastHeardAt = now;
     switch (m.kind) {
       case 'status':
+        this.presence(e, m.status, now);
         e.status = m.status;
         e.onlineSince = m.status.online ? now : null;
         if (m.status.online) this.measured(e, m.status.backlog, null, now);
@@ -107,8 +118,48 @@ export class MonitorModel {
       case 'event':
         return this.event(e, m.event, now);
       case 'reply':
+        this.replies.see(m.township, m.gateway, m.reply, now);
         return 'reply';
     }
+  }
+
+  /** A device's retained state (device-table.ts); false when the console's filter leaves its gateway out. */
+  deviceState(m: DeviceStateMessage, now = Date.now()): boolean {
+    if (!matchesGateway(this.o.filter, m.township, m.gateway)) return false;
+    this.devices.see(m.township, m.gateway, m.device, m.state, now);
+    return true;
+  }
+
+  /**
+   * Events from the archive when the console starts, so one started mid-shift is not blank: listed and
+   * remembered for de-duplication, but left out of the per-gateway counts and seq gaps (the archive's
+   * last few events have holes that are other gateways' events or older ones, not loss).
+   */
+  history(rows: readonly { township: string; receivedAt: number; event: EventEnvelope }[]): number {
+    let n = 0;
+    for (const r of [...rows].sort((a, b) => a.receivedAt - b.receivedAt)) {
+      if (!matchesGateway(this.o.filter, r.township, r.event.gateway) || !this.ids.add(r.event.id)) continue;
+      this.notices.see(r.township, r.event, r.receivedAt);
+      this.list({ receivedAt: r.receivedAt, event: r.event });
+      n++;
+    }
+    return n;
+  }
+
+  /** A gateway going offline, or coming back, is an entry of its own in the event list. */
+  private presence(e: Entry, s: StatusPayload, now: number): void {
+    const was = e.status?.online;
+    // A retained "online" at start is no news; a retained "offline" is (it may have been so for hours).
+    if (was === s.online || (was === undefined && s.online)) return;
+    this.list(presenceEntry(e.township, e.gateway, s, now, was === undefined));
+  }
+
+  private list(row: EventRow): void {
+    if (!matchesEvent(this.o.filter, row.event.category, row.event.severity)) return;
+    const list = this.recent.get(row.event.severity) as EventRow[];
+    list.push(row);
+    // Trimmed in batches: amortised O(1) per event instead of a shift per event.
+    if (list.length >= 2 * this.o.eventsPerSeverity) list.splice(0, list.length - this.o.eventsPerSeverity);
   }
 
   /** A backlog figure from the gateway, with what the screen needs to count it off as events arrive. */
@@ -128,12 +179,8 @@ export class MonitorModel {
     e.gaps.see(ev.seq, now);
     // Only the gateway's own report explains gaps: a LAN device that sent this type hid real losses (issue 8, #9).
     if (ev.type === 'system.outbox.evicted' && ev.device === ev.gateway && ev.category === 'system') e.gaps.evict(evictedRanges(ev.data.ranges));
-    if (matchesEvent(this.o.filter, ev.category, ev.severity)) {
-      const list = this.recent.get(ev.severity) as EventRow[];
-      list.push({ receivedAt: now, event: ev });
-      // Trimmed in batches: amortised O(1) per event instead of a shift per event.
-      if (list.length >= 2 * this.o.eventsPerSeverity) list.splice(0, list.length - this.o.eventsPerSeverity);
-    }
+    this.notices.see(e.township, ev, now);
+    this.list({ receivedAt: now, event: ev });
     return 'event';
   }
 

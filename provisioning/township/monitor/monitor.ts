@@ -9,6 +9,7 @@ import type { ArchiveRecord, ArchiveStore, IncomingEvent } from '../archive/stor
 import { WebhookSink, type WebhookOptions } from '../archive/webhook.js';
 import { UplinkFeed, type FeedOptions } from './feed.js';
 import type { MonitorFilter } from './filter.js';
+import { parseDeviceState } from './device-table.js';
 import { MonitorModel } from './model.js';
 import { parseUplink, type UplinkMessage } from './uplink-message.js';
 
@@ -68,6 +69,13 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
   });
 
   const sink = (topic: string, payload: Buffer): void | Promise<void> => {
+    // Device states reach the console only (feed `deviceStates`); the archive keeps none.
+    const state = parseDeviceState(topic, payload);
+    if (state) {
+      if (state.ok) model.deviceState(state.message);
+      else model.invalid(state.reason);
+      return;
+    }
     const parsed = parseUplink(topic, payload);
     if (!parsed.ok) {
       model.invalid(parsed.reason);

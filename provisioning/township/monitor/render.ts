@@ -7,9 +7,12 @@
 import type { DeskView } from './alarm-desk.js';
 import { describeFilter, type MonitorFilter } from './filter.js';
 import type { GapSummary } from './gaps.js';
+import type { ListView } from './list-view.js';
 import type { EventRow, GatewayRow, GatewayState, LinkState } from './model.js';
-import type { Severity } from './uplink-message.js';
 import { gatewayLabels } from './gateway-labels.js';
+import { GATEWAY_OFFLINE, GATEWAY_ONLINE } from './presence-entry.js';
+import { cells, hhmmss, LINK, SEVERITY, SGR, STATE, type Cell, type Paint, type Style } from './render-style.js';
+import { footerKeys, listHeading, viewLines } from './render-views.js';
 import { age, displayWidth, fit, sanitize } from './text-cells.js';
 
 export interface ScreenInput {
@@ -24,6 +27,11 @@ export interface ScreenInput {
   archive: { file: string; stored: number } | null;
   /** The alarm desk (`--alarms`), or null. */
   desk?: DeskView | null | undefined;
+  /**
+   * The operator's list controls and the other views (list-view.ts), or null: then the list is the
+   * first `events` and the footer names only the desk's keys. With it, `events` is the page to show.
+   */
+  list?: ListView | null | undefined;
   now: number;
 }
 
@@ -33,14 +41,6 @@ export interface ScreenSize {
   colour: boolean;
 }
 
-const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', alarm: '1;97;41' } as const;
-type Style = keyof typeof SGR;
-
-const LINK: Record<LinkState, [string, Style]> = { connected: ['connected 已连接', 'green'], connecting: ['connecting 连接中', 'yellow'], disconnected: ['DISCONNECTED 已断开', 'alarm'] };
-const STATE: Record<GatewayState, [string, Style]> = { online: ['● online 在线', 'green'], offline: ['● OFFLINE 离线', 'red'], silent: ['● silent 无消息', 'yellow'], unknown: ['? unknown 未知', 'dim'] };
-const SEVERITY: Record<Severity, [string, Style]> = { critical: ['CRITICAL 紧急', 'alarm'], major: ['major 重要', 'red'], minor: ['minor 一般', 'yellow'], info: ['info 信息', 'dim'] };
-
-const hhmmss = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 const range = ([a, b]: readonly [number, number]): string => (a === b ? `${a}` : `${a}-${b}`);
 
 export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
@@ -65,44 +65,62 @@ export function renderScreen(input: ScreenInput, size: ScreenSize): string[] {
   if (input.desk) out.push(...deskLines(input.desk, input.now, W, Math.max(3, Math.floor(size.height / 4)), paint));
 
   const gapsWidth = W - (24 + gw + 12 + 10 + 8 + 5);
-  out.push(paint('bold', `${fit('STATE 状态', 24)} ${fit(names.prefix ? `${names.prefix}…` : 'GATEWAY 网关', gw)} ${fit('BACKLOG', 12)} ${fit('LAST EVENT', 10)} ${fit('EVENTS', 8)} ${fit('SEQ GAPS 序号缺口', gapsWidth)}`));
+  out.push(paint('bold', cells(paint, W, [['STATE 状态', 24], [names.prefix ? `${names.prefix}…` : 'GATEWAY 网关', gw], ['BACKLOG', 12], ['LAST EVENT', 10], ['EVENTS', 8], ['SEQ GAPS 序号缺口', gapsWidth]])));
   for (const g of shown) {
     const [stateText, stateStyle] = STATE[g.state];
     const backlog = backlogCell(g);
     const last = g.lastEventAt === null ? '-' : `${age(input.now - g.lastEventAt)} ago`;
     const [gapText, gapStyle] = gaps(g.gaps);
-    out.push(`${paint(stateStyle, fit(`${stateText}${g.reason ? ` ${g.reason}` : ''}`, 24))} ${names.label(sanitize(g.gateway))} ${fit(backlog, 12)} ${fit(last, 10)} ${fit(String(g.events), 8)} ${paint(gapStyle, fit(gapText, gapsWidth))}`);
+    // Cell by cell: under 72 columns the last ones are cut rather than the line run past the edge.
+    out.push(cells(paint, W, [[`${stateText}${g.reason ? ` ${g.reason}` : ''}`, 24, stateStyle], [names.label(sanitize(g.gateway)), gw], [backlog, 12], [last, 10], [String(g.events), 8], [gapText, gapsWidth, gapStyle]]));
   }
   if (input.gateways.length > shown.length) out.push(paint('dim', fit(`… ${input.gateways.length - shown.length} more gateways (problems are listed first)`, W)));
   out.push('');
 
+  const list = input.list ?? null;
+  const headingAt = out.length;
+  if (list) out.push('');
+  const room = Math.max(0, size.height - out.length - 3);
+  const lines = list && list.view !== 'events' ? viewLines(list, input.now, W, room + 1, paint) : eventLines(input.events.slice(0, room), W, paint);
+  out.push(...lines);
+  // Said after the rows are known: how many fit depends on the table and the desk above.
+  if (list) out[headingAt] = listHeading(list, Math.max(0, lines.length - 1), W, paint);
+  while (out.length < size.height - 1) out.push('');
+  const keys = input.desk?.operator ? '↑↓ select · a acknowledge 接警 · c close 结案 · ' : '';
+  out.push(paint('dim', fit(list ? `${keys}${footerKeys(list)}` : `${keys}q quit 退出 · listens only: acknowledges nothing on the gateways' behalf 仅监听`, W)));
+  return out.slice(0, size.height);
+}
+
+/** The event list: most severe first; a gateway's going offline or coming back is an entry of its own. */
+function eventLines(rows: readonly EventRow[], W: number, paint: Paint): string[] {
+  const out: string[] = [];
   // Event columns share what the time and severity leave, data getting the rest.
   const flex = W - 8 - 13 - 5;
   const [g2, dev, type] = [Math.min(24, Math.floor(flex * 0.25)), Math.min(18, Math.floor(flex * 0.18)), Math.min(24, Math.floor(flex * 0.22))];
   const data = flex - g2 - dev - type;
-  const rows = input.events.slice(0, Math.max(0, size.height - out.length - 3));
   const sources = gatewayLabels(rows.map((r) => sanitize(r.event.gateway)), g2);
   out.push(paint('bold', `${fit('TIME', 8)} ${fit('SEVERITY 级别', 13)} ${fit(sources.prefix ? `${sources.prefix}…` : 'GATEWAY', g2)} ${fit('DEVICE', dev)} ${fit('TYPE', type)} ${fit('SEQ / DATA   most severe first 按级别', data)}`));
   for (const { receivedAt, event: e } of rows) {
     const [sevText, sevStyle] = SEVERITY[e.severity];
-    out.push(`${hhmmss(receivedAt)} ${paint(sevStyle, fit(sevText, 13))} ${sources.label(sanitize(e.gateway))} ${fit(sanitize(e.device), dev)} ${fit(sanitize(e.type), type)} ${fit(sanitize(`#${e.seq} ${JSON.stringify(e.data)}`), data)}`);
+    const presence = e.seq === 0 && (e.type === GATEWAY_OFFLINE || e.type === GATEWAY_ONLINE);
+    const typeText = presence ? (e.type === GATEWAY_OFFLINE ? 'GATEWAY OFFLINE 网关离线' : 'gateway back 网关恢复') : sanitize(e.type);
+    const dataText = presence ? Object.values(e.data).map(String).join(' · ') : `#${e.seq} ${JSON.stringify(e.data)}`;
+    out.push(`${hhmmss(receivedAt)} ${paint(sevStyle, fit(sevText, 13))} ${sources.label(sanitize(e.gateway))} ${fit(sanitize(e.device), dev)} ${presence && e.type === GATEWAY_OFFLINE ? paint('red', fit(typeText, type)) : fit(typeText, type)} ${fit(sanitize(dataText), data)}`);
   }
-  while (out.length < size.height - 1) out.push('');
-  const keys = input.desk?.operator ? '↑↓ select · a acknowledge 接警 · c close 结案 · ' : '';
-  out.push(paint('dim', fit(`${keys}q quit 退出 · listens only: acknowledges nothing on the gateways' behalf 仅监听`, W)));
-  return out.slice(0, size.height);
+  return out;
 }
 
 /** The open alarms, critical first, with who acknowledged them; and the note being typed. */
-function deskLines(d: DeskView, now: number, W: number, rows: number, paint: (style: Style, s: string) => string): string[] {
+function deskLines(d: DeskView, now: number, W: number, rows: number, paint: Paint): string[] {
   const open = d.cases.filter((c) => c.state === 'open').length;
   const out = [paint('bold', fit(`ALARMS 告警处理: ${open} open 未接警 · ${d.cases.length - open} acknowledged 已接警${d.operator ? ` · operator 值班员 ${sanitize(d.operator)}` : ' · read only 只读'}${d.message ? ` · ${sanitize(d.message)}` : ''}`, W))];
   const shown = d.cases.slice(0, rows);
   const gw = Math.min(26, Math.floor(W * 0.22));
   for (const [i, c] of shown.entries()) {
     const [sevText, sevStyle] = SEVERITY[c.severity];
-    const state = c.state === 'open' ? paint('alarm', 'OPEN 未接警') : paint('yellow', `acknowledged 已接警 ${sanitize(c.ackBy ?? '')} ${c.ackMs === null ? '' : hhmmss(c.ackMs)}`);
-    out.push(`${i === d.selected ? '>' : ' '} ${hhmmss(c.atMs)} ${paint(sevStyle, fit(sevText, 13))} ${fit(sanitize(c.gateway), gw)} ${fit(sanitize(c.device), 16)} ${fit(sanitize(c.type), 20)} ${state} ${paint('dim', age(now - c.atMs))}`);
+    const ack = `acknowledged 已接警 ${c.ackBy ?? ''} ${c.ackMs === null ? '' : hhmmss(c.ackMs)}`;
+    const state: Cell = c.state === 'open' ? ['OPEN 未接警', 11, 'alarm'] : [ack, displayWidth(ack), 'yellow'];
+    out.push(cells(paint, W, [[i === d.selected ? '>' : ' ', 1], [hhmmss(c.atMs), 8], [sevText, 13, sevStyle], [c.gateway, gw], [c.device, 16], [c.type, 20], state, [age(now - c.atMs), Infinity, 'dim']]));
   }
   if (d.cases.length > shown.length) out.push(paint('dim', fit(`… ${d.cases.length - shown.length} more open alarms`, W)));
   if (d.note !== null) out.push(fit(`处警记录 what was done (Enter closes the case, Esc cancels): ${sanitize(d.note)}_`, W));

@@ -62,14 +62,19 @@ export class TerminalScreen {
   }
 }
 
-/** The keys in what the terminal sent: an arrow key's escape sequence (`ESC [ A`) as one, else each character. */
+/**
+ * The keys in what the terminal sent: a control sequence (`ESC [ A` for an arrow, `ESC [ 5 ~` for PgUp:
+ * ESC, `[`, parameter bytes 0x30–0x3F, a final byte 0x40–0x7E, ECMA-48 §5.4) as one, else each character.
+ */
 export function splitKeys(text: string): string[] {
   const keys: string[] = [];
   const chars = [...text];
   for (let i = 0; i < chars.length; i++) {
     if (chars[i] === '\x1b' && chars[i + 1] === '[' && i + 2 < chars.length) {
-      keys.push(chars.slice(i, i + 3).join(''));
-      i += 2;
+      let end = i + 2;
+      while (end < chars.length - 1 && /[\x30-\x3f]/.test(chars[end] as string)) end++;
+      keys.push(chars.slice(i, end + 1).join(''));
+      i = end;
     } else keys.push(chars[i] as string);
   }
   return keys;
