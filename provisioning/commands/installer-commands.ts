@@ -88,8 +88,9 @@ export function addInstallerCommands(program: Command): void {
 
   program
     .command('report')
-    .description('write the acceptance report (检查验收报告): HTML that prints on A4, and the same data as JSON beside it')
-    .requiredOption('-c, --config <file>', 'YAML config file')
+    .description('write the acceptance report (检查验收报告): HTML that prints on A4, and the same data as JSON beside it; `vgw report monthly`: the township\'s monthly report')
+    // Not a required option: commander checks a parent's required options before its subcommand (`monthly`) runs.
+    .option('-c, --config <file>', 'YAML config file', '/etc/vgw/vgw.yaml')
     .option('-o, --out <file>', 'the HTML file; the JSON goes beside it (.json)', 'report.html')
     .option('--offline', 'do not connect to the township')
     .addOption(langOption())

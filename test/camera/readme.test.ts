@@ -11,7 +11,9 @@ import { ROOT, vgw } from '../support/vgw-cli.js';
 import { fakeCamera, passwordFile } from './support.js';
 
 const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-const section = readme.slice(readme.indexOf('## Cameras'), readme.indexOf('## Monitoring center'));
+// The section, up to the next one (whatever follows it).
+const start = readme.indexOf('## Cameras');
+const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
 
 describe('README: cameras', () => {
   let cam: FakeCamera;

@@ -94,7 +94,9 @@ describe('login flood against a gateway child process', () => {
     const hwm = memoryOf(gw.pid).hwm;
     console.log(`login flood: ${attempts} (+${abandoned} abandoned) bad logins from 127.0.0.2; legitimate logins ${latencies.join(', ')} ms; RSS ${before.toFixed(1)} -> peak ${peak.toFixed(1)} MiB, VmHWM ${hwm.toFixed(1)} MiB`);
     expect(Math.max(...latencies)).toBeLessThan(2000);
-    expect(hwm).toBeLessThan(200);
+    // What the flood itself costs (one scrypt at a time, 16 MiB, and the refused sockets): the idle
+    // footprint grows with every feature and is the benchmark's to measure (issue 14), not this test's.
+    expect(hwm - before).toBeLessThan(80);
 
     // Reports stay aggregated: a handful of system events for hundreds of refusals.
     const reported = () => probe.events.filter((e) => e.type === 'system.auth.failed' || e.type === 'system.lan.refused');
