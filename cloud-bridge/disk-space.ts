@@ -44,10 +44,15 @@ export class DiskSpace {
     return this.free;
   }
 
-  /** Free bytes plus what the database can reuse: what new rows can take before the disk is full. */
+  /**
+   * Free bytes plus what the database can reuse, less what was written since the sample: what new rows
+   * can take before the disk is full. Without that subtraction the free pages of the last sample were
+   * counted again after new rows had taken them, and the file grew past minFreeBytes unseen for up to
+   * SAMPLE_BYTES of rows (a 20 MB disk filled before eviction caught up).
+   */
   usableBytes(now = Date.now()): number | null {
     const free = this.freeBytes(now);
-    return free === null ? null : free + this.reusableAtSample;
+    return free === null ? null : Math.max(0, free + this.reusableAtSample - this.writtenSince);
   }
 
   /** True when the outbox should make room by eviction before it grows; `fresh` samples statfs now. */
