@@ -6,7 +6,7 @@
  * one handled (0xB0 by index; the cursor is kept in the driver's storage and mirrored on the controller
  * with 0xB2/0xB4). Pushed events and a status poll keep it current — a push is only a hint, each
  * event is read back from the controller's own log, so a frame forged on the LAN injects nothing. Swipes go to the access service
- * (or become `door.swipe` without one), door events go to the door devices. The whitelist's cards for
+ * (`access.granted` / `access.denied`), door events go to the door devices. The whitelist's cards for
  * its doors are pushed (0x50/0x52) so the controller decides by itself when the gateway is off.
  */
 import type { AccessControl } from '../access.js';
@@ -26,7 +26,7 @@ import { instantOf, wallTime } from './zoned-time.js';
 export interface UhppoteSeams {
   udp: UdpNetwork;
   deviceActions: DeviceActions;
-  access: AccessControl | undefined;
+  access: AccessControl;
 }
 
 const CURSOR_KEY = 'eventIndex';

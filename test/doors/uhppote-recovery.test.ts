@@ -70,7 +70,7 @@ describe('UHPPOTE catch-up after downtime', () => {
     rigs.forgetStopped();
     for (let i = 0; i < 30; i++) sim.swipe(STRANGER, 1);
     const second = await rig({ sim, dataDir, listenPort });
-    await second.until('controller.events.lost and the rest back-filled', () => second.types().filter((t) => t === 'door.swipe').length === sim.events.length, 8000);
+    await second.until('controller.events.lost and the rest back-filled', () => second.types().filter((t) => t === 'access.denied').length === sim.events.length, 8000);
     const lost = second.events().find((e) => e.type === 'controller.events.lost')!;
     expect(lost.data).toMatchObject({ from: 1, to: sim.events[0]!.index - 1, count: sim.events[0]!.index - 1 });
   });
