@@ -183,7 +183,8 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     announced = up;
     await ctx.setState({ online: up, state: { serial: d.serial, address: d.address, transport: d.transport } });
     for (const door of d.doors) await signal(door.device, { kind: 'online', online: up });
-    if (!(first && up)) await ctx.emit({ type: up ? 'device.online' : 'device.offline', category: 'device', data: { controller: d.serial, ...(reason ? { reason } : {}) } });
+    // The contract's device status data (docs/schemas/event.json deviceStatusData): found by the status poll; the error is in the log and the health.
+    if (!(first && up)) await ctx.emit({ type: up ? 'device.online' : 'device.offline', category: 'device', data: { reason: 'status' } });
   };
 
   let polling = false;
