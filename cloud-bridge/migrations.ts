@@ -196,4 +196,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX selftest_results_device ON selftest_results (device, ts);
   `,
+  // 11 (issue 10): a device's own event id on a record (a UHPPOTE controller's event index), so an
+  // event read again after a kill -9 (committed, the driver's cursor not yet) is not recorded twice.
+  `
+  ALTER TABLE access_records ADD COLUMN ref TEXT;
+  CREATE UNIQUE INDEX access_records_ref ON access_records (reader, ref) WHERE ref IS NOT NULL;
+  `,
 ];

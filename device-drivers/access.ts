@@ -34,6 +34,11 @@ export interface AccessRequest {
   /** The device that read it (a reader on the local broker, a controller's reader). */
   reader: string;
   direction?: 'in' | 'out';
+  /**
+   * The device's own id of this event (a controller's event index), for `record`: a second record with
+   * the same `reader` and `ref` is not recorded again, so an event read twice after a crash is one record.
+   */
+  ref?: string;
 }
 
 /** The decision, as recorded. */

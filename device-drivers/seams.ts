@@ -39,8 +39,8 @@ export interface GatewaySeams {
   udp: UdpNetwork;
   /** HTTP requests (cameras). */
   http: HttpClient;
-  /** Access decisions and the whitelist (issue 10); unset until the access service is built. */
-  access: AccessControl | undefined;
+  /** Access decisions and the whitelist (issue 10); create-gateway.ts always builds the service. */
+  access: AccessControl;
   /** The OPC UA child process (issue 15): forked on first use, so node-opcua stays out of the daemon. */
   opcua: OpcuaHost;
   /** Text-to-speech for notices; used by the broadcast queue, not a driver. */

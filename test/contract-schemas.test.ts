@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assertUplinkValid, validateCommand, validateSignedCommand, validateUplink } from './support/contract.js';
+import { assertUplinkValid, doorDataProblems, validateCommand, validateSignedCommand, validateUplink } from './support/contract.js';
 
 const TOWNSHIP = '370283104';
 const GW = '370283104-xiejiayu-01';
@@ -30,6 +30,11 @@ const sys = (type: string, data: Obj, over: Obj = {}): Obj =>
   ({ ...alarm, device: GW, category: 'system', severity: 'major', type, data, ...over });
 const dev = (type: string, data: Obj, over: Obj = {}): Obj =>
   ({ ...alarm, category: 'device', severity: 'info', type, data, ...over });
+
+const door = (type: string, data: Obj, over: Obj = {}): Obj =>
+  ({ ...alarm, device: 'gate-east', category: 'door', severity: 'info', type, data, ...over });
+/** A network controller's stamp on a back-filled door event. */
+const stamp = { index: 4711, at: TS, backfilled: true };
 
 const birth: Obj = { online: true, ts: TS, version: '0.1.0', bootId: 'b7e1c2d4-0000-4000-8000-000000000001', backlog: 12 };
 const offline: Obj = { online: false, ts: '2026-11-23T13:40:00Z', reason: 'lwt' };
@@ -101,6 +106,9 @@ describe('valid uplink messages pass', () => {
     ['system.started', `${BASE}/events/system`, json(sys('system.started', { version: '0.1.0', bootId: 'b7e1' }, { severity: 'info' })), 'event'],
     ['device.online', `${BASE}/events/device`, json(dev('device.online', { reason: 'connect' })), 'event'],
     ['device.offline', `${BASE}/events/device`, json(dev('device.offline', { reason: 'will' }, { severity: 'major' })), 'event'],
+    ['door.alarm of a controller', `${BASE}/events/door`, json(door('door.alarm', { door: 'gate-east', reason: 'fire', index: 12, at: TS }, { device: 'ctl-east' })), 'event'],
+    ['controller.events.lost', `${BASE}/events/door`, json(door('controller.events.lost', { controller: 423187757, from: 1, to: 14, count: 14 }, { device: 'ctl-east', severity: 'major' })), 'event'],
+    ['system.payload.rejected of a controller frame', `${BASE}/events/system`, json(sys('system.payload.rejected', { device: 'ctl-east', reason: 'wrong-serial', count: 2, bytes: 64 })), 'event'],
     ['device state', `${BASE}/devices/panic-east-gate/state`, json(deviceState), 'device-state'],
     ['metrics, connected', `${BASE}/metrics`, json(metrics), 'metrics'],
     ['metrics, disconnected and empty', `${BASE}/metrics`, json(metricsOffline), 'metrics'],
@@ -117,6 +125,31 @@ describe('valid uplink messages pass', () => {
   });
 });
 
+describe("door events of the gateway's door kinds: data as event.json's door $defs fix it", () => {
+  const valid: [string, string, Obj][] = [
+    ['door.unlocked by a grant', 'door.unlocked', { by: 'grant', seconds: 5, person: 'p-zhang-san' }],
+    ['door.unlocked back-filled', 'door.unlocked', { by: 'rex', ...stamp }],
+    ['door.locked', 'door.locked', { unlocks: 1, openings: 1, open: false }],
+    ['door.opened', 'door.opened', { by: 'grant', person: 'p1', opening: 1 }],
+    ['door.opened back-filled', 'door.opened', stamp],
+    ['door.closed', 'door.closed', { openSec: 4.2 }],
+    ['door.forced', 'door.forced', { locked: true }],
+    ['door.forced back-filled without a controller time', 'door.forced', { ...stamp, at: null }],
+    ['door.held_open', 'door.held_open', { openSec: 60 }],
+    ['door.held_open.cleared', 'door.held_open.cleared', { openSec: 75 }],
+    ['door.tailgating', 'door.tailgating', { openings: 2, unlocks: 1, by: 'grant' }],
+  ];
+  it.each(valid)('%s', (_name, type, data) => expect(doorDataProblems(type, data)).toEqual([]));
+  const invalid: [string, string, Obj, RegExp][] = [
+    ['door.unlocked by an unknown means', 'door.unlocked', { by: 'magic', seconds: 3 }, /\/by must be equal to one of/],
+    ['door.opened neither live nor back-filled', 'door.opened', { person: 'p1' }, /must have required property 'by'/],
+    ['door.locked without its counts', 'door.locked', { open: false }, /must have required property 'unlocks'/],
+    ['a door event with a card number', 'door.unlocked', { by: 'grant', seconds: 3, card: 10058400 }, /additional properties: "card"/],
+    ['an unknown door type', 'door.exploded', {}, /not a door event type/],
+  ];
+  it.each(invalid)('%s', (_name, type, data, why) => expect(doorDataProblems(type, data).join('\n')).toMatch(why));
+});
+
 describe('invalid uplink messages fail, for the right reason', () => {
   const ev = `${BASE}/events/alarm`;
   const sysT = `${BASE}/events/system`;
@@ -131,6 +164,8 @@ describe('invalid uplink messages fail, for the right reason', () => {
     ['birth with fractional backlog', `${BASE}/status`, json({ ...birth, backlog: 1.5 }), /\/backlog must be integer/],
     // event envelope
     ['wrong severity', ev, json({ ...alarm, severity: 'high' }), /\/severity must be equal to one of/],
+    ['door.alarm in another category', ev, json(door('door.alarm', { door: 'gate-east', reason: 'fire', index: 1, at: TS }, { device: 'ctl-east', category: 'alarm' })), /\/category must be equal to constant/],
+    ['controller.events.lost without its range', `${BASE}/events/door`, json(door('controller.events.lost', { controller: 1, count: 3 })), /must have required property 'from'/],
     ['ts without offset', ev, json({ ...alarm, ts: '2026-11-23T21:40:00.123' }), /\/ts must match pattern/],
     ['ts with microseconds', ev, json({ ...alarm, ts: '2026-11-23T21:40:00.123456+08:00' }), /\/ts must match pattern/],
     ['ts in month 13', ev, json({ ...alarm, ts: '2026-13-23T21:40:00+08:00' }), /\/ts must match format "date-time"/],

@@ -23,7 +23,7 @@ interface Entry {
 
 export interface CardSyncOptions {
   device: UhppoteConfig;
-  access: AccessControl | undefined;
+  access: AccessControl;
   storage: DeviceStorage;
   log: Logger;
   call(frame: Buffer): Promise<Buffer>;
@@ -55,7 +55,7 @@ export class CardSync {
 
   /** Re-pushes after each whitelist change. */
   watch(): void {
-    this.off = this.o.access?.onChange(() => this.request()) ?? null;
+    this.off = this.o.access.onChange(() => this.request());
   }
 
   /** Stops watching and waits for the push under way to end at its next card. */
@@ -84,7 +84,7 @@ export class CardSync {
   /** Pushes what changed since the last sync. */
   private async sync(): Promise<void> {
     const { access, device: d, log, storage } = this.o;
-    if (!access || !d.pushCards) return;
+    if (!d.pushCards) return;
     const want = this.wanted(access);
     const pushed = JSON.parse(storage.get(PUSHED_KEY) ?? '{}') as Record<string, string>;
     const save = () => storage.set(PUSHED_KEY, JSON.stringify(pushed));

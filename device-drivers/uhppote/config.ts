@@ -65,7 +65,7 @@ export const uhppoteFields = {
 export const uhppoteSchema = z
   .object({ ...deviceCommon, category: z.enum(CATEGORIES).default('door'), ...uhppoteFields })
   .strict()
-  .transform((d) => ({ ...d, severity: withSeverityDefaults(d.severity, { 'door.swipe': 'info', 'device.offline': 'major', 'device.online': 'info', 'controller.events.lost': 'major' }) }));
+  .transform((d) => ({ ...d, severity: withSeverityDefaults(d.severity, { 'device.offline': 'major', 'device.online': 'info', 'controller.events.lost': 'major' }) }));
 
 /** A validated `uhppote` device. */
 export type UhppoteConfig = z.infer<typeof uhppoteSchema>;

@@ -6,7 +6,7 @@
  * one handled (0xB0 by index; the cursor is kept in the driver's storage and mirrored on the controller
  * with 0xB2/0xB4). Pushed events and a status poll keep it current — a push is only a hint, each
  * event is read back from the controller's own log, so a frame forged on the LAN injects nothing. Swipes go to the access service
- * (or become `door.swipe` without one), door events go to the door devices. The whitelist's cards for
+ * (`access.granted` / `access.denied`), door events go to the door devices. The whitelist's cards for
  * its doors are pushed (0x50/0x52) so the controller decides by itself when the gateway is off.
  */
 import type { AccessControl } from '../access.js';
@@ -26,7 +26,7 @@ import { instantOf, wallTime } from './zoned-time.js';
 export interface UhppoteSeams {
   udp: UdpNetwork;
   deviceActions: DeviceActions;
-  access: AccessControl | undefined;
+  access: AccessControl;
 }
 
 const CURSOR_KEY = 'eventIndex';
@@ -183,7 +183,8 @@ export function createUhppote(ctx: DriverContext<UhppoteSeams, UhppoteConfig>): 
     announced = up;
     await ctx.setState({ online: up, state: { serial: d.serial, address: d.address, transport: d.transport } });
     for (const door of d.doors) await signal(door.device, { kind: 'online', online: up });
-    if (!(first && up)) await ctx.emit({ type: up ? 'device.online' : 'device.offline', category: 'device', data: { controller: d.serial, ...(reason ? { reason } : {}) } });
+    // The contract's device status data (docs/schemas/event.json deviceStatusData): found by the status poll; the error is in the log and the health.
+    if (!(first && up)) await ctx.emit({ type: up ? 'device.online' : 'device.offline', category: 'device', data: { reason: 'status' } });
   };
 
   let polling = false;

@@ -1,7 +1,7 @@
 /**
- * Turns a controller's stored events into ours: a swipe is recorded by the access service (the
- * controller decided it from its own card list) or, without one, reported as `door.swipe` with the
- * card masked; door, button and remote-open events become signals to the door devices. Events that
+ * Turns a controller's stored events into ours: a swipe is recorded by the access service as
+ * `access.granted` / `access.denied` (the controller decided it from its own card list; create-gateway.ts
+ * always builds that service); door, button and remote-open events become signals to the door devices. Events that
  * come live drive the doors' state machines; back-filled ones are reported as they happened, with the
  * controller's timestamp converted from its own time zone.
  */
@@ -80,21 +80,11 @@ export class EventMapper {
   }
 
   private async swipe(e: ControllerEvent, door: Door, live: boolean, stamp: Record<string, unknown>): Promise<void> {
-    const credential = { method: 'card' as const, value: String(e.card) };
     const reason = e.granted ? undefined : denyReason(e.reason);
-    let person: string | null = null;
-    const access = this.o.seams.access;
-    if (access) {
-      const decision = await access.record({ door: door.device, credential, reader: this.o.device.id, direction: e.direction }, e.granted, reason);
-      person = decision.person ?? null;
-    } else {
-      // No access service: the swipe is still on record, its card masked to the last 2 digits.
-      await this.o.emit({
-        type: 'door.swipe',
-        category: 'door',
-        data: { door: door.device, granted: e.granted, ...(reason ? { reason } : {}), controllerReason: reasonText(e.reason), card: { last2: credential.value.slice(-2) }, direction: e.direction, ...stamp },
-      });
-    }
+    // The ref makes a re-read after a crash one record; serial and time keep a reset board's restarted indices apart.
+    const ref = `${this.o.device.serial}:${e.index}:${stamp.at ?? ''}`;
+    const request = { door: door.device, credential: { method: 'card' as const, value: String(e.card) }, reader: this.o.device.id, direction: e.direction, ref };
+    const person = (await this.o.seams.access.record(request, e.granted, reason)).person ?? null;
     if (!e.granted) return;
     if (live) return this.o.signal(door.device, { kind: 'unlocked', by: 'grant', seconds: door.unlockSec, person });
     return this.o.signal(door.device, { kind: 'backfilled', type: 'door.unlocked', data: { by: 'grant', ...(person ? { person } : {}), ...stamp } });

@@ -12,7 +12,7 @@ export const uhppoteModule = defineDriver({
   seams: ['udp', 'deviceActions', 'access'],
   create: createUhppote,
   actions: [OPEN_ACTION],
-  events: ['door.swipe', 'door.alarm', 'controller.events.lost', 'device.online', 'device.offline'],
+  events: ['access.granted', 'access.denied', 'door.alarm', 'controller.events.lost', 'device.online', 'device.offline'],
   checks: (d, i, cfg) => {
     const issues: ConfigIssue[] = [];
     d.doors.forEach((door, j) => {

@@ -42,9 +42,11 @@ export class AccessRecords {
   private readonly oldest;
   private readonly count;
   private readonly pruneBefore;
+  private readonly byRef;
 
   constructor(private readonly db: Db) {
-    this.insert = db.prepare('INSERT INTO access_records (ts, door, reader, person, granted, reason, method, hash, last2, direction, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO access_records (ts, door, reader, person, granted, reason, method, hash, last2, direction, source, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.byRef = db.prepare('SELECT 1 FROM access_records WHERE reader = ? AND ref = ?').pluck();
     this.oldest = db.prepare('SELECT id FROM access_records ORDER BY id LIMIT 1 OFFSET ?').pluck();
     this.count = db.prepare('SELECT COUNT(*) FROM access_records').pluck();
     this.pruneBefore = db.prepare(`DELETE FROM access_records WHERE id IN (SELECT id FROM access_records WHERE ts < ? OR id < ? ORDER BY id LIMIT ${PRUNE_CHUNK})`);
@@ -53,7 +55,12 @@ export class AccessRecords {
   /** Stores one decision. */
   add(ts: number, request: AccessRequest, decision: AccessDecision, source: AccessRecord['source']): void {
     const c = decision.credential;
-    this.insert.run(ts, request.door, request.reader, decision.person ?? null, decision.granted ? 1 : 0, decision.reason ?? null, c.method, c.hash, c.last2, request.direction ?? null, source);
+    this.insert.run(ts, request.door, request.reader, decision.person ?? null, decision.granted ? 1 : 0, decision.reason ?? null, c.method, c.hash, c.last2, request.direction ?? null, source, request.ref ?? null);
+  }
+
+  /** Whether `reader` already has a record of its event `ref`. */
+  has(reader: string, ref: string): boolean {
+    return this.byRef.get(reader, ref) !== undefined;
   }
 
   /** Deletes records older than `before` and the oldest beyond `maxRecords`, a chunk per turn; resolves with how many went. */

@@ -31,8 +31,8 @@ export interface AccessServiceDeps {
   secret: AccessSecret;
   config: AccessConfig;
   clock: Clock;
-  /** Commits an event from `device` in category `access`; resolves once on disk. */
-  emit(device: string, type: string, data: Record<string, unknown>): Promise<void>;
+  /** Commits an event from `device` in category `access`; resolves once on disk. `alongside` runs in the event's transaction. */
+  emit(device: string, type: string, data: Record<string, unknown>, alongside?: () => void): Promise<void>;
   log: Logger;
 }
 
@@ -89,7 +89,13 @@ export class AccessService implements AccessControl {
   async record(request: AccessRequest, granted: boolean, reason?: DenyReason): Promise<AccessDecision> {
     const credential = this.mask(request.credential);
     const person = this.personOf(request.credential, credential.hash);
-    return this.commit(request, { granted, ...(!granted ? { reason: reason ?? 'unknown' } : {}), ...(person ? { person: person.id } : {}), credential }, person, 'device');
+    const decision: AccessDecision = { granted, ...(!granted ? { reason: reason ?? 'unknown' } : {}), ...(person ? { person: person.id } : {}), credential };
+    // The same controller event read again (its commit done, the driver's cursor not yet): recorded once.
+    if (request.ref !== undefined && this.records.has(request.reader, request.ref)) {
+      this.deps.log.info({ reader: request.reader, ref: request.ref, door: request.door }, 'device event already recorded; not recorded again');
+      return decision;
+    }
+    return this.commit(request, decision, person, 'device');
   }
 
   cardsFor(door: string): ControllerCard[] {
@@ -158,7 +164,11 @@ export class AccessService implements AccessControl {
 
   private async commit(request: AccessRequest, decision: AccessDecision, person: Person | undefined, source: 'gateway' | 'device'): Promise<AccessDecision> {
     this.deps.log.debug({ door: request.door, reader: request.reader, person: decision.person, granted: decision.granted, reason: decision.reason, credential: decision.credential, source }, 'access decided');
-    this.stored('access record', request, () => this.records.add(this.deps.clock.now(), request, decision, source));
+    const add = () => this.records.add(this.deps.clock.now(), request, decision, source);
+    // A record with a device's event ref commits with its event: both or neither, so a re-read after a crash is neither lost nor doubled.
+    const ref = request.ref;
+    const withEvent = ref !== undefined;
+    if (!withEvent) this.stored('access record', request, add);
     const data: Record<string, unknown> = {
       door: request.door,
       reader: request.reader,
@@ -168,8 +178,10 @@ export class AccessService implements AccessControl {
       ...(person && person.lists.length ? { lists: person.lists } : {}),
     };
     try {
-      await this.deps.emit(request.reader, decision.granted ? 'access.granted' : 'access.denied', data);
+      await this.deps.emit(request.reader, decision.granted ? 'access.granted' : 'access.denied', data, withEvent ? add : undefined);
     } catch (err) {
+      // The event refused (a full disk): the record is still kept where it can be, as for every decision.
+      if (ref !== undefined) this.stored('access record', request, () => void (this.records.has(request.reader, ref) || add()));
       // The decision stands: a full or lost disk must not lock residents out (or in). The outbox has
       // counted the refused event and reports it (system.outbox.refused / database lost); said here too.
       this.deps.log.error({ err, code: (err as { code?: unknown }).code, door: request.door, person: decision.person, granted: decision.granted, credential: decision.credential }, 'access event not stored; the decision stands');

@@ -43,7 +43,7 @@ export function buildAccess(w: AccessWiring): AccessService {
     secret,
     config: w.config.access,
     clock: w.clock,
-    emit: async (device, type, data) => void (await w.pipeline.emit({ device, category: 'access', type, data })),
+    emit: async (device, type, data, alongside) => void (await w.pipeline.emit({ device, category: 'access', type, data, alongside })),
     log: w.log.child({ component: 'access' }),
   });
   registerAccessCommands(w.router, access, doorIds(w.config, w.modules), w.actions);

@@ -137,5 +137,5 @@ async function scenes(life: DemoLifetime, say: (line: string) => void): Promise<
   await camera.run();
   if (life.ended) return;
   await runBroadcastScene({ townshipUrl: township.url, township: TOWNSHIP, keyFile: join(dir, 'operator.key'), kid: 'demo-operator', publicKey: key.publicRaw, dir, others: [GATEWAY], life, say });
-  if (!life.ended) await doors.run(gateway, { broker: township.url, township: TOWNSHIP, target: GATEWAY, key: join(dir, 'operator.key'), kid: 'demo-operator', by: 'demo', expires: 60, timeout: 5, protocol: '4' });
+  if (!life.ended) await doors.run({ broker: township.url, township: TOWNSHIP, target: GATEWAY, key: join(dir, 'operator.key'), kid: 'demo-operator', by: 'demo', expires: 60, timeout: 5, protocol: '4' });
 }

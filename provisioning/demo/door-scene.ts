@@ -1,13 +1,13 @@
 /**
  * The demo's door scene (门禁, issue 10, item 9): the village gate on a simulated UHPPOTE network
- * controller, talking real frames over UDP on loopback. A resident's card opens the gate (the
- * controller decides from its own card list), a stranger's card is refused, the gate is forced open at
- * night and the committee siren sounds, and the township unlocks the gate remotely with a signed
- * `door.unlock` (once the access service that registers that command is in this build).
+ * controller, talking real frames over UDP on loopback. The township syncs the whitelist (a signed
+ * `access.sync`) and the gateway pushes its cards to the controller; a resident's card opens the gate
+ * (the controller decides from that card list: `access.granted`), a stranger's card is refused
+ * (`access.denied`, reason unknown), the gate is forced open at night and the committee siren sounds,
+ * and the township unlocks the gate remotely with a signed `door.unlock`.
  */
 import { systemUdp } from '../../device-drivers/net/udp.js';
 import { UhppoteSimulator } from '../../device-drivers/uhppote/simulator.js';
-import type { Gateway } from '../../gateway/create-gateway.js';
 import { sendCommand, type SendOptions } from '../township/commands/send.js';
 import type { DemoLifetime } from './demo-lifetime.js';
 
@@ -16,6 +16,10 @@ const DOOR = 'gate-village';
 const RESIDENT_CARD = 10058400;
 const STRANGER_CARD = 7770013;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The demo village's whitelist: one resident who may open the gate. */
+const WHITELIST = { mode: 'full', version: 1, persons: [{ id: 'p-resident-0417', kind: 'resident', doors: [DOOR], credentials: [{ method: 'card', value: String(RESIDENT_CARD) }] }] };
+/** How long the gateway may take to push the synced card to the controller (a loaded machine). */
+const PUSH_WAIT_MS = 10_000;
 
 /** A UDP port free on loopback now (the controller is told where to send its events before the gateway binds it). */
 async function freeUdpPort(): Promise<number> {
@@ -32,8 +36,6 @@ export async function doorScene(say: (line: string) => void, life: DemoLifetime)
   await sim.start();
   life.hold(() => sim.stop());
   const listenPort = await freeUdpPort();
-  // The whitelist push comes with the access service; until then the gate holds its residents' cards itself.
-  sim.cards.set(RESIDENT_CARD, { from: '2026-01-01', to: '2030-12-31', doors: [1, 0, 0, 0] });
 
   return {
     /** Adds the gate controller, its door and the forced-door siren reaction to the demo's raw config. */
@@ -49,9 +51,13 @@ export async function doorScene(say: (line: string) => void, life: DemoLifetime)
       };
     },
 
-    /** The story, with the township's operator sending `door.unlock` through `send`. */
-    async run(gateway: Gateway, send: SendOptions): Promise<void> {
+    /** The story, with the township's operator sending `access.sync` and `door.unlock` through `send`. */
+    async run(send: SendOptions): Promise<void> {
       say('─── door access at the village gate (门禁): a UHPPOTE controller on the LAN ───');
+      say('─── the township syncs the village whitelist (signed access.sync: one resident) ───');
+      await sendCommand('access.sync', WHITELIST, send, (l) => say(`  operator: ${l}`));
+      for (const until = Date.now() + PUSH_WAIT_MS; !sim.cards.has(RESIDENT_CARD) && Date.now() < until && !life.ended; ) await sleep(100);
+      say(`  village ◀ gate controller card list: ${sim.cards.size} card(s), pushed by the gateway from the whitelist`);
       say(`  village ▶ resident card …${String(RESIDENT_CARD).slice(-2)} at the gate: the controller checks its own card list`);
       sim.swipe(RESIDENT_CARD, 1);
       await sleep(600);
@@ -70,10 +76,6 @@ export async function doorScene(say: (line: string) => void, life: DemoLifetime)
       sim.setDoor(1, false);
       await sleep(1500);
       if (life.ended) return;
-      if (!gateway.inspect().commands.names.includes('door.unlock')) {
-        say('  operator: door.unlock is not in this build yet (it comes with the access service)');
-        return;
-      }
       say('─── the township unlocks the gate remotely (signed door.unlock) ───');
       await sendCommand('door.unlock', { door: DOOR, seconds: 5 }, send, (l) => say(`  operator: ${l}`));
       await sleep(1500);

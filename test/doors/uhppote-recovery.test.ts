@@ -5,6 +5,7 @@
  * is reported offline and adopted anew; and the remote unlock's latency over loopback.
  */
 import { describe, expect, it } from 'vitest';
+import { openDb } from '../../cloud-bridge/db.js';
 import { FN } from '../../device-drivers/uhppote/frames.js';
 import { UhppoteSimulator } from '../../device-drivers/uhppote/simulator.js';
 import { actor } from './support/door-actor.js';
@@ -60,6 +61,35 @@ describe('UHPPOTE catch-up after downtime', () => {
     expect(third.events().length).toBeGreaterThanOrEqual(before);
   });
 
+  it('swipes read again after a kill -9 (their events committed, the cursor not yet saved) are recorded once, by the controller event index', async () => {
+    const sim = await startSim();
+    rigs.hold(sim);
+    const first = await rig({ sim });
+    for (const card of [STRANGER, STRANGER + 1, STRANGER + 2]) sim.swipe(card, 1);
+    const cursor = () => first.gateway.db.prepare("SELECT value FROM device_kv WHERE device = 'ctl-east' AND key = 'eventIndex'").pluck().get();
+    const last = sim.events.at(-1)!.index;
+    await first.until('3 swipes recorded and the cursor saved', () => first.types().filter((t) => t === 'access.denied').length === 3 && cursor() === String(last));
+    const { dataDir, listenPort } = first;
+    await first.stop();
+    rigs.forgetStopped();
+    // What a kill -9 between the event's commit and the cursor's leaves: the cursor 3 events behind.
+    const db = openDb(dataDir);
+    db.prepare("UPDATE device_kv SET value = ? WHERE device = 'ctl-east' AND key = 'eventIndex'").run(String(last - 3));
+    db.close();
+    const second = await rig({ sim, dataDir, listenPort });
+    await second.until('the cursor caught up after reading the 3 swipes again', () => second.gateway.db.prepare("SELECT value FROM device_kv WHERE device = 'ctl-east' AND key = 'eventIndex'").pluck().get() === String(last));
+    const recorded = second.events().filter((e) => e.type === 'access.denied');
+    const hashes = recorded.map((e) => (e.data.credential as { hash: string }).hash);
+    console.log(`re-read after a simulated kill -9: 3 swipes read twice, access events ${recorded.length}, records ${String(second.gateway.db.prepare('SELECT COUNT(*) FROM access_records').pluck().get())}`);
+    expect(recorded).toHaveLength(3);
+    expect(new Set(hashes).size).toBe(3);
+    expect(second.gateway.db.prepare('SELECT COUNT(*) FROM access_records').pluck().get()).toBe(3);
+    expect(second.logs.lines.filter((l) => l.msg === 'device event already recorded; not recorded again')).toHaveLength(3);
+    // A new swipe after the re-read is recorded as usual.
+    sim.swipe(STRANGER + 3, 1);
+    await second.until('the next swipe recorded', () => second.types().filter((t) => t === 'access.denied').length === 4);
+  });
+
   it('events overwritten in the controller ring before they were read are reported once, with the range', async () => {
     const sim = new UhppoteSimulator({ serial: SERIAL, capacity: 16 });
     await sim.start();
@@ -70,7 +100,7 @@ describe('UHPPOTE catch-up after downtime', () => {
     rigs.forgetStopped();
     for (let i = 0; i < 30; i++) sim.swipe(STRANGER, 1);
     const second = await rig({ sim, dataDir, listenPort });
-    await second.until('controller.events.lost and the rest back-filled', () => second.types().filter((t) => t === 'door.swipe').length === sim.events.length, 8000);
+    await second.until('controller.events.lost and the rest back-filled', () => second.types().filter((t) => t === 'access.denied').length === sim.events.length, 8000);
     const lost = second.events().find((e) => e.type === 'controller.events.lost')!;
     expect(lost.data).toMatchObject({ from: 1, to: sim.events[0]!.index - 1, count: sim.events[0]!.index - 1 });
   });

@@ -81,16 +81,20 @@ describe('UHPPOTE controller over UDP', () => {
     expect(JSON.stringify(r.events())).not.toContain(String(RESIDENT));
   });
 
-  it('v6.62 firmware (events start with 0x19) is understood; without an access service a swipe is a door.swipe with the card masked', async () => {
+  it('v6.62 firmware (events start with 0x19) is understood; a swipe the controller granted is access.granted from the access service, the card masked', async () => {
+    // No test double: the access service create-gateway.ts always builds, so there is no swipe without one.
     const r = await rig({ quirks: { v662: true } });
     r.sim.cards.set(RESIDENT, { from: '2026-01-01', to: '2030-12-31', doors: [1, 1, 0, 0] });
     r.sim.swipe(RESIDENT, 2, 'out');
-    await r.until('door.swipe', () => r.types().includes('door.swipe'));
-    const swipe = r.events().find((e) => e.type === 'door.swipe')!;
-    expect(swipe.device).toBe('ctl-east');
-    expect(swipe.data).toMatchObject({ door: 'gate-side', granted: true, card: { last2: '00' }, direction: 'out' });
+    await r.until('access.granted', () => r.types().includes('access.granted'));
+    const granted = r.events().find((e) => e.type === 'access.granted')!;
+    expect([granted.device, granted.category]).toEqual(['ctl-east', 'access']);
+    expect(granted.data).toMatchObject({ door: 'gate-side', reader: 'ctl-east', credential: { method: 'card', last2: '00' } });
+    expect((granted.data.credential as { hash: string }).hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(r.events())).not.toContain(String(RESIDENT));
     await r.until('door.unlocked of gate-side', () => r.types('gate-side').includes('door.unlocked'));
+    // The access record (人员进出记录) is the controller's own decision, its direction kept.
+    expect(r.gateway.db.prepare('SELECT door, granted, direction, source FROM access_records').all()).toEqual([{ door: 'gate-side', granted: 1, direction: 'out', source: 'device' }]);
   });
 
   it('a remote unlock resolves once the controller answered the open-door frame; its echo is not a second unlock', async () => {

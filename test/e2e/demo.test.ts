@@ -49,12 +49,15 @@ function expectWholeStory(out: string): void {
   expect(out).toMatch(/operator: 370283104-demo-01\s+rejected/);
   expect(out).toMatch(/replies: 1 rejected, 2 done/);
   expect(out).toMatch(/township ◀ !!  major +seq=\d+ cam-market camera\.motion .*"snapshot":\{"topic":"[^"]+\/snapshots\/[^"]+","bytes":\d+,"sha256":"[0-9a-f]{64}"\}/);
-  // The door scene (issue 10, item 9): resident in, stranger refused, forced at night with the siren, remote unlock.
+  // The door scene (issue 10, item 9): the whitelist synced and pushed to the controller, resident in,
+  // stranger refused, forced at night with the siren, remote unlock answered done.
+  expect(out).toMatch(/gate controller card list: 1 card\(s\), pushed by the gateway/);
+  expect(out).toMatch(/ctl-village-gate access\.granted \{"door":"gate-village","reader":"ctl-village-gate","person":"p-resident-0417"/);
   expect(out).toMatch(/gate-village door\.unlocked \{"by":"grant"/);
-  expect(out).toMatch(/door\.swipe \{"door":"gate-village","granted":false,"reason":"unknown"/);
+  expect(out).toMatch(/ctl-village-gate access\.denied \{"door":"gate-village","reader":"ctl-village-gate","reason":"unknown"/);
   expect(out).toMatch(/CRITICAL seq=\d+ gate-village door\.forced/);
   expect(out).toMatch(/reaction\.executed \{"reaction":"gate-forced-siren"/);
-  expect(out).toMatch(/door\.unlock is not in this build yet|gate controller relay released/);
+  expect(out).toMatch(/signed door\.unlock\) ───[\s\S]*?operator: 370283104-demo-01\s+done[\s\S]*?gate controller relay released: the gate is open/);
   expect(out).not.toContain('10058400'); // the resident's card number never in clear
   expect(out).not.toMatch(/Infinity/);
   expect(out).not.toMatch(/TimeoutOverflowWarning/);

@@ -145,3 +145,26 @@ export function validateSignedCommand(obj: unknown): CommandResult {
   const inner = decodeJson((obj as { cmd: string }).cmd);
   return 'error' in inner ? { ok: false, errors: `cmd: ${inner.error}` } : validateCommand(inner.value);
 }
+
+/** The `$defs` of docs/schemas/event.json giving the data of each event type the gateway's door kinds (door, uhppote-door) send. */
+const DOOR_DATA: Readonly<Record<string, string>> = {
+  'door.unlocked': 'doorUnlocked',
+  'door.locked': 'doorLocked',
+  'door.opened': 'doorOpened',
+  'door.closed': 'doorClosed',
+  'door.forced': 'doorForced',
+  'door.held_open': 'doorHeldOpen',
+  'door.held_open.cleared': 'doorHeldOpenCleared',
+  'door.tailgating': 'doorTailgating',
+};
+
+/**
+ * What is wrong with the data of a door event from one of the gateway's own door kinds (the envelope
+ * schema leaves door.* free-form, as a device on the local broker may send its own); [] when it fits.
+ */
+export function doorDataProblems(type: string, data: unknown): string[] {
+  const def = DOOR_DATA[type];
+  if (!def) return [`${type} is not a door event type of the gateway's door kinds`];
+  const validate = schema(`event#/$defs/${def}`);
+  return validate(data) ? [] : formatErrors(validate.errors).map((e) => `${type}: ${e}`);
+}

@@ -1,6 +1,6 @@
 /** A gateway in-process with one UHPPOTE controller (two doors) against the simulated controller over real UDP on loopback. */
 import { mkdtempSync } from 'node:fs';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -9,6 +9,7 @@ import { defaultModules } from '../../../device-drivers/registry.js';
 import { UhppoteSimulator, type SimulatorQuirks } from '../../../device-drivers/uhppote/simulator.js';
 import { parseConfig } from '../../../gateway/config/load.js';
 import { createGateway, type Gateway } from '../../../gateway/create-gateway.js';
+import { doorDataProblems, validateUplink } from '../../support/contract.js';
 import { buildConfig, LogSink } from '../../support/gateway-fixture.js';
 import { freePort } from '../../support/ports.js';
 import { actorModule } from './door-actor.js';
@@ -33,6 +34,8 @@ export interface UhppoteRig {
   listenPort: number;
   /** Events in the outbox (nobody drains it: the uplink points nowhere), in seq order. */
   events(): Envelope[];
+  /** The outbox's messages the contract refuses (docs/asyncapi.yaml and its schemas; the door devices' data by its door $defs), each with why. */
+  invalid(): string[];
   stop(): Promise<void>;
 }
 
@@ -87,6 +90,12 @@ export async function startRig(o: RigOptions): Promise<UhppoteRig> {
     [...defaultModules, actorModule],
   );
   const logs = new LogSink();
+  /** Events of the door devices (driver uhppote-door), whose data the contract fixes. */
+  const doors = () => events().filter((e) => e.category === 'door' && (e.device === 'gate-east' || e.device === 'gate-side'));
+  const events = () =>
+    (gateway.db.prepare("SELECT payload FROM outbox WHERE kind = 'event'").all() as { payload: Buffer }[])
+      .map((r) => JSON.parse(r.payload.toString()) as Envelope)
+      .sort((a, b) => a.seq - b.seq);
   const gateway = createGateway({ config, log: pino({ level: 'debug' }, logs), drivers: [...defaultModules, actorModule], clock: { now: () => Date.now(), synced: () => o.synced ?? true }, hardware: o.access ? { access: o.access } : {} });
   await gateway.start();
   return {
@@ -94,10 +103,12 @@ export async function startRig(o: RigOptions): Promise<UhppoteRig> {
     logs,
     dataDir,
     listenPort,
-    events: () =>
-      (gateway.db.prepare("SELECT payload FROM outbox WHERE kind = 'event'").all() as { payload: Buffer }[])
-        .map((r) => JSON.parse(r.payload.toString()) as Envelope)
-        .sort((a, b) => a.seq - b.seq),
+    events,
+    invalid: () =>
+      (gateway.db.prepare('SELECT topic, payload FROM outbox').all() as { topic: string; payload: Buffer }[])
+        .map((r) => ({ topic: r.topic, result: validateUplink(r.topic, r.payload) }))
+        .flatMap(({ topic, result }) => (result.ok ? [] : [`${topic}: ${result.errors}`]))
+        .concat(doors().flatMap((e) => doorDataProblems(e.type, e.data))),
     stop: () => gateway.stop(),
   };
 }
@@ -117,10 +128,13 @@ export function useRigs() {
   let rigs: UhppoteRig[] = [];
   let sims: UhppoteSimulator[] = [];
   afterEach(async () => {
+    // What the township would receive, checked against the contract: every event and state of the test.
+    const invalid = rigs.flatMap((r) => r.invalid());
     for (const r of rigs) await r.stop();
     for (const s of sims) await s.stop();
     rigs = [];
     sims = [];
+    expect(invalid).toEqual([]);
   });
   return {
     async rig(o: Partial<RigOptions> & { quirks?: Partial<SimulatorQuirks>; tcp?: boolean } = {}) {
