@@ -109,7 +109,7 @@ async function scenes(life: DemoLifetime, say: (line: string) => void): Promise<
   const traffic = setInterval(() => {
     n++;
     void publishEvent(pir, { type: 'motion.detected', area: 'market', n }).catch(() => {});
-    if (n % 3 === 0) void publishEvent(door, { type: 'door.opened', by: 'card', card: `A${1000 + n}` }).catch(() => {});
+    if (n % 3 === 0) void publishEvent(door, { type: 'door.opened', by: 'card' }).catch(() => {});
   }, 700);
   life.hold(async () => clearInterval(traffic));
 
