@@ -49,6 +49,9 @@ export interface DriverHealth {
   detail?: string;
 }
 
+/** A driver's own figures of its device (issue 11: a line per camera in `metrics`): flat numbers, null while unknown. */
+export type DriverFigures = Record<string, number | null>;
+
 /** An action for a device (from a command or a local rule). */
 export interface DeviceAction {
   name: string;
@@ -76,6 +79,8 @@ export interface Driver {
   start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   health(): DriverHealth;
+  /** Figures for the township's `metrics` (`devices.figures`) and /metrics (`vgw_device_figure`); only drivers that keep some. */
+  figures?(): DriverFigures;
   handleAction?(action: DeviceAction): Promise<void>;
 }
 

@@ -43,7 +43,7 @@ import { warnIfExposed } from './file-modes.js';
 import { Components, type Component } from './components.js';
 import { step } from './lifecycle.js';
 import { LocalBroker } from './local-broker.js';
-import { buildMetrics } from './metrics.js';
+import { buildMetrics, deviceFigures } from './metrics.js';
 import { buildPictures, isPicture, type Pictures } from './pictures.js';
 import { Pipeline, type EventDraft } from './pipeline.js';
 import { buildLocalSafety } from './reactions/local-safety.js';
@@ -412,7 +412,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         accepted: () => p.pipeline.acceptedTotal,
         rejected: () => p.reports.total,
         commands: p.router,
-        devices: { online: p.states.onlineCount, total: current.devices.length, degraded: degradedDevices(p.drivers) },
+        devices: { online: p.states.onlineCount, total: current.devices.length, degraded: degradedDevices(p.drivers), figures: deviceFigures(p.drivers) },
         drainRate: () => sampleDrainRate(p),
       }, p.pictures.counts());
     },

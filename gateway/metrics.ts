@@ -1,5 +1,6 @@
 /** The periodic `metrics` message (contract: backlog depth and age, disk, uptime, temperature, uplink). */
 import { readFileSync, statfsSync } from 'node:fs';
+import type { Driver, DriverFigures } from '../device-drivers/driver.js';
 import { isoLocal, type Clock } from './kernel/clock.js';
 
 export interface MetricsSources {
@@ -12,9 +13,16 @@ export interface MetricsSources {
   rejected: () => number;
   commands: { executed: number; rejected: number };
   /** Devices online, in all, and those whose driver's health() is not ok. */
-  devices: { online: number; total: number; degraded: { device: string; status: 'degraded' | 'stopped'; detail?: string }[] };
+  devices: { online: number; total: number; degraded: { device: string; status: 'degraded' | 'stopped'; detail?: string }[]; figures?: Record<string, DriverFigures> };
   /** Delivered per second recently, for the drain-time estimate. */
   drainRate: () => number;
+}
+
+/** Each device's driver figures, for those drivers that keep some (none: undefined, so `metrics` leaves the key out). */
+export function deviceFigures(drivers: ReadonlyMap<string, Driver>): Record<string, DriverFigures> | undefined {
+  const out: Record<string, DriverFigures> = {};
+  for (const [device, driver] of drivers) if (driver.figures) out[device] = driver.figures();
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export function diskFreeBytes(dir: string): number | null {

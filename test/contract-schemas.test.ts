@@ -113,6 +113,7 @@ describe('valid uplink messages pass', () => {
     ['metrics, connected', `${BASE}/metrics`, json(metrics), 'metrics'],
     ['metrics, disconnected and empty', `${BASE}/metrics`, json(metricsOffline), 'metrics'],
     ['metrics with pictures', `${BASE}/metrics`, json({ ...metrics, snapshots: { waiting: 4, bytes: 200_000, sent: 12, dropped: 1 } }), 'metrics'],
+    ['metrics with camera figures', `${BASE}/metrics`, json({ ...metrics, devices: { online: 1, total: 1, figures: { 'cam-gate': { reachable: 1, outages: 0, driftSec: null } } } }), 'metrics'],
     ['reply accepted', `${BASE}/replies/${CMD_ID}`, json({ id: CMD_ID, status: 'accepted', ts: TS }), 'reply'],
     ['reply done', `${BASE}/replies/${CMD_ID}`, json({ id: CMD_ID, status: 'done', ts: TS }), 'reply'],
     ['reply rejected', `${BASE}/replies/${CMD_ID}`, json({ id: CMD_ID, status: 'rejected', ts: TS, error: { code: 'expired', message: 'expired at ...' } }), 'reply'],
@@ -217,6 +218,7 @@ describe('invalid uplink messages fail, for the right reason', () => {
     ['device state, bad device id in topic', `${BASE}/devices/Door_1/state`, json(deviceState), /device "Door_1"/],
     // metrics
     ['metrics without cpuTempC', `${BASE}/metrics`, json(without(metrics, 'cpuTempC')), /cpuTempC/],
+    ['metrics, a figure that is not a number', `${BASE}/metrics`, json({ ...metrics, devices: { online: 1, total: 1, figures: { 'cam-gate': { reachable: 'yes' } } } }), /figures\/cam-gate\/reachable must be number,null/],
     ['metrics, extra uplink property', `${BASE}/metrics`, json({ ...metrics, uplink: { ...(metrics.uplink as Obj), host: 'x' } }), /additional properties: "host"/],
     ['metrics, unknown uplink state', `${BASE}/metrics`, json({ ...metrics, uplink: { ...(metrics.uplink as Obj), state: 'up' } }), /\/uplink\/state must be equal to one of/],
     ['metrics, connected since null', `${BASE}/metrics`, json({ ...metrics, uplink: { ...(metrics.uplink as Obj), connectedSince: null } }), /\/uplink\/connectedSince must be string/],

@@ -54,6 +54,7 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
     reachable: watch?.online ?? null,
     driftSec: watch?.driftMs === null || watch?.driftMs === undefined ? null : Math.round(watch.driftMs / 100) / 10,
     checks: watch?.checks ?? 0,
+    outages: watch?.outages ?? 0,
     lastError: watch?.lastError ?? null,
     alarms: { triggers: counts.triggers, masked: counts.masked, events: counts.events },
     snapshots: { ok: counts.snapshots, failed: counts.snapshotFailures, lastError: counts.lastSnapshotError },
@@ -186,5 +187,18 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
       health = { status: 'stopped', online: false };
     },
     health: () => health,
+    figures: () => {
+      const s = state();
+      return {
+        reachable: s.reachable === null ? null : s.reachable ? 1 : 0,
+        outages: s.outages,
+        driftSec: s.driftSec,
+        snapshotsOk: s.snapshots.ok,
+        snapshotsFailed: s.snapshots.failed,
+        alarmTriggers: s.alarms.triggers,
+        alarmsMasked: s.alarms.masked,
+        alarmEvents: s.alarms.events,
+      };
+    },
   };
 }

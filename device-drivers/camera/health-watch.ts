@@ -24,6 +24,8 @@ export class HealthWatch {
   online: boolean | null = null;
   failures = 0;
   checks = 0;
+  /** Times the camera went offline since start. */
+  outages = 0;
   lastError: string | null = null;
   driftMs: number | null = null;
   private firstFailureAt: number | null = null;
@@ -70,6 +72,7 @@ export class HealthWatch {
       this.firstFailureAt ??= at;
       if (this.failures >= this.cfg.offlineAfter && this.online !== false) {
         this.online = false;
+        this.outages++;
         this.hooks.offline(this.firstFailureAt, this.lastError);
       }
       return this.hooks.checked();

@@ -34,10 +34,10 @@ export function statusPage(s: StatusSnapshot, lang: Lang): string {
 <title>${esc(v.title)} · ${esc(s.gateway.id)}</title><style>${STYLE}</style></head>
 <body><span class="langs">${langs}</span><h1>${esc(v.title)}</h1>
 <dl id="summary">${v.summary.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${esc(val)}</dd>`).join('')}</dl>${problems}
-<h2>${esc(t(lang, 'devices'))}</h2><div id="devices">${table(v.devices.head, v.devices.rows, (i) => (v.devices.online[i] ? 'on' : 'off'))}</div>
-<h2>${esc(v.zones.title)}</h2><div id="zones">${v.zones.rows.length ? table([t(lang, 'zones'), t(lang, 'state')], v.zones.rows) : `<p>${esc(v.zones.empty)}</p>`}</div>
+<h2>${esc(t(lang, 'status.devices'))}</h2><div id="devices">${table(v.devices.head, v.devices.rows, (i) => (v.devices.online[i] ? 'on' : 'off'))}</div>
+<h2>${esc(v.zones.title)}</h2><div id="zones">${v.zones.rows.length ? table([t(lang, 'status.zones'), t(lang, 'status.state')], v.zones.rows) : `<p>${esc(v.zones.empty)}</p>`}</div>
 <h2>${esc(v.recent.title)}</h2><div id="recent">${v.recent.rows.length ? table(v.recent.head, v.recent.rows) : `<p>${esc(v.recent.empty)}</p>`}</div>
-<p><small>${esc(t(lang, 'refreshed', { sec: REFRESH_SEC, time: new Date(s.ts).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB') }))}</small></p>
+<p><small>${esc(t(lang, 'status.refreshed', { sec: REFRESH_SEC, time: new Date(s.ts).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB') }))}</small></p>
 </body></html>
 `;
 }

@@ -89,6 +89,11 @@ export function buildPromMetrics(s: OpsSources, activity: Activity, uplinkDown: 
       return seen ? [[{ device: d.id }, seen.ts / 1000] as [Partial<Record<'device', string>>, number]] : [];
     }),
   );
+  gauge(reg, 'vgw_device_figure', 'Figures a device\'s driver keeps (a camera: reachable, outages, driftSec, snapshotsOk, ...), by device and figure; absent while unknown.', ['device', 'figure'], () =>
+    s.config().devices.flatMap((d) =>
+      Object.entries(s.figures(d.id) ?? {}).flatMap(([figure, v]) => (v === null ? [] : [[{ device: d.id, figure }, v] as [Partial<Record<'device' | 'figure', string>>, number]])),
+    ),
+  );
   gauge(reg, 'vgw_zone_armed', 'Whether each zone is armed.', ['zone'], () => s.zones().map((z) => [{ zone: z.zone }, z.armed ? 1 : 0]));
   gauge(reg, 'vgw_broadcast_queue_depth', 'Notices waiting or playing.', [], () => one(s.broadcastQueued()));
   gauge(reg, 'vgw_disk_free_bytes', 'Free bytes in the data directory.', [], () => one(diskFreeBytes(s.config().gateway.dataDir) ?? 0));

@@ -3,7 +3,7 @@
  * The composition root hands one of these over; everything is read on demand, so devices and services
  * added later show up without these files naming them.
  */
-import type { DriverHealth } from '../../device-drivers/driver.js';
+import type { DriverFigures, DriverHealth } from '../../device-drivers/driver.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import type { CommittedRow } from './activity.js';
@@ -32,6 +32,8 @@ export interface OpsSources {
   drainRate(): number;
   /** A device's driver's own word on itself; undefined for an id not mounted. */
   health(device: string): DriverHealth | undefined;
+  /** A device's driver figures (a camera's reachability, outages, ...); undefined when its driver keeps none. */
+  figures(device: string): DriverFigures | undefined;
   /** Every zone of the config and whether it is armed. */
   zones(): { zone: string; armed: boolean }[];
   /** Notices waiting or playing. */

@@ -65,6 +65,7 @@ export function opsServer(w: OpsWiring): OpsServer {
     accepted: () => p().pipeline.acceptedTotal,
     drainRate: w.drainRate,
     health: (device) => p().drivers.get(device)?.health(),
+    figures: (device) => p().drivers.get(device)?.figures?.(),
     zones: () => p().arming.names().map((zone) => ({ zone, armed: p().arming.isArmed(zone) })),
     broadcastQueued: () => p().broadcast.store.queued().length,
     get commandOutcomes() {

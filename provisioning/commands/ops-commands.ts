@@ -2,21 +2,18 @@
  * `vgw status` and `vgw reload`: the box's own view and a config reload of the running daemon
  * (issue 12 item 7, issue 13 item 4). Both find the daemon through the config's data directory.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { LANGS, pickLang, type Lang } from '../../gateway/http/status-text.js';
+import { Option, type Command } from 'commander';
+import { pickLang, type Lang } from '../i18n/i18n.js';
 import { reload } from './reload.js';
 import { status } from './status.js';
 
 /** The config the systemd unit runs with (provisioning/install/vgw.service). */
 export const DEFAULT_CONFIG = '/etc/vgw/vgw.yaml';
 
-const langOption = (): Option =>
-  new Option('--lang <lang>', 'zh or en (default: from LANG, e.g. zh_CN.UTF-8)').argParser((v: string): Lang => {
-    if (!(LANGS as readonly string[]).includes(v)) throw new InvalidArgumentError(`"${v}" is not a language of vgw; use --lang zh or --lang en`);
-    return v as Lang;
-  });
+// As the installer commands: a bad --lang is a one-line usage error (exit 2) in both languages.
+const langOption = (): Option => new Option('--lang <lang>', 'zh or en (default: from LANG, e.g. zh_CN.UTF-8)');
 
-const langOf = (o: { lang?: Lang }): Lang => o.lang ?? pickLang(process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG);
+const langOf = (o: { lang?: string }): Lang => pickLang(o.lang);
 
 /** Adds `status` and `reload` to the CLI. */
 export function addOpsCommands(program: Command): void {
@@ -26,7 +23,7 @@ export function addOpsCommands(program: Command): void {
     .option('-c, --config <file>', 'YAML config file', DEFAULT_CONFIG)
     .option('--json', 'print the status snapshot as JSON')
     .addOption(langOption())
-    .action(async (o: { config: string; json?: boolean; lang?: Lang }) => {
+    .action(async (o: { config: string; json?: boolean; lang?: string }) => {
       process.exitCode = await status({ config: o.config, json: o.json, lang: langOf(o) });
     });
 
@@ -35,7 +32,7 @@ export function addOpsCommands(program: Command): void {
     .description('check the config file, then make the running daemon apply it (SIGHUP) and say whether it did (重新加载配置)')
     .option('-c, --config <file>', 'YAML config file (the one the daemon runs with)', DEFAULT_CONFIG)
     .addOption(langOption())
-    .action(async (o: { config: string; lang?: Lang }) => {
+    .action(async (o: { config: string; lang?: string }) => {
       process.exitCode = await reload({ config: o.config, lang: langOf(o) });
     });
 }

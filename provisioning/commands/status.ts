@@ -18,16 +18,16 @@ import { printTable } from './text-table.js';
 /** Exit code when the daemon is not running. */
 export const NOT_RUNNING = 3;
 
-/** GET /status.json on the daemon's socket; null when nothing listens there. */
-export function askDaemon(socketPath: string, timeoutMs = 5000): Promise<StatusSnapshot | null> {
+/** GET /status.json on the daemon's socket; null when nothing listens there. Errors are worded in `lang`. */
+export function askDaemon(socketPath: string, lang: Lang = 'en', timeoutMs = 5000): Promise<StatusSnapshot | null> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path: '/status.json', timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body) as StatusSnapshot) : reject(new Error(`the daemon answered ${res.statusCode ?? '?'} on ${socketPath}`))));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body) as StatusSnapshot) : reject(new Error(t(lang, 'status.daemon.answered', { code: res.statusCode ?? '?', socket: socketPath })))));
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer from the daemon on ${socketPath} within ${timeoutMs} ms (is its event loop stuck? journalctl -u vgw)`)));
+    req.on('timeout', () => req.destroy(new Error(t(lang, 'status.daemon.stuck', { socket: socketPath, ms: timeoutMs }))));
     req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? resolve(null) : reject(err)));
     req.end();
   });
@@ -37,7 +37,7 @@ export function askDaemon(socketPath: string, timeoutMs = 5000): Promise<StatusS
 export async function status(o: { config: string; json?: boolean; lang: Lang }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = loadConfigFile(o.config);
   const socketPath = join(config.gateway.dataDir, STATUS_SOCKET);
-  const live = await askDaemon(socketPath);
+  const live = await askDaemon(socketPath, o.lang);
   const snapshot = live ?? storedStatus(config);
   if (o.json) {
     out.write(`${JSON.stringify(snapshot ?? { source: 'none', gateway: { id: config.gateway.id } }, null, 2)}\n`);
@@ -46,17 +46,17 @@ export async function status(o: { config: string; json?: boolean; lang: Lang }, 
   const lang = o.lang;
   if (!live) {
     const pid = lockHolder(join(config.gateway.dataDir, LOCK_FILE));
-    out.write(`${t(lang, 'daemon.down', { socket: socketPath })}${pid === null ? '' : ` (pid ${pid})`}\n\n`);
+    out.write(`${t(lang, 'status.daemon.down', { socket: socketPath })}${pid === null ? '' : t(lang, 'status.pid', { pid })}\n\n`);
   }
   if (!snapshot) {
-    out.write(`${t(lang, 'daemon.nodb', { file: join(config.gateway.dataDir, DB_FILE) })}\n`);
+    out.write(`${t(lang, 'status.daemon.nodb', { file: join(config.gateway.dataDir, DB_FILE) })}\n`);
     return NOT_RUNNING;
   }
   const v = statusView(snapshot, lang);
   out.write(`${v.title}\n`);
   printTable(out, v.summary.map(([k, val]) => [k, val]));
   for (const p of v.problems) out.write(`  ! ${p}\n`);
-  out.write(`\n${t(lang, 'devices')}\n`);
+  out.write(`\n${t(lang, 'status.devices')}\n`);
   printTable(out, [v.devices.head, ...v.devices.rows]);
   out.write(`\n${v.zones.title}\n`);
   if (v.zones.rows.length) printTable(out, v.zones.rows);

@@ -3,20 +3,9 @@
  * one catalogue (messages-en.ts, messages-zh.ts), chosen by `--lang zh|en` or the locale (`LANG=zh_CN.UTF-8`).
  */
 import { CliError } from '../commands/cli-error.js';
-import { EN, type MessageKey } from './messages-en.js';
-import { ZH } from './messages-zh.js';
+import { LANGS, translate, type Lang, type MessageKey, type Params } from './catalogue.js';
 
-/** The languages of the catalogue. */
-export const LANGS = ['zh', 'en'] as const;
-/** One of `LANGS`. */
-export type Lang = (typeof LANGS)[number];
-export type { MessageKey };
-
-/** Every catalogue by language. */
-export const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en: EN, zh: ZH };
-
-/** Values put into a message's `{name}` placeholders. */
-export type Params = Record<string, string | number>;
+export { CATALOGUES, LANGS, translate, type Lang, type MessageKey, type Params } from './catalogue.js';
 
 /** `--lang` when given, else the locale (LC_ALL, LC_MESSAGES, LANG), else English. */
 export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
@@ -26,11 +15,6 @@ export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv = proc
   }
   const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return /^zh/i.test(locale) ? 'zh' : 'en';
-}
-
-/** The message `key` in `lang` with its placeholders filled; a placeholder without a value stays visible. */
-export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
-  return CATALOGUES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** What an installer command prints with: messages by key, to stdout or stderr. */

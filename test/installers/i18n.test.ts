@@ -2,7 +2,8 @@
  * Issue 12, item 8: one catalogue, zh and en, with the same keys and placeholders; every message the
  * installer commands print comes from it (a lint over their source: no direct writes to stdout/stderr,
  * no literal text given to the output functions, every key used exists and every key is used); and
- * the locale picks the language when --lang is not given.
+ * the locale picks the language when --lang is not given. `vgw status`, `vgw reload` and the daemon's
+ * status page read the same catalogue (keys `status.*`, `reload.*`), checked the same way.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,20 @@ const FILES = [
   'box-checks.ts', 'box-db.ts', 'check.ts', 'check-lines.ts', 'check-pins.ts', 'check-township.ts', 'config-doc.ts', 'daemon-running.ts', 'device-edit.ts', 'init.ts', 'init-config.ts', 'installer-commands.ts',
   'pinyin.ts', 'prompter.ts', 'report.ts', 'report-data.ts', 'report-html.ts', 'selftest.ts', 'selftest-kinds.ts', 'selftest-store.ts', 'sysfs-line.ts', 'township-acl.ts', 'township-hashes.ts',
 ].map((f) => join(ROOT, 'provisioning/commands', f));
+
+/** `text` without its `${...}` parts (braces nested to any depth). */
+function withoutInterpolations(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '$' || text[i + 1] !== '{') {
+      out += text[i];
+      continue;
+    }
+    let depth = 0;
+    for (i++; i < text.length; i++) if (text[i] === '{') depth++; else if (text[i] === '}' && --depth === 0) break;
+  }
+  return out;
+}
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -56,8 +71,37 @@ describe('the installer message catalogue', () => {
     const keys = Object.keys(EN);
     for (const key of used) if (/^(init|acl|box|check|device|selftest|report)\./.test(key)) expect(keys, `key "${key}" used in the code`).toContain(key);
     for (const p of prefixes) expect(keys.some((k) => k.startsWith(p)), `a key starting "${p}"`).toBe(true);
-    const unused = keys.filter((k) => !used.has(k) && !prefixes.some((p) => k.startsWith(p)));
+    // The status/reload keys are checked by the next test, over their own files.
+    const unused = keys.filter((k) => !/^(status|reload)\./.test(k) && !used.has(k) && !prefixes.some((p) => k.startsWith(p)));
     expect(unused, 'keys no code uses').toEqual([]);
+  });
+
+  it('is where vgw status, vgw reload and the status page get their words, and every status/reload key is used', () => {
+    const cli = ['provisioning/commands/status.ts', 'provisioning/commands/reload.ts', 'provisioning/commands/ops-commands.ts'];
+    const views = ['gateway/http/status-view.ts', 'gateway/http/page.ts', 'gateway/http/status-text.ts'];
+    const used = new Set<string>();
+    const prefixes: string[] = [];
+    for (const name of [...cli, ...views]) {
+      const src = readFileSync(join(ROOT, name), 'utf8');
+      expect(src, `${name} has its own table of words; the catalogue is provisioning/i18n/`).not.toMatch(/\{ zh: '/);
+      expect(src, `${name} writes to the terminal itself`).not.toMatch(/process\.(stdout|stderr)\.write|console\.(log|error|warn|info)/);
+      if (cli.includes(name)) {
+        // What the commands print goes through t(): no words of their own outside ${...}, nor in their errors.
+        for (const m of src.matchAll(/out\.write\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)/g)) {
+          const literals = [...withoutInterpolations(m[1] ?? '').matchAll(/(['"`])(.*?)\1/g)].map((x) => x[2]!.replace(/\\[nt]/g, '')).join('');
+          expect(literals, `${name}: out.write(${m[1]}) prints words that are not in the catalogue`).not.toMatch(/[A-Za-z\u4e00-\u9fff]/);
+        }
+        expect(src, `${name} throws an error with its own text`).not.toMatch(/new (Error|CliError)\(\s*['`]/);
+      }
+      for (const m of src.matchAll(/'((?:status|reload)\.[\w.]+)'/g)) used.add(m[1]!);
+      for (const m of src.matchAll(/`((?:status|reload)\.[\w.]*)\$\{/g)) prefixes.push(m[1]!);
+    }
+    const keys = Object.keys(EN);
+    for (const key of used) expect(keys, `key "${key}" used in the code`).toContain(key);
+    for (const p of prefixes) expect(keys.some((k) => k.startsWith(p)), `a key starting "${p}"`).toBe(true);
+    const mine = keys.filter((k) => /^(status|reload)\./.test(k));
+    expect(mine.length).toBeGreaterThan(40);
+    expect(mine.filter((k) => !used.has(k) && !prefixes.some((p) => k.startsWith(p))), 'status/reload keys no code uses').toEqual([]);
   });
 
   it('follows the locale unless --lang says otherwise', async () => {
