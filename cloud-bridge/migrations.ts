@@ -196,4 +196,15 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX selftest_results_device ON selftest_results (device, ts);
   `,
+  // 11 (issue 12, item 6): accepted events per hour, category and severity (gateway/event-counts.ts), for the
+  // acceptance report's "last 24 h": the outbox forgets delivered events. Written once a minute; kept 400 days.
+  `
+  CREATE TABLE event_counts (
+    hour     INTEGER NOT NULL,             -- ms since epoch (UTC) at the start of the hour
+    category TEXT    NOT NULL,
+    severity TEXT    NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (hour, category, severity)
+  ) WITHOUT ROWID;
+  `,
 ];
