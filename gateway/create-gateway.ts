@@ -313,7 +313,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
         },
       },
       // Right after the database: stops (writing the last counts) once every other part has stopped emitting.
-      eventCountsComponent({ bus: () => p().pipeline.bus, db: () => db as Db, clock, flushSec: config.eventCounts.flushSec, log: log.child({ component: 'event-counts' }) }),
+      eventCountsComponent({ pipeline: () => p().pipeline, db: () => db as Db, clock, flushSec: config.eventCounts.flushSec, log: log.child({ component: 'event-counts' }) }),
       ...ops.components(),
       // Stops after the local broker: what intake committed last is flushed and sent before the offline status.
       {

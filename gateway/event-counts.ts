@@ -8,8 +8,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../cloud-bridge/db.js';
 import type { Component } from './components.js';
-import type { EventBus } from './event-bus.js';
 import type { Clock } from './kernel/clock.js';
+import type { Pipeline } from './pipeline.js';
 import { secMs } from './kernel/timers.js';
 
 const HOUR_MS = 3_600_000;
@@ -24,8 +24,8 @@ export const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS
 type Pending = Map<string, number>;
 
 export interface EventCountsDeps {
-  /** The pipeline's bus; read at start (the parts are built with the database). */
-  bus: () => EventBus;
+  /** The pipeline, read at start (the parts are built with the database). */
+  pipeline: () => Pipeline;
   db: () => Db;
   clock: Clock;
   /** Seconds between writes: what a crash may lose at most. */
@@ -68,15 +68,10 @@ export function eventCountsComponent(deps: EventCountsDeps): Component {
   return {
     name: 'event counts',
     start: () => {
-      unsubscribe = deps.bus().subscribe('event counts', (event, committed) => {
-        // Counted once on disk: an event the outbox refused (full disk) was not accepted.
-        committed.then(
-          () => {
-            const key = `${hourOf(deps.clock.now())}|${event.category}|${event.severity}`;
-            pending.set(key, (pending.get(key) ?? 0) + 1);
-          },
-          () => {},
-        );
+      // Counted once on disk: an event the outbox refused (full disk) was not accepted.
+      unsubscribe = deps.pipeline().onAccepted((event) => {
+        const key = `${hourOf(deps.clock.now())}|${event.category}|${event.severity}`;
+        pending.set(key, (pending.get(key) ?? 0) + 1);
       });
       flush();
       timer = setInterval(flush, secMs(deps.flushSec));
