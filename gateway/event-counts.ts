@@ -43,21 +43,20 @@ export function eventCountsComponent(deps: EventCountsDeps): Component {
   const flush = (): void => {
     const now = deps.clock.now();
     const rows = pending;
-    if (rows.size === 0 && now - prunedAt < DAY_MS) return;
+    const prune = now - prunedAt >= DAY_MS;
+    if (rows.size === 0 && !prune) return;
     pending = new Map();
     const db = deps.db();
-    const add = db.prepare('INSERT INTO event_counts (hour, category, severity, n) VALUES (?, ?, ?, ?) ON CONFLICT (hour, category, severity) DO UPDATE SET n = n + excluded.n');
     try {
+      const add = db.prepare('INSERT INTO event_counts (hour, category, severity, n) VALUES (?, ?, ?, ?) ON CONFLICT (hour, category, severity) DO UPDATE SET n = n + excluded.n');
       db.transaction(() => {
         for (const [key, n] of rows) {
           const [hour, category, severity] = key.split('|') as [string, string, string];
           add.run(Number(hour), category, severity, n);
         }
-        if (now - prunedAt >= DAY_MS) {
-          db.prepare('DELETE FROM event_counts WHERE hour < ?').run(hourOf(now - KEEP_DAYS * DAY_MS));
-          prunedAt = now;
-        }
+        if (prune) db.prepare('DELETE FROM event_counts WHERE hour < ?').run(hourOf(now - KEEP_DAYS * DAY_MS));
       })();
+      if (prune) prunedAt = now;
     } catch (err) {
       // Kept for the next try (a full disk clears): counts are added, so nothing is counted twice.
       for (const [key, n] of rows) pending.set(key, (pending.get(key) ?? 0) + n);
