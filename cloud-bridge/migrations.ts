@@ -202,4 +202,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE access_records ADD COLUMN ref TEXT;
   CREATE UNIQUE INDEX access_records_ref ON access_records (reader, ref) WHERE ref IS NOT NULL;
   `,
+  // 12 (issue 12, item 6): accepted events per hour, category and severity (gateway/event-counts.ts), for the
+  // acceptance report's "last 24 h": the outbox forgets delivered events. Written once a minute; kept 400 days.
+  `
+  CREATE TABLE event_counts (
+    hour     INTEGER NOT NULL,             -- ms since epoch (UTC) at the start of the hour
+    category TEXT    NOT NULL,
+    severity TEXT    NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (hour, category, severity)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -32,6 +32,7 @@ import { registerBroadcastCommands } from './broadcast/commands.js';
 import { BroadcastService } from './broadcast/service.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { ClockSyncWatch, type ClockSyncWatchOptions } from './clock-sync.js';
+import { eventCountsComponent } from './event-counts.js';
 import { CommandRouter, type CommandDefinition } from './commands/router.js';
 import { TimeFloor } from './commands/time-floor.js';
 import type { Config, DeviceConfig } from './config/schema.js';
@@ -311,6 +312,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
           p().storage.lease.close();
         },
       },
+      // Right after the database: stops (writing the last counts) once every other part has stopped emitting.
+      eventCountsComponent({ pipeline: () => p().pipeline, db: () => db as Db, clock, flushSec: config.eventCounts.flushSec, log: log.child({ component: 'event-counts' }) }),
       ...ops.components(),
       // Stops after the local broker: what intake committed last is flushed and sent before the offline status.
       {

@@ -47,6 +47,8 @@ export class Pipeline {
 
   /** Where accepted events go: the outbox (durable) and the named observers. */
   readonly bus: EventBus;
+  /** Told of each event once it is committed (gateway/event-counts.ts); a throw is logged, never the commit's. */
+  private readonly acceptedListeners: ((event: BusEvent) => void)[] = [];
 
   constructor(private deps: PipelineDeps) {
     this.devices = new Map(deps.config.devices.map((d) => [d.id, d]));
@@ -85,7 +87,20 @@ export class Pipeline {
       },
     });
     this.acceptedTotal++;
+    for (const listener of this.acceptedListeners) {
+      try {
+        listener(draft);
+      } catch (err) {
+        this.deps.log.error({ err, type: draft.type, device: draft.device }, 'accepted-event listener failed');
+      }
+    }
     return { id, seq };
+  }
+
+  /** Adds a listener told of each committed event, in the commit's turn; returns the function that removes it. */
+  onAccepted(listener: (event: BusEvent) => void): () => void {
+    this.acceptedListeners.push(listener);
+    return () => void this.acceptedListeners.splice(this.acceptedListeners.indexOf(listener), 1);
   }
 
   /** The severity `emit` gives a draft: its own, else the configured type → severity maps. */

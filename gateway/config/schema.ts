@@ -125,6 +125,14 @@ export function buildConfigSchema(modules: readonly AnyDriverModule[] = defaultM
       })
       .strict()
       .default({ intervalSec: 2, maxPerMinute: 30 }),
+    /** Hourly counts of accepted events per category for the acceptance report (gateway/event-counts.ts). */
+    eventCounts: z
+      .object({
+        /** Seconds between writes of the counts: a crash loses at most this many seconds of them. */
+        flushSec: z.number().min(0.05).max(3600).default(60),
+      })
+      .strict()
+      .default({ flushSec: 60 }),
     /** LAN-side HTTP: /healthz, /metrics, the status page (issue 13). */
     http: httpSchema,
     /** Gateway-wide map from event type to severity. */

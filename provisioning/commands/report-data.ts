@@ -1,12 +1,13 @@
 /**
  * What the acceptance report (issue 12, item 6) holds, gathered once and written both as HTML and JSON:
  * identity, version, devices and where they are wired, every self-test step, township connectivity, the
- * uplink backlog and the last 24 h of events per category still held on the box.
+ * uplink backlog and the last 24 h of events per category (the daemon's hourly counts, gateway/event-counts.ts).
  */
 import { hostname } from 'node:os';
 import { withBoxDb } from './box-db.js';
 import type { Config } from '../../gateway/config/schema.js';
 import { VERSION } from '../../gateway/version.js';
+import { countsLast24h } from '../../gateway/event-counts.js';
 import type { Out } from '../i18n/i18n.js';
 import type { CheckLine } from './check-lines.js';
 import { checkTownship } from './check-township.js';
@@ -24,22 +25,16 @@ export interface ReportData {
   /** The township checks; null with --offline. */
   township: CheckLine[] | null;
   backlog: { rows: number; oldest: string | null };
-  /** Events of the last 24 h still in the outbox (delivered ones leave it on the township's PUBACK), by category. */
+  /** Events accepted in the last 24 h, by category, delivered or not: the daemon's hourly counts. */
   eventsLast24h: Record<string, number>;
+  /** Where those counts start: the top of the hour 24 h ago (they are kept per hour). */
+  eventsSince: string;
 }
 
-const DAY_MS = 86_400_000;
-
 export async function gatherReport(config: Config, configFile: string, o: { offline?: boolean }, out: Out, now = Date.now()): Promise<ReportData> {
-  const eventsLast24h: Record<string, number> = {};
-  const { selfTests, backlog } = await withBoxDb(config.gateway.dataDir, (db) => {
+  const { selfTests, backlog, counts } = await withBoxDb(config.gateway.dataDir, (db) => {
     const b = db.prepare('SELECT COUNT(*) AS n, MIN(created) AS oldest FROM outbox').get() as { n: number; oldest: number | null };
-    const rows = db.prepare("SELECT topic FROM outbox WHERE kind = 'event' AND created >= ?").all(now - DAY_MS) as { topic: string }[];
-    for (const { topic } of rows) {
-      const category = /\/events\/([a-z]+)$/.exec(topic)?.[1] ?? 'other';
-      eventsLast24h[category] = (eventsLast24h[category] ?? 0) + 1;
-    }
-    return { selfTests: allResults(db), backlog: { rows: b.n, oldest: b.oldest === null ? null : new Date(b.oldest).toISOString() } };
+    return { selfTests: allResults(db), backlog: { rows: b.n, oldest: b.oldest === null ? null : new Date(b.oldest).toISOString() }, counts: countsLast24h(db, now) };
   });
   const township = o.offline ? null : await checkTownship(config, runningGateway(config.gateway.dataDir) !== null, out);
   return {
@@ -54,6 +49,7 @@ export async function gatherReport(config: Config, configFile: string, o: { offl
     selfTests,
     township,
     backlog,
-    eventsLast24h,
+    eventsLast24h: counts.byCategory,
+    eventsSince: new Date(counts.since).toISOString(),
   };
 }

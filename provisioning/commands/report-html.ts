@@ -19,7 +19,7 @@ h1 { font-size: 15pt; margin: 0 0 3mm; } h2 { font-size: 11pt; margin: 4mm 0 1.5
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #555; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 tr { break-inside: avoid; } th { background: #eee; }
 .pass { color: #060; font-weight: bold; } .fail { color: #b00; font-weight: bold; } .skipped { color: #666; }
-.sign { break-inside: avoid; } .sign td { height: 12mm; width: 25%; }
+.note { font-size: 8pt; } .sign { break-inside: avoid; } .sign td { height: 12mm; width: 25%; }
 @media print { h2 { break-after: avoid; } }
 `;
 
@@ -49,6 +49,7 @@ ${township}
 <p>${esc(t('report.backlogLine', { rows: d.backlog.rows, oldest: d.backlog.oldest ? local(d.backlog.oldest) : '-' }))}</p>
 <h2>${esc(t('report.events'))}</h2>
 ${events.length > 0 ? table([t('report.col.category'), t('report.col.count')], events) : `<p>${esc(t('report.noEvents'))}</p>`}
+<p class="note">${esc(t('report.eventsNote', { since: local(d.eventsSince) }))}</p>
 <h2>${esc(t('report.signatures'))}</h2>
 ${table(['', t('report.col.name'), t('report.col.signature'), t('report.col.date')], [[t('report.installer'), '', '', ''], [t('report.inspector'), '', '', '']], 'sign')}
 </body></html>
