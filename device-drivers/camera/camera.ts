@@ -127,12 +127,13 @@ export function createCamera(ctx: DriverContext<object, CameraConfig>): Driver {
     offline: (since: number, reason: string) => {
       health = { status: 'degraded', online: false, detail: `unreachable since ${isoLocal(since)} (${reason})` };
       log.warn({ reason }, 'camera offline');
-      record('device.offline', () => ctx.emit({ type: 'device.offline', data: { since: isoLocal(since), reason } }));
+      // The contract's device status shape (docs/schemas/event.json deviceStatusData): why, since when, and the detail.
+      record('device.offline', () => ctx.emit({ type: 'device.offline', data: { reason: 'unreachable', since: isoLocal(since), detail: reason.slice(0, 200) } }));
     },
     online: (outageMs: number, since: number) => {
       health = { status: 'ok', online: true };
       log.info({ outageSec: outageMs / 1000 }, 'camera online again');
-      record('device.online', () => ctx.emit({ type: 'device.online', data: { since: isoLocal(since), outageSec: Math.round(outageMs / 100) / 10 } }));
+      record('device.online', () => ctx.emit({ type: 'device.online', data: { reason: 'reachable', since: isoLocal(since), outageSec: Math.round(outageMs / 100) / 10 } }));
     },
     drift: (driftMs: number, over: boolean) => {
       log.warn({ driftSec: driftMs / 1000, over }, 'camera clock drift');

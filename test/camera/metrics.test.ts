@@ -86,10 +86,8 @@ describe.runIf(requireTools('mosquitto'))('camera figures in metrics', () => {
       JSON.stringify(Object.keys(got).sort()) === JSON.stringify(Object.keys(want).sort()) &&
       Object.entries(want).every(([id, f]) => Object.entries(f).every(([k, v]) => (k === 'driftSec' ? Math.abs((got[id]![k] ?? NaN) - (v ?? NaN)) <= 1.5 : got[id]![k] === v)));
     await probe.waitFor(() => matches(lastFigures()), 15_000, `a metrics message with figures ${JSON.stringify(want)}`);
-    // Every metrics message valid against docs/schemas/metrics.json. (The camera's device.offline data,
-    // {since, reason}, is outside the contract's deviceStatusData: reported to the lead, not this test's subject.)
-    expect(probe.json('metrics').length).toBeGreaterThan(0);
-    expect(probe.invalid.filter((x) => x.includes('/metrics:'))).toEqual([]);
+    // Every message the township got is valid against the contract, the camera's offline/online too.
+    expect(probe.invalid).toEqual([]);
 
     const a = await httpGet({ port: fx.gateway.ops.port }, '/metrics', { authorization: `Bearer ${TOKEN}` });
     expect(a.status).toBe(200);
