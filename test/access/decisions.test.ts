@@ -136,20 +136,20 @@ describe('access decisions at readers on the local broker', () => {
     expect(east.answers.length).toBe(answers);
   });
 
-  it('answers the reader within 200 ms: median and p99 over 200 swipes on loopback', async () => {
-    const ms: number[] = [];
+  // The answer time itself (median, p99 over 500 swipes, idle and under LAN load) is a benchmark figure,
+  // `npm run bench:access`: a timed bound here fails on a loaded machine without the gateway being wrong.
+  it('answers each of 200 back-to-back swipes once, rightly, and before it acknowledges the credential', async () => {
+    const order: string[] = [];
+    const answersBefore = east.answers.length;
     for (let i = 0; i < 200; i++) {
-      const t = performance.now();
-      await east.present({ method: 'card', value: i % 2 ? CARDS.resident : CARDS.unknown });
-      ms.push(performance.now() - t);
+      const answered = new Promise<Record<string, unknown>>((resolve) => east.client.once('message', (_t, payload) => (order.push('answer'), resolve(JSON.parse(payload.toString()) as Record<string, unknown>))));
+      await east.client.publishAsync('dev/reader-east/event', JSON.stringify({ type: 'credential', method: 'card', value: i % 2 ? CARDS.resident : CARDS.unknown }), { qos: 1 });
+      order.push('puback');
+      expect(await answered).toMatchObject(i % 2 ? { action: 'grant', person: 'p-res' } : { action: 'deny', reason: 'unknown' });
     }
-    ms.sort((x, y) => x - y);
-    const median = ms[100] as number;
-    const p99 = ms[197] as number;
-    console.log(`reader answer latency over 200 swipes: median ${median.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(ms[199] as number).toFixed(1)} ms`);
-    // Nagle's algorithm on the broker's sockets made the median 93 ms (two delayed ACKs); 7 ms without.
-    expect(median).toBeLessThan(50);
-    expect(p99).toBeLessThan(200);
+    expect(east.answers.length - answersBefore).toBe(200);
+    // The decision is taken while the PUBLISH is handled: the answer is on its way before the PUBACK.
+    expect(order).toEqual(Array.from({ length: 200 }, () => ['answer', 'puback']).flat());
   });
 
   it('keeps a record of every decision, and nothing it wrote holds a card, PIN or QR code in clear', () => {

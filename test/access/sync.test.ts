@@ -133,7 +133,10 @@ describe('access.sync', () => {
     expect((await r.present({ method: 'card', value: '6154420' })).action).toBe('grant');
   });
 
-  it('applies a 20,000-person full sync while events keep being committed promptly', async () => {
+  // How long the sync takes and what it costs events meanwhile (median, p99, max commit latency) are
+  // benchmark figures, `npm run bench:access`; a timed bound here fails on a loaded machine. What is
+  // checked is what keeps the event path free at any load: the list is written in many short turns.
+  it('applies a 20,000-person full sync in many turns, events committed between them, none lost', async () => {
     a = await startAccessGateway();
     const g = a.gateway;
     const N = 20_000;
@@ -146,41 +149,28 @@ describe('access.sync', () => {
       credentials: [{ method: 'card', value: String(10_000_000 + i) }, { method: 'pin', value: String(100_000 + i) }],
     }));
     const command = signed(a.gatewayId, 'access.sync', full(1, persons), ADMIN);
-    console.log(`20,000-person access.sync: ${(command.payload.length / 1e6).toFixed(1)} MB signed command`);
-    // Events every 5 ms while the sync runs: each one's time from emit to commit.
-    const latencies: number[] = [];
+    // Persons of the generation being written, as each event meets them once it is committed: a sync in
+    // one long transaction or turn would let events see only 0 or all 20,000.
+    const written = g.db.prepare('SELECT COUNT(*) FROM access_persons WHERE gen = (SELECT MAX(gen) FROM access_persons)').pluck();
+    const seen: number[] = [];
     let syncing = true;
     const probe = (async () => {
       while (syncing) {
-        const t = performance.now();
         await g.testApi.emit({ device: 'east-gate', category: 'door', type: 'door.probe', data: {} });
-        latencies.push(performance.now() - t);
+        seen.push(written.get() as number);
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    const t0 = performance.now();
     await g.testApi.handleCommand(command.topic, command.payload);
-    const syncMs = performance.now() - t0;
     syncing = false;
     await probe;
     expect(replyTo(g, command.id)).toMatchObject({ status: 'done' });
-    latencies.sort((x, y) => x - y);
-    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
-    console.log(`20,000-person sync applied in ${syncMs.toFixed(0)} ms; ${latencies.length} events meanwhile, commit latency median ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${p(1).toFixed(1)} ms`);
     expect(g.db.prepare('SELECT COUNT(*) FROM access_persons').pluck().get()).toBe(N);
     expect(g.db.prepare('SELECT COUNT(*) FROM access_credentials').pluck().get()).toBe(2 * N);
-    expect(latencies.length).toBeGreaterThan(5);
-    // The router's JSON.parse (twice: envelope, then `cmd`) and signature check of the 5 MB command
-    // hold the loop once, longer on a loaded machine; persons checked (zod) and written a chunk per
-    // turn add little to any wait. Checked in one go, zod made the longest wait 537 ms where the
-    // parsing alone took ~80 ms: the bound is the parsing measured now, twice, plus 150 ms.
-    const t1 = performance.now();
-    JSON.parse((JSON.parse(command.payload.toString()) as { cmd: string }).cmd);
-    const parseMs = performance.now() - t1;
-    console.log(`parsing the command takes ${parseMs.toFixed(0)} ms now`);
-    expect(p(1)).toBeLessThan(2 * parseMs + 150);
+    const partial = new Set(seen.filter((n) => n > 0 && n < N));
+    expect(partial.size, `events committed while the list was part-written (${seen.length} events)`).toBeGreaterThanOrEqual(10);
     const r = await reader(a);
     expect(await r.present({ method: 'card', value: String(10_000_000 + 19_999) })).toMatchObject({ action: 'grant', person: 'p-19999' });
-    expect(outboxEvents(g).filter((e) => e.type === 'door.probe')).toHaveLength(latencies.length);
+    expect(outboxEvents(g).filter((e) => e.type === 'door.probe')).toHaveLength(seen.length);
   });
 });
