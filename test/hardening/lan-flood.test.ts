@@ -17,6 +17,12 @@ const FLOOD_Q0 = { id: 'sensor-flood-q0', password: 'flood-secret-0', category: 
 const GOOD = { id: 'door-west', password: 'door-secret-22', category: 'door' };
 const SECONDS = 4;
 
+/** `p`, or a rejection naming what never came after `ms` (a PUBACK that never comes must fail the test, not hang it). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
 /** QoS 1 publishes, `window` in flight, until `end`; resolves with the acknowledged `n`s. */
 async function floodQos1(c: MqttClient, device: string, end: number, window = 100): Promise<number[]> {
   const acked: number[] = [];
@@ -26,7 +32,8 @@ async function floodQos1(c: MqttClient, device: string, end: number, window = 10
     while (!failed && Date.now() < end) {
       const n = next++;
       try {
-        await c.publishAsync(`dev/${device}/event`, JSON.stringify({ type: 'door.opened', n }), { qos: 1 });
+        // Held PUBACKs are the rate limit at work; one held past the test's end is counted as failed.
+        await within(c.publishAsync(`dev/${device}/event`, JSON.stringify({ type: 'door.opened', n }), { qos: 1 }), Math.max(0, end - Date.now()) + 15_000, `flood PUBACK ${n}`);
         acked.push(n);
       } catch {
         failed = true;
@@ -75,7 +82,7 @@ describe('one device flooding the LAN broker (gateway child process)', () => {
     const latencies: number[] = [];
     for (let n = 0; Date.now() < end; n++) {
       const t0 = performance.now();
-      await good!.publishAsync(`dev/${GOOD.id}/event`, JSON.stringify({ type: 'door.closed', n }), { qos: 1 });
+      await within(good!.publishAsync(`dev/${GOOD.id}/event`, JSON.stringify({ type: 'door.closed', n }), { qos: 1 }), 15_000, `PUBACK of the well-behaved device's event ${n}`);
       latencies.push(performance.now() - t0);
       await new Promise((r) => setTimeout(r, 50));
     }

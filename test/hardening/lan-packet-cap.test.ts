@@ -45,7 +45,9 @@ describe('LAN packet cap at the socket (gateway child process)', () => {
     // Closed at the first chunk: what was written is what the kernel's socket buffers took, not 5 MiB.
     expect(outcomes.every((o) => o.written < PER_SOCKET)).toBe(true);
     expect(peak - before).toBeLessThan(16);
-    expect(after.hwm).toBeLessThan(200);
+    // Against this process's own size (which grows with every feature; the benchmark measures that): a
+    // buffered 250 MB packet would be far above it.
+    expect(after.hwm - before).toBeLessThan(64);
   });
 
   it('cuts a logged-in device declaring a 250 MB PUBLISH, and other logins carry on', async () => {
@@ -60,7 +62,7 @@ describe('LAN packet cap at the socket (gateway child process)', () => {
     expect(outcome.closedByPeer).toBe(true);
     expect(outcome.written).toBeLessThan(4 * PER_SOCKET);
     expect(peak - before).toBeLessThan(16);
-    expect(memoryOf(gw.pid).hwm).toBeLessThan(200);
+    expect(memoryOf(gw.pid).hwm - before).toBeLessThan(64);
     const again = await rawLogin(gw.localPort, { clientId: `${DEVICE.id}-after`, username: DEVICE.id, password: DEVICE.password });
     again.destroy();
   });

@@ -72,7 +72,9 @@ describe('retained state on the LAN broker (gateway child process)', () => {
     expect(results).toEqual({ unknownTopic: 0, overCap: 0, state: 50 });
     expect(retained.map((m) => m.topic).sort()).toEqual([`dev/${DEVICE.id}/state`, `dev/${DEVICE.id}/status`]);
     expect(bytes).toBeLessThan(2 * 16_384);
-    expect(memoryOf(gw.pid).hwm).toBeLessThan(200);
+    // Against this process's own idle size (the footprint is the benchmark's): retained copies kept per
+    // attempt would be far above it.
+    expect(memoryOf(gw.pid).hwm - before).toBeLessThan(64);
 
     await probe.waitFor(() => probe.events.some((e) => e.device === DEVICE.id && e.type === 'door.opened'), 10_000, 'the retained event at the township');
     const rejected = probe.events.filter((e) => e.type === 'system.payload.rejected' && e.data.device === DEVICE.id);
