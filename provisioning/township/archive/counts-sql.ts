@@ -39,3 +39,32 @@ export const onlineFlag = (online: boolean): number => (online ? 1 : 0);
 /** When a record counts from: its first arrival (see ArchiveRecord). */
 export const PRESENCE_COLUMNS = 'gateway, township, online, reason, ts, at_ms, boot_id';
 export const REPLY_COLUMNS = 'id, gateway, township, status, code, ts, at_ms';
+
+/**
+ * Births, last wills and command replies (both engines, the same DDL): `at_ms` is the first arrival (a
+ * retained status comes again at every reconnect); a few rows per gateway and day, not partitioned.
+ */
+export const RECORDS_TABLES_SQL = `
+  CREATE TABLE presence (
+    gateway  TEXT     NOT NULL,
+    township TEXT     NOT NULL,
+    online   SMALLINT NOT NULL,
+    reason   TEXT,
+    ts       TEXT     NOT NULL,
+    at_ms    BIGINT   NOT NULL,
+    boot_id  TEXT,
+    PRIMARY KEY (gateway, ts, online)
+  );
+  CREATE INDEX presence_at ON presence (gateway, at_ms);
+  CREATE TABLE replies (
+    id       TEXT   NOT NULL,   -- the command id
+    gateway  TEXT   NOT NULL,
+    township TEXT   NOT NULL,
+    status   TEXT   NOT NULL,
+    code     TEXT,
+    ts       TEXT   NOT NULL,
+    at_ms    BIGINT NOT NULL,
+    PRIMARY KEY (id, gateway, status)
+  );
+  CREATE INDEX replies_at ON replies (at_ms);
+`;

@@ -11,6 +11,7 @@
  * partition. `data` is `json`, not `jsonb`: kept as the gateway sent it, and jsonb refuses `\u0000`.
  */
 import { CASES_TABLE_SQL } from './cases-sql.js';
+import { RECORDS_TABLES_SQL } from './counts-sql.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -39,30 +40,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
   // 2: births, last wills and command replies, for the monthly report: a few rows per gateway and day,
   // not partitioned. `at_ms` is the first arrival (a retained status comes again at every reconnect).
-  `
-  CREATE TABLE presence (
-    gateway  text     NOT NULL,
-    township text     NOT NULL,
-    online   smallint NOT NULL,
-    reason   text,
-    ts       text     NOT NULL,
-    at_ms    bigint   NOT NULL,
-    boot_id  text,
-    PRIMARY KEY (gateway, ts, online)
-  );
-  CREATE INDEX presence_at ON presence (gateway, at_ms);
-  CREATE TABLE replies (
-    id       text   NOT NULL,
-    gateway  text   NOT NULL,
-    township text   NOT NULL,
-    status   text   NOT NULL,
-    code     text,
-    ts       text   NOT NULL,
-    at_ms    bigint NOT NULL,
-    PRIMARY KEY (id, gateway, status)
-  );
-  CREATE INDEX replies_at ON replies (at_ms);
-  `,
+  RECORDS_TABLES_SQL,
   // 3: alarm handling by the duty officers.
   CASES_TABLE_SQL,
   // 4: `vgw events query --follow` polls by arrival; created on every partition, present and future.

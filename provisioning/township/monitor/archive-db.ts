@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { classifyGaps, rangesOf, type SeqExtent } from '../archive/gaps-from-holes.js';
 import type { Range } from './seq-ranges.js';
-import { deviceChangesSql, eventCountsSql, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from '../archive/counts-sql.js';
+import { deviceChangesSql, eventCountsSql, RECORDS_TABLES_SQL, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from '../archive/counts-sql.js';
 import { CASE_COLUMNS, CASE_MAX_RANK, CASES_TABLE_SQL, openCasesSql } from '../archive/cases-sql.js';
 import { caseOf, eventTime, type AlarmCase, type ArchivedEvent, type ArchiveRecord, type IncomingEvent, type RangeCounts, type SeqGaps } from '../archive/store.js';
 import { SQLITE_DIALECT, whereClause, type EventQuery } from './archive-query.js';
@@ -39,30 +39,7 @@ const MIGRATIONS: readonly string[] = [
   // 2: seq gaps per gateway (issue 16).
   `CREATE INDEX events_seq ON events (gateway, seq);`,
   // 3: births, last wills and command replies, for the monthly report (issue 16).
-  `
-  CREATE TABLE presence (
-    gateway  TEXT NOT NULL,
-    township TEXT NOT NULL,
-    online   INTEGER NOT NULL,
-    reason   TEXT,
-    ts       TEXT NOT NULL,
-    at_ms    INTEGER NOT NULL,   -- first received: a retained status comes again at every reconnect
-    boot_id  TEXT,
-    PRIMARY KEY (gateway, ts, online)
-  );
-  CREATE INDEX presence_at ON presence (gateway, at_ms);
-  CREATE TABLE replies (
-    id       TEXT NOT NULL,      -- the command id
-    gateway  TEXT NOT NULL,
-    township TEXT NOT NULL,
-    status   TEXT NOT NULL,
-    code     TEXT,
-    ts       TEXT NOT NULL,
-    at_ms    INTEGER NOT NULL,
-    PRIMARY KEY (id, gateway, status)
-  );
-  CREATE INDEX replies_at ON replies (at_ms);
-  `,
+  RECORDS_TABLES_SQL,
   // 4: alarm handling by the duty officers (issue 16).
   CASES_TABLE_SQL,
   // 5: `vgw events query --follow` polls by arrival (issue 16).
