@@ -14,7 +14,6 @@ import { keygen } from './township/commands/keygen.js';
 import { passwd } from './commands/passwd.js';
 import { say } from './commands/say.js';
 import { addOpcuaCommand } from './commands/opcua.js';
-import { withBrokerOptions } from './commands/broker-options.js';
 import { addArchiveCommand } from './township/commands/archive.js';
 import { addEventsCommand } from './township/commands/events.js';
 import { addMonthlyReport } from './township/commands/report-monthly.js';

@@ -44,7 +44,7 @@ export class AccessRecords {
   private readonly pruneBefore;
   private readonly byRef;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.insert = db.prepare('INSERT INTO access_records (ts, door, reader, person, granted, reason, method, hash, last2, direction, source, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.byRef = db.prepare('SELECT 1 FROM access_records WHERE reader = ? AND ref = ?').pluck();
     this.oldest = db.prepare('SELECT id FROM access_records ORDER BY id LIMIT 1 OFFSET ?').pluck();

@@ -20,7 +20,6 @@ import {
 import { explain } from '../../device-drivers/opcua/child/errors.js';
 import { certificateManager } from '../../device-drivers/opcua/child/pki.js';
 import { securityMode, securityPolicy } from '../../device-drivers/opcua/child/security.js';
-import type { SecuritySpec } from '../../device-drivers/opcua/ipc.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { CliError } from './cli-error.js';
 import type { BrowseInput } from './opcua.js';

@@ -18,20 +18,11 @@ import type { EventEnvelope } from '../../provisioning/township/monitor/uplink-m
 import { envelope, TOWNSHIP } from '../monitor/envelopes.js';
 import { ROOT } from '../support/vgw-cli.js';
 import { archiveEngines } from './engines.js';
+import { until } from '../support/wait.js';
 
 const A = '370283104-follow-01';
 const B = '370283104-follow-02';
 const incoming = (event: EventEnvelope, receivedAt = Date.now()): IncomingEvent => ({ township: TOWNSHIP, event, receivedAt });
-
-async function until<T>(what: string, get: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(archiveEngines())('events follow: $name', ({ open, skip }) => {
   it.skipIf(skip)('prints each new matching event once, late and lagging ones too, until stopped', async () => {

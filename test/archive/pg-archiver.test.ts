@@ -14,16 +14,9 @@ import { Mosquitto } from '../support/mosquitto.js';
 import { PostgresServer, requirePostgres } from '../support/postgres.js';
 import { requireTools } from '../support/tools.js';
 import { ROOT, vgw } from '../support/vgw-cli.js';
+import { until } from '../support/wait.js';
 
 const ready = requireTools('mosquitto') && requirePostgres();
-
-async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** An archiver: `vgw archive …` exactly as the README shows it, plus the test's broker and database. */
 function archiver(broker: string, url: string, clientId: string, connections: number): ChildProcess {
@@ -96,10 +89,10 @@ describe.runIf(ready)('PostgreSQL archivers on Mosquitto', () => {
       } catch {
         return false;
       }
-    });
+    }, 60_000, 100);
     await new Promise((r) => setTimeout(r, 500));
     const publishing = publish(3000);
-    await until('the archiver in mid-stream', async () => (await archived()).n >= 600);
+    await until('the archiver in mid-stream', async () => (await archived()).n >= 600, 60_000, 100);
     first.kill('SIGKILL');
     await exited(first);
     await publishing;
@@ -107,7 +100,7 @@ describe.runIf(ready)('PostgreSQL archivers on Mosquitto', () => {
     expect(atKill).toBeLessThan(3000);
     const again = archiver(broker.url, server.url, 'county-a', 4);
     children.push(again);
-    await until('all 3000 archived', async () => (await archived()).n >= 3000);
+    await until('all 3000 archived', async () => (await archived()).n >= 3000, 60_000, 100);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await archived()).toEqual({ n: 3000, distinct: 3000 });
     const ids = new Set((await db.query<{ id: string }>('SELECT id FROM events')).rows.map((r) => r.id));
@@ -123,7 +116,7 @@ describe.runIf(ready)('PostgreSQL archivers on Mosquitto', () => {
     children.push(a, b);
     await new Promise((r) => setTimeout(r, 3000));
     await publish(2000);
-    await until('all 2000 archived', async () => (await archived()).n >= before + 2000);
+    await until('all 2000 archived', async () => (await archived()).n >= before + 2000, 60_000, 100);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await archived()).toEqual({ n: before + 2000, distinct: before + 2000 });
     // Both took part (a shared group spreads the messages over its members).

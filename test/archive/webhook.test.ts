@@ -16,16 +16,9 @@ import { envelope, eventTopic } from '../monitor/envelopes.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { freePort } from '../support/ports.js';
 import { requireTools } from '../support/tools.js';
+import { until } from '../support/wait.js';
 
 const SECRET = 'township-platform-secret';
-
-async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The township's platform: answers 503 to the first `failFirst` POSTs, then 200; records what it got. */
 class Receiver {
@@ -98,8 +91,8 @@ describe.runIf(requireTools('mosquitto'))('webhook push', () => {
     };
     // The receiver is down: the pushes wait in the queue.
     await send(15);
-    await until('15 archived', () => (monitor.archive?.stored ?? 0) === 15);
-    await until('failed attempts', () => (monitor.webhook?.failures ?? 0) >= 2);
+    await until('15 archived', () => (monitor.archive?.stored ?? 0) === 15, 30_000);
+    await until('failed attempts', () => (monitor.webhook?.failures ?? 0) >= 2, 30_000);
     expect(monitor.webhook?.waiting).toBe(10);
     // Stopped with pushes queued, started again later.
     await monitor.stop();
@@ -108,7 +101,7 @@ describe.runIf(requireTools('mosquitto'))('webhook push', () => {
     monitor = createMonitor(config, log);
     await monitor.start();
     await send(15);
-    await until('every alarm pushed', () => receiver.got.length >= alarms.length);
+    await until('every alarm pushed', () => receiver.got.length >= alarms.length, 30_000);
     await new Promise((r) => setTimeout(r, 500));
     await monitor.stop();
     expect(receiver.got.map((g) => g.id)).toEqual(alarms);

@@ -5,8 +5,6 @@
  * camera's health and figures on `devices/{camera}/state`; a config mistake names the key and the fix.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCamera } from '../../device-drivers/camera/fake-camera.js';
 import { parseConfig } from '../../gateway/config/load.js';

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isoLocal } from '../../gateway/kernel/clock.js';
 import { queryEvents } from '../../provisioning/township/commands/events.js';
 import { ArchiveDb } from '../../provisioning/township/monitor/archive-db.js';

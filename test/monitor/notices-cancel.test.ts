@@ -16,18 +16,9 @@ import { TOWNSHIP } from '../support/gateway-fixture.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { requireTools } from '../support/tools.js';
 import { vgw } from '../support/vgw-cli.js';
+import { until } from '../support/wait.js';
 
 const GW = '370283104-notice-01';
-
-async function until<T>(what: string, get: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.runIf(requireTools('mosquitto'))('queued notices per village and broadcast.cancel', () => {
   const broker = new Mosquitto();

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { smallFilesystem, unmount } from '../support/small-fs.js';
 import { requireTools } from '../support/tools.js';
 import { cameraEmit, jpeg, snap } from './support/camera-kind.js';
 import { announced, arrivals, CAMERAS, nOf, waitFor, type Arrival } from './support/picture-gateway.js';
@@ -20,16 +21,7 @@ const errorOf = (a: Arrival | undefined) => (a?.kind === 'event' ? a.data.snapsh
 const tamper = (n: number) => cameraEmit(CAM, { type: 'camera.tamper', category: 'camera', data: { n }, attachment: { bytes: jpeg(200_000, n), contentType: 'image/jpeg' } });
 const MOUNT = mkdtempSync(join(tmpdir(), 'vgw-pictures-fs-'));
 
-/** A 20 MB tmpfs at MOUNT, or a loud skip (a failure under VGW_REQUIRE_TOOLS=1) where it cannot be had. */
-function mountSmall(): boolean {
-  const problem = process.getuid?.() !== 0 ? 'not root' : spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=20m', 'tmpfs', MOUNT], { encoding: 'utf8' }).stderr.trim();
-  if (!problem) return true;
-  const message = `PICTURE DISK TESTS SKIPPED: no 20 MB tmpfs (${problem}); run as root.`;
-  if (process.env.VGW_REQUIRE_TOOLS === '1') throw new Error(`${message} VGW_REQUIRE_TOOLS=1 forbids skipping.`);
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return false;
-}
-const ready = requireTools('mosquitto', 'fallocate') && mountSmall();
+const ready = requireTools('mosquitto', 'fallocate') && smallFilesystem(MOUNT, 'PICTURE DISK TESTS');
 const free = () => {
   const s = statfsSync(MOUNT);
   return s.bavail * s.bsize;
@@ -46,7 +38,7 @@ function leaveFree(name: string, leave: number): void {
 describe.runIf(ready)('pictures on a full disk (20 MB tmpfs)', () => {
   const h = pictureTownship();
   afterAll(() => {
-    if (spawnSync('umount', [MOUNT]).status !== 0) spawnSync('umount', ['-l', MOUNT]);
+    unmount(MOUNT);
     rmSync(MOUNT, { recursive: true, force: true });
   });
 

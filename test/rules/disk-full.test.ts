@@ -4,36 +4,20 @@
  * of marking the absence reported, and once space returns exactly one `person.absent` reaches the
  * township. Nothing lost, nothing doubled.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mosquitto } from '../support/mosquitto.js';
 import { TownshipProbe } from '../support/township.js';
+import { fillDisk, smallFilesystem, unmount } from '../support/small-fs.js';
 import { requireTools } from '../support/tools.js';
 import { at, handClock, received, startVillage, waitForEvents, type Village } from './support.js';
 
 const GW = '370283104-rules-disk';
 const MOUNT = mkdtempSync(join(tmpdir(), 'vgw-rules-fs-'));
 
-/** A 20 MB tmpfs at MOUNT, or a loud skip (a failure under VGW_REQUIRE_TOOLS=1) where it cannot be mounted. */
-function mountSmallDisk(): boolean {
-  const result = process.getuid?.() === 0 ? spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=20m', 'tmpfs', MOUNT], { encoding: 'utf8' }) : null;
-  if (result?.status === 0) return true;
-  const why = result ? result.stderr.trim() : 'not running as root';
-  if (process.env.VGW_REQUIRE_TOOLS === '1') throw new Error(`rules disk-full test cannot mount a tmpfs (${why}); VGW_REQUIRE_TOOLS=1 forbids skipping`);
-  process.stderr.write(`\n*** RULES DISK-FULL TEST SKIPPED: cannot mount a 20 MB tmpfs (${why}); run as root. ***\n\n`);
-  return false;
-}
-
-/** Fills the filesystem with zeros (dd stops at ENOSPC), 4 KiB blocks then 512-byte ones. */
-function fill(): void {
-  spawnSync('dd', ['if=/dev/zero', `of=${join(MOUNT, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
-  spawnSync('dd', ['if=/dev/zero', `of=${join(MOUNT, 'filler-2')}`, 'bs=512'], { stdio: 'ignore' });
-}
-
-const usable = requireTools('mosquitto', 'dd') && mountSmallDisk();
+const usable = requireTools('mosquitto', 'dd') && smallFilesystem(MOUNT, 'RULES DISK-FULL TEST');
 
 describe.runIf(usable)('a welfare alert on a full disk', () => {
   const township = new Mosquitto({ persistence: true });
@@ -64,7 +48,7 @@ describe.runIf(usable)('a welfare alert on a full disk', () => {
     await v?.gateway.stop();
     await probe?.close();
     await township.stop();
-    spawnSync('umount', [MOUNT]);
+    unmount(MOUNT);
     rmSync(MOUNT, { recursive: true, force: true });
   });
 
@@ -73,7 +57,7 @@ describe.runIf(usable)('a welfare alert on a full disk', () => {
     await swipe('e-wang');
     clock.set(at(25, 9, 0));
     await swipe('e-li');
-    fill();
+    const filler = fillDisk(MOUNT);
     // Until the outbox notices: an info event that cannot be stored puts it in full-disk mode.
     for (let n = 0; n < 200 && !v.gateway.inspect().diskFull; n++) await v.gateway.testApi.emit({ device: GW, category: 'system', type: 'system.test.filler', severity: 'info', data: { n, pad: 'x'.repeat(4000) } }).catch(() => undefined);
     expect(v.gateway.inspect().diskFull).toBe(true);
@@ -83,8 +67,7 @@ describe.runIf(usable)('a welfare alert on a full disk', () => {
     await probe.waitFor(() => v.gateway.inspect().refused.diskFull >= refusedBefore + 3, 10_000, 'the alert refused at three looks');
     expect(absent('e-wang')).toEqual([]);
 
-    rmSync(join(MOUNT, 'filler'));
-    rmSync(join(MOUNT, 'filler-2'));
+    rmSync(filler);
     await probe.waitFor(() => !v.gateway.inspect().diskFull, 10_000, 'intake resumed');
     await waitForEvents(probe, 'person.absent', 1, 20_000);
     clock.set(at(26, 9, 1)); // e-li is due: by then the rule has looked at e-wang many times more

@@ -3,6 +3,7 @@
  * URL. The PostgreSQL engine (and `pg`) is imported only when asked for.
  */
 import type { Logger } from 'pino';
+import { redact } from './redact.js';
 import { SqliteArchiveStore } from './sqlite-store.js';
 import type { ArchiveStore } from './store.js';
 
@@ -10,10 +11,8 @@ import type { ArchiveStore } from './store.js';
 export type ArchiveTarget = { sqlite: string } | { postgres: string };
 
 /** For screens and logs: the file, or the URL without its password. */
-export async function describeTarget(t: ArchiveTarget): Promise<string> {
-  if ('sqlite' in t) return t.sqlite;
-  const { redact } = await import('./pg-store.js');
-  return redact(t.postgres);
+export function describeTarget(t: ArchiveTarget): string {
+  return 'sqlite' in t ? t.sqlite : redact(t.postgres);
 }
 
 export async function openArchive(t: ArchiveTarget, log: Logger, mode: 'write' | 'read' = 'write'): Promise<ArchiveStore> {

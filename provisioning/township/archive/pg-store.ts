@@ -9,10 +9,10 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { whereClause, type EventQuery, type SqlDialect } from '../monitor/archive-query.js';
 import { SEVERITIES, SEVERITY_RANK, type EventEnvelope } from '../monitor/uplink-message.js';
-import type { Range } from '../monitor/seq-ranges.js';
-import { classifyGaps, rangesOf, type SeqExtent } from './gaps-from-holes.js';
+import { gapQueries, gapsFromRows } from './gaps-from-holes.js';
 import { createPartitionSql, monthOf, monthOfPartition, monthStart, partitioned, partitionName, type Month } from './partitions.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
+import { redact } from './redact.js';
 import { acknowledgeSql, CASE_COLUMNS, CASE_MAX_RANK, closeSql, openCasesSql } from './cases-sql.js';
 import { deviceChangesSql, eventCountsSql, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from './counts-sql.js';
 import { caseOf, eventTime, type AlarmCase, type ArchivedEvent, type ArchiveRecord, type ArchiveStore, type IncomingEvent, type RangeCounts, type SeqGaps } from './store.js';
@@ -244,18 +244,12 @@ export class PostgresArchiveStore implements ArchiveStore {
   }
 
   async gaps(gateways?: readonly string[]): Promise<SeqGaps[]> {
-    const only = gateways?.length ? 'WHERE gateway = ANY($1)' : '';
-    const args = gateways?.length ? [gateways] : [];
-    const extents = new Map<string, SeqExtent>();
-    const ext = await this.pool.query<{ gateway: string; first: string; last: string; n: string }>(`SELECT gateway, min(seq) AS first, max(seq) AS last, count(*) AS n FROM events ${only} GROUP BY gateway ORDER BY gateway`, args);
-    for (const r of ext.rows) extents.set(r.gateway, { gateway: r.gateway, first: Number(r.first), last: Number(r.last), archived: Number(r.n), holes: [] });
-    const holes = await this.pool.query<{ gateway: string; lo: string; hi: string }>(`SELECT gateway, seq + 1 AS lo, next - 1 AS hi FROM (SELECT gateway, seq, lead(seq) OVER (PARTITION BY gateway ORDER BY seq) AS next FROM events ${only}) s WHERE next > seq + 1 ORDER BY gateway, lo`, args);
-    for (const h of holes.rows) extents.get(h.gateway)?.holes.push([Number(h.lo), Number(h.hi)]);
-    const reports = await this.pool.query<{ gateway: string; data: unknown }>(`SELECT gateway, data FROM events WHERE type = 'system.outbox.evicted' AND category = 'system' AND device = gateway${only ? ' AND gateway = ANY($1)' : ''}`, args);
-    const evicted = new Map<string, Range[]>();
-    for (const r of reports.rows) evicted.set(r.gateway, [...(evicted.get(r.gateway) ?? []), ...rangesOf(r.data)]);
-    return [...extents.values()].map((e) => classifyGaps(e, evicted.get(e.gateway) ?? []));
+    const q = gapQueries(PG_DIALECT, gateways);
+    const all = async <T extends pg.QueryResultRow>(x: { sql: string; params: string[] }): Promise<T[]> => (await this.pool.query<T>(x.sql, x.params)).rows;
+    const [extents, holes, reports] = await Promise.all([all<{ gateway: string; first: string; last: string; n: string }>(q.extents), all<{ gateway: string; lo: string; hi: string }>(q.holes), all<{ gateway: string; data: unknown }>(q.reports)]);
+    return gapsFromRows(extents, holes, reports);
   }
+
 
   /** The monthly partitions, oldest first. */
   async partitions(): Promise<string[]> {
@@ -285,15 +279,4 @@ export class PostgresArchiveStore implements ArchiveStore {
 function stampOf(e: EventEnvelope): number {
   const t = Date.parse(e.ts);
   return Number.isNaN(t) ? 0 : t;
-}
-
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unreadable URL)';
-  }
 }

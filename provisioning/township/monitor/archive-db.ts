@@ -4,8 +4,7 @@
  * Every event is stored once: the envelope's `id` is the primary key and redeliveries are ignored.
  */
 import Database from 'better-sqlite3';
-import { classifyGaps, rangesOf, type SeqExtent } from '../archive/gaps-from-holes.js';
-import type { Range } from './seq-ranges.js';
+import { gapQueries, gapsFromRows } from '../archive/gaps-from-holes.js';
 import { deviceChangesSql, eventCountsSql, RECORDS_TABLES_SQL, onlineFlag, presenceSql, PRESENCE_COLUMNS, replyCountsSql, REPLY_COLUMNS } from '../archive/counts-sql.js';
 import { CASE_COLUMNS, CASE_MAX_RANK, CASES_TABLE_SQL, openCasesSql } from '../archive/cases-sql.js';
 import { caseOf, eventTime, type AlarmCase, type ArchivedEvent, type ArchiveRecord, type IncomingEvent, type RangeCounts, type SeqGaps } from '../archive/store.js';
@@ -156,19 +155,12 @@ export class ArchiveDb {
 
   /** Seq holes per gateway, split by the gateway's own eviction reports (see gaps-from-holes.ts). */
   gaps(gateways?: readonly string[]): SeqGaps[] {
-    const only = gateways?.length ? `WHERE gateway IN (${gateways.map(() => '?').join(', ')})` : '';
-    const args = gateways ?? [];
-    const extents = new Map<string, SeqExtent>();
-    for (const r of this.db.prepare(`SELECT gateway, min(seq) AS first, max(seq) AS last, count(*) AS n FROM events ${only} GROUP BY gateway ORDER BY gateway`).all(...args) as { gateway: string; first: number; last: number; n: number }[]) {
-      extents.set(r.gateway, { gateway: r.gateway, first: r.first, last: r.last, archived: r.n, holes: [] });
-    }
-    const holes = this.db.prepare(`SELECT gateway, seq + 1 AS lo, next - 1 AS hi FROM (SELECT gateway, seq, lead(seq) OVER (PARTITION BY gateway ORDER BY seq) AS next FROM events ${only}) WHERE next > seq + 1 ORDER BY gateway, lo`).all(...args) as { gateway: string; lo: number; hi: number }[];
-    for (const h of holes) extents.get(h.gateway)?.holes.push([h.lo, h.hi]);
-    const evicted = new Map<string, Range[]>();
-    const reports = this.db.prepare(`SELECT gateway, data FROM events WHERE type = 'system.outbox.evicted' AND category = 'system' AND device = gateway${only ? ` AND gateway IN (${args.map(() => '?').join(', ')})` : ''}`).all(...args) as { gateway: string; data: string }[];
-    for (const r of reports) evicted.set(r.gateway, [...(evicted.get(r.gateway) ?? []), ...rangesOf(JSON.parse(r.data))]);
-    return [...extents.values()].map((e) => classifyGaps(e, evicted.get(e.gateway) ?? []));
+    const q = gapQueries(SQLITE_DIALECT, gateways);
+    const all = <T>(x: { sql: string; params: string[] }): T[] => this.db.prepare(x.sql).all(...x.params) as T[];
+    const reports = all<{ gateway: string; data: string }>(q.reports).map((r) => ({ gateway: r.gateway, data: JSON.parse(r.data) as unknown }));
+    return gapsFromRows(all(q.extents), all(q.holes), reports);
   }
+
 
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;

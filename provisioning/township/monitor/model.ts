@@ -3,6 +3,7 @@
  * and testable without a terminal or a broker. It only listens — it acknowledges nothing on the
  * gateways' behalf and sends nothing to them.
  */
+import { rangesOf } from '../archive/gaps-from-holes.js';
 import { matchesEvent, matchesGateway, type MonitorFilter } from './filter.js';
 import { GapTracker, summarize, type GapSummary } from './gaps.js';
 import { DeviceTable, type DeviceStateMessage } from './device-table.js';
@@ -10,7 +11,6 @@ import { NoticeBoard } from './notice-board.js';
 import { presenceEntry } from './presence-entry.js';
 import { RecentIds } from './recent-ids.js';
 import { ReplyList } from './reply-list.js';
-import type { Range } from './seq-ranges.js';
 import { SEVERITIES, type EventEnvelope, type Severity, type StatusPayload, type UplinkMessage } from './uplink-message.js';
 
 export interface ModelOptions {
@@ -151,7 +151,7 @@ export class MonitorModel {
     const was = e.status?.online;
     // A retained "online" at start is no news; a retained "offline" is (it may have been so for hours).
     if (was === s.online || (was === undefined && s.online)) return;
-    this.list(presenceEntry(e.township, e.gateway, s, now, was === undefined));
+    this.list(presenceEntry(e.gateway, s, now, was === undefined));
   }
 
   private list(row: EventRow): void {
@@ -178,7 +178,7 @@ export class MonitorModel {
     e.lastEventAt = now;
     e.gaps.see(ev.seq, now);
     // Only the gateway's own report explains gaps: a LAN device that sent this type hid real losses (issue 8, #9).
-    if (ev.type === 'system.outbox.evicted' && ev.device === ev.gateway && ev.category === 'system') e.gaps.evict(evictedRanges(ev.data.ranges));
+    if (ev.type === 'system.outbox.evicted' && ev.device === ev.gateway && ev.category === 'system') e.gaps.evict(rangesOf(ev.data));
     this.notices.see(e.township, ev, now);
     this.list({ receivedAt: now, event: ev });
     return 'event';
@@ -229,10 +229,4 @@ export class MonitorModel {
     }
     return e;
   }
-}
-
-/** `data.ranges` of an eviction report, keeping only well-formed `[from, to]` pairs. */
-function evictedRanges(value: unknown): Range[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter((r): r is [number, number] => Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]));
 }

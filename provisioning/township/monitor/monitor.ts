@@ -121,7 +121,7 @@ export function createMonitor(c: MonitorConfig, log: Logger) {
     },
     async start(): Promise<void> {
       if (c.archive) {
-        archiveName = await describeTarget(c.archive);
+        archiveName = describeTarget(c.archive);
         archive = await openArchive(c.archive, log);
         log.info({ engine: archive.engine, archive: archiveName, connections }, 'archive open');
       }

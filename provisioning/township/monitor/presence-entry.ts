@@ -14,7 +14,7 @@ export const GATEWAY_OFFLINE = 'gateway.offline';
 export const GATEWAY_ONLINE = 'gateway.online';
 
 /** The event-list entry of a gateway's status change, seen at `now` (`atStart`: offline already when the console started). */
-export function presenceEntry(township: string, gateway: string, s: StatusPayload, now: number, atStart = false): EventRow {
+export function presenceEntry(gateway: string, s: StatusPayload, now: number, atStart = false): EventRow {
   const data: Record<string, unknown> = s.online ? { since: s.ts, backlog: s.backlog } : { reason: s.reason, why: s.reason === 'lwt' ? 'link or power lost 断线/断电' : 'shut down 正常关机' };
   // A retained will says nothing of when the gateway went: the time shown is only when this console learnt it.
   if (atStart) data.seen = 'offline when the console started 启动时已离线';
