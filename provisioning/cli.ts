@@ -1,31 +1,25 @@
 /**
  * `vgw`: the installer's and operator's command line. commander parses the subcommands; each command's
- * work lives in its own file under provisioning/commands/.
+ * work lives in its own file under provisioning/commands/ and provisioning/township/commands/, and is
+ * imported only when that command runs (issue 14): defining the commands loads commander and the
+ * definitions (`*-command.ts`, `*-commands.ts`), so `vgw run` loads the daemon and nothing of the
+ * other commands — the demo, the township tools, the installer's — nor `vgw --help` the daemon.
  */
 import { Command } from 'commander';
 import { GatewayError } from '../gateway/kernel/errors.js';
-import { createLogger } from '../gateway/kernel/log.js';
-import { runDaemon } from '../gateway/main.js';
 import { VERSION } from '../gateway/version.js';
-import { addAccessCommand } from './commands/access-log.js';
-import { checkConfig } from './commands/check.js';
-import { runDemo } from './commands/demo.js';
-import { keygen } from './township/commands/keygen.js';
-import { passwd } from './commands/passwd.js';
-import { say } from './commands/say.js';
-import { addOpcuaCommand } from './commands/opcua.js';
-import { addArchiveCommand } from './township/commands/archive.js';
-import { addEventsCommand } from './township/commands/events.js';
-import { addMonthlyReport } from './township/commands/report-monthly.js';
-import { addMonitorCommand } from './township/commands/monitor.js';
-import { addCameraCommand } from './commands/camera-probe.js';
-import { addSendCommands } from './township/commands/send-commands.js';
+import { addAccessCommand } from './commands/access-command.js';
+import { addCameraCommand } from './commands/camera-command.js';
 import { CliError } from './commands/cli-error.js';
 import { MAX_TIMER_SEC, numberOption } from './commands/cli-numbers.js';
-import { uplinkCredentials } from '../cloud-bridge/uplink-credentials.js';
-import { loadConfigFile } from '../gateway/config/load.js';
-import { addOpsCommands } from './commands/ops-commands.js';
 import { addInstallerCommands, outFor } from './commands/installer-commands.js';
+import { addOpcuaCommand } from './commands/opcua-command.js';
+import { addOpsCommands } from './commands/ops-commands.js';
+import { addArchiveCommand } from './township/commands/archive-command.js';
+import { addEventsCommand } from './township/commands/events-command.js';
+import { addMonitorCommand } from './township/commands/monitor-command.js';
+import { addMonthlyReport } from './township/commands/report-monthly-command.js';
+import { addSendCommands } from './township/commands/send-commands.js';
 
 const program = new Command('vgw').version(VERSION).description('village-gateway: village public-safety gateway (平安乡村 技防)');
 
@@ -34,6 +28,12 @@ program
   .description('run the gateway daemon')
   .requiredOption('-c, --config <file>', 'YAML config file')
   .action(async (o: { config: string }) => {
+    const [{ loadConfigFile }, { uplinkCredentials }, { createLogger }, { runDaemon }] = await Promise.all([
+      import('../gateway/config/load.js'),
+      import('../cloud-bridge/uplink-credentials.js'),
+      import('../gateway/kernel/log.js'),
+      import('../gateway/main.js'),
+    ]);
     // Files the config names are read before anything starts: a wrong uplink.passwordFile is one line
     // and exit 2 now, not an uplink retrying forever (issue 8, finding 24).
     uplinkCredentials(loadConfigFile(o.config).uplink);
@@ -48,20 +48,27 @@ program
   .option('--json', 'print the verdicts as JSON, for tools')
   .option('--lang <lang>', 'language of messages: zh or en (default: from LANG)')
   .action(async (o: { config: string; offline?: boolean; json?: boolean; lang?: string }) => {
-    process.exitCode = await checkConfig(o.config, o, outFor(o));
+    const { checkConfig } = await import('./commands/check.js');
+    process.exitCode = await checkConfig(o.config, o, await outFor(o));
   });
 
 program
   .command('demo')
   .description('run a demo: embedded township broker, the gateway, three simulated devices, an uplink outage')
   .addOption(numberOption('-d, --duration <seconds>', 'stop after this many seconds, once every scene has run (default: run until Ctrl-C)', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 45 }))
-  .action(async (o: { duration?: number }) => runDemo({ durationSec: o.duration }));
+  .action(async (o: { duration?: number }) => {
+    const { runDemo } = await import('./commands/demo.js');
+    await runDemo({ durationSec: o.duration });
+  });
 
 program
   .command('passwd')
   .description('hash a device password for the config (reads it from stdin when not given)')
   .argument('[password]')
-  .action(async (password?: string) => passwd(password));
+  .action(async (password?: string) => {
+    const { passwd } = await import('./commands/passwd.js');
+    await passwd(password);
+  });
 
 program
   .command('keygen')
@@ -69,7 +76,10 @@ program
   .requiredOption('--kid <id>', 'key id, e.g. ops-zhang')
   .requiredOption('--out <file>', 'where to write the private key (mode 0600)')
   .option('--roles <roles>', 'roles for the printed config entry', 'broadcast,door,arm')
-  .action((o: { kid: string; out: string; roles: string }) => keygen(o));
+  .action(async (o: { kid: string; out: string; roles: string }) => {
+    const { keygen } = await import('./township/commands/keygen.js');
+    keygen(o);
+  });
 
 program
   .command('say')
@@ -81,6 +91,7 @@ program
   .option('--voice <voice>', 'espeak-ng voice instead of the one chosen automatically')
   .option('--dry-run', 'render the speech and print the command lines instead of playing')
   .action(async (text: string, o: { config?: string; speaker?: string; volume?: number; voice?: string; dryRun?: boolean }) => {
+    const { say } = await import('./commands/say.js');
     process.exitCode = await say(text, o);
   });
 

@@ -1,14 +1,13 @@
 /**
  * `vgw access log`: searches the entry records (人员进出记录检索, issue 10) by person, door and time.
  * It opens the database read-only, so it works while the gateway runs (WAL: it sees the last commit).
+ * The flags are defined in access-command.ts; this file is imported only when a search runs (issue 14).
  */
-import type { Command } from 'commander';
 import { openDbReadOnly } from '../../cloud-bridge/db.js';
 import { searchRecords, type AccessRecord } from '../../gateway/access/records.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { isoLocal } from '../../gateway/kernel/clock.js';
 import { CliError } from './cli-error.js';
-import { numberOption } from './cli-numbers.js';
 
 const SPAN = /^(\d{1,6})(m|h|d)$/;
 const SPAN_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -67,22 +66,4 @@ export function accessLog(o: AccessLogOptions, out: (text: string) => void = (t)
   const granted = records.filter((r) => r.granted).length;
   out(`${records.length} records (${granted} granted, ${records.length - granted} denied)${records.length === o.limit ? `; only the newest ${o.limit} shown, raise --limit or narrow the search` : ''}\n`);
   return 0;
-}
-
-/** Adds `vgw access log`. */
-export function addAccessCommand(program: Command): void {
-  const access = program.command('access').description('access control (门禁): entry records');
-  access
-    .command('log')
-    .description('search the entry records (人员进出记录检索); read-only, works while the gateway runs')
-    .requiredOption('-c, --config <file>', 'YAML config file (its gateway.dataDir holds the records)')
-    .option('--person <id>', 'only this person id')
-    .option('--door <id>', 'only this door device')
-    .option('--since <time>', 'from: a local date 2026-12-01, a local time "2026-12-01 08:00", or a span back like 7d')
-    .option('--until <time>', 'until (exclusive), same forms as --since')
-    .addOption(numberOption('--limit <n>', 'most records shown, the newest', { min: 1, max: 1_000_000, whole: true, example: 5000, default: 1000 }))
-    .option('--json', 'one JSON object per line')
-    .action((o: AccessLogOptions) => {
-      process.exitCode = accessLog(o);
-    });
 }

@@ -2,16 +2,15 @@
  * `vgw camera probe URL --user U --password-file F`: an installer's check of one camera before it goes
  * into the config (摄像机检测): reachable, login accepted, ONVIF services, event topics offered,
  * a snapshot fetched (size and resolution from the JPEG's frame header), clock drift. Each line says
- * what was found; a failure says what to fix. Exit 0 when the camera can be used, 1 when not.
+ * what was found; a failure says what to fix. Exit 0 when the camera can be used, 1 when not. The
+ * flags are defined in camera-command.ts; this file is imported only when a probe runs (issue 14).
  */
-import type { Command } from 'commander';
 import { CameraHttp, CameraHttpError } from '../../device-drivers/camera/camera-http.js';
 import { readCameraPassword } from '../../device-drivers/camera/camera.js';
 import { jpegSize } from '../../device-drivers/camera/jpeg.js';
 import { OnvifClient } from '../../device-drivers/camera/onvif.js';
 import { fetchSnapshot } from '../../device-drivers/camera/snapshot.js';
 import { CliError } from './cli-error.js';
-import { numberOption } from './cli-numbers.js';
 
 export interface ProbeOptions {
   user?: string | undefined;
@@ -110,22 +109,4 @@ export async function probeCamera(url: string, o: ProbeOptions, print: (line: st
 function verdict(usable: boolean, print: (line: string) => void): number {
   print(usable ? 'camera usable / 摄像机可用' : 'camera NOT usable: fix the lines marked above / 请按上面提示处理');
   return usable ? 0 : 1;
-}
-
-/** Adds `vgw camera probe` to the CLI. */
-export function addCameraCommand(program: Command): void {
-  const camera = program.command('camera').description('cameras: check one before adding it to the config (摄像机)');
-  camera
-    .command('probe')
-    .description('check a camera: reachable, login, ONVIF services and event topics, snapshot, clock drift')
-    .argument('<url>', "the camera's address, e.g. http://192.168.1.64")
-    .option('--user <user>', 'login user on the camera')
-    .option('--password-file <file>', 'file with the camera password (mode 0600)')
-    .option('--snapshot-url <url>', 'snapshot URL or path instead of ONVIF GetSnapshotUri')
-    .option('--onvif-path <path>', 'path of the ONVIF device service', '/onvif/device_service')
-    .addOption(numberOption('--timeout <ms>', 'time limit of each request', { min: 100, max: 60_000, whole: true, unit: 'ms', example: 5000, default: 5000 }))
-    .addOption(numberOption('--drift-max <seconds>', 'clock drift that counts as wrong', { min: 1, max: 86_400, unit: 'seconds', example: 30, default: 30 }))
-    .action(async (url: string, o: ProbeOptions) => {
-      process.exitCode = await probeCamera(url, o);
-    });
 }

@@ -1,20 +1,25 @@
 /**
  * The installer's commands (issue 12): `init`, `device`, `township-acl`, `test`, `report`, added to the
- * `vgw` program by one call from cli.ts. Each takes `--lang zh|en` (default: the locale).
+ * `vgw` program by one call from cli.ts. Each takes `--lang zh|en` (default: the locale). Each command's
+ * work, and the message catalogue, are imported only when it runs (issue 14).
  */
 import { Option, type Command } from 'commander';
-import { output, pickLang, type Out } from '../i18n/i18n.js';
-import { deviceAdd, deviceList, deviceRemove } from './device-edit.js';
-import { init, type InitOptions } from './init.js';
-import { ACL_FORMATS, townshipAcl } from './township-acl.js';
-import { selfTest, type SelfTestOptions } from './selftest.js';
-import { report } from './report.js';
+import type { Out } from '../i18n/i18n.js';
+import type { InitOptions } from './init.js';
+import type { SelfTestOptions } from './selftest.js';
 import { numberOption } from './cli-numbers.js';
+
+/** The formats `vgw township-acl --format` takes. */
+export const ACL_FORMATS = ['mosquitto', 'emqx-json'] as const;
+export type AclFormat = (typeof ACL_FORMATS)[number];
 
 const langOption = () => new Option('--lang <lang>', 'language of messages: zh or en (default: from LANG)');
 
 /** The `Out` for a command's `--lang`. */
-export const outFor = (o: { lang?: string }): Out => output(pickLang(o.lang));
+export async function outFor(o: { lang?: string }): Promise<Out> {
+  const { output, pickLang } = await import('../i18n/i18n.js');
+  return output(pickLang(o.lang));
+}
 
 export function addInstallerCommands(program: Command): void {
   program
@@ -37,7 +42,10 @@ export function addInstallerCommands(program: Command): void {
     .option('-y, --yes', 'ask nothing: flags and defaults only')
     .option('--force', 'overwrite an existing config (an existing password file is always kept)')
     .addOption(langOption())
-    .action(async (o: InitOptions & { lang?: string }) => init(o, outFor(o)));
+    .action(async (o: InitOptions & { lang?: string }) => {
+      const { init } = await import('./init.js');
+      await init(o, await outFor(o));
+    });
 
   program
     .command('township-acl')
@@ -45,7 +53,10 @@ export function addInstallerCommands(program: Command): void {
     .requiredOption('-c, --config <file>', 'YAML config file')
     .addOption(new Option('--format <format>', 'mosquitto (password_file line and acl_file patterns) or emqx-json').choices(ACL_FORMATS).default('mosquitto'))
     .addOption(langOption())
-    .action((o: { config: string; format: (typeof ACL_FORMATS)[number]; lang?: string }) => townshipAcl(o.config, o.format, outFor(o)));
+    .action(async (o: { config: string; format: AclFormat; lang?: string }) => {
+      const { townshipAcl } = await import('./township-acl.js');
+      townshipAcl(o.config, o.format, await outFor(o));
+    });
 
   const device = program.command('device').description('add, list and remove the devices of a config (设备管理); comments and order are kept');
   device
@@ -58,20 +69,29 @@ export function addInstallerCommands(program: Command): void {
     .option('--host <address>', "this box's LAN address for a LAN device's setup (default: its first IPv4 address)")
     .option('--no-qr', 'do not print the QR code of a LAN device\'s login')
     .addOption(langOption())
-    .action(async (kind: string, id: string, fields: string[], o: { config: string; host?: string; qr: boolean; lang?: string }) => deviceAdd(o.config, kind, id, fields, o, outFor(o)));
+    .action(async (kind: string, id: string, fields: string[], o: { config: string; host?: string; qr: boolean; lang?: string }) => {
+      const { deviceAdd } = await import('./device-edit.js');
+      await deviceAdd(o.config, kind, id, fields, o, await outFor(o));
+    });
   device
     .command('list')
     .description('list the devices of a config and where they are wired')
     .requiredOption('-c, --config <file>', 'YAML config file')
     .addOption(langOption())
-    .action((o: { config: string; lang?: string }) => deviceList(o.config, outFor(o)));
+    .action(async (o: { config: string; lang?: string }) => {
+      const { deviceList } = await import('./device-edit.js');
+      deviceList(o.config, await outFor(o));
+    });
   device
     .command('remove')
     .description('remove a device from a config')
     .argument('<id>', 'device id')
     .requiredOption('-c, --config <file>', 'YAML config file')
     .addOption(langOption())
-    .action((id: string, o: { config: string; lang?: string }) => deviceRemove(o.config, id, outFor(o)));
+    .action(async (id: string, o: { config: string; lang?: string }) => {
+      const { deviceRemove } = await import('./device-edit.js');
+      deviceRemove(o.config, id, await outFor(o));
+    });
 
   program
     .command('test')
@@ -83,7 +103,8 @@ export function addInstallerCommands(program: Command): void {
     .option('--sysfs-root <dir>', 'sysfs GPIO directory of a test bench (default: $VGW_SYSFS_GPIO, else /sys/class/gpio)')
     .addOption(langOption())
     .action(async (o: SelfTestOptions & { lang?: string }) => {
-      process.exitCode = await selfTest(o, outFor(o));
+      const { selfTest } = await import('./selftest.js');
+      process.exitCode = await selfTest(o, await outFor(o));
     });
 
   program
@@ -94,5 +115,8 @@ export function addInstallerCommands(program: Command): void {
     .option('-o, --out <file>', 'the HTML file; the JSON goes beside it (.json)', 'report.html')
     .option('--offline', 'do not connect to the township')
     .addOption(langOption())
-    .action(async (o: { config: string; out: string; offline?: boolean; lang?: string }) => report(o, outFor(o)));
+    .action(async (o: { config: string; out: string; offline?: boolean; lang?: string }) => {
+      const { report } = await import('./report.js');
+      await report(o, await outFor(o));
+    });
 }

@@ -22,7 +22,7 @@ import { certificateManager } from '../../device-drivers/opcua/child/pki.js';
 import { securityMode, securityPolicy } from '../../device-drivers/opcua/child/security.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { CliError } from './cli-error.js';
-import type { BrowseInput } from './opcua.js';
+import type { BrowseInput } from './opcua-command.js';
 
 const CLI_KEYS = { endpoint: 'the URL', user: '--user', password: 'the password in --password-file', security: '--security' };
 /** The standard Server object (ns=0;i=2253): hundreds of diagnostics nodes an installer does not map. */

@@ -1,11 +1,10 @@
 /**
  * `vgw status` and `vgw reload`: the box's own view and a config reload of the running daemon
- * (issue 12 item 7, issue 13 item 4). Both find the daemon through the config's data directory.
+ * (issue 12 item 7, issue 13 item 4). Both find the daemon through the config's data directory. Their
+ * work (status.ts, reload.ts) and the message catalogue are imported only when one runs (issue 14).
  */
 import { Option, type Command } from 'commander';
-import { pickLang, type Lang } from '../i18n/i18n.js';
-import { reload } from './reload.js';
-import { status } from './status.js';
+import type { Lang } from '../i18n/i18n.js';
 
 /** The config the systemd unit runs with (provisioning/install/vgw.service). */
 export const DEFAULT_CONFIG = '/etc/vgw/vgw.yaml';
@@ -13,7 +12,10 @@ export const DEFAULT_CONFIG = '/etc/vgw/vgw.yaml';
 // As the installer commands: a bad --lang is a one-line usage error (exit 2) in both languages.
 const langOption = (): Option => new Option('--lang <lang>', 'zh or en (default: from LANG, e.g. zh_CN.UTF-8)');
 
-const langOf = (o: { lang?: string }): Lang => pickLang(o.lang);
+async function langOf(o: { lang?: string }): Promise<Lang> {
+  const { pickLang } = await import('../i18n/i18n.js');
+  return pickLang(o.lang);
+}
 
 /** Adds `status` and `reload` to the CLI. */
 export function addOpsCommands(program: Command): void {
@@ -24,7 +26,8 @@ export function addOpsCommands(program: Command): void {
     .option('--json', 'print the status snapshot as JSON')
     .addOption(langOption())
     .action(async (o: { config: string; json?: boolean; lang?: string }) => {
-      process.exitCode = await status({ config: o.config, json: o.json, lang: langOf(o) });
+      const { status } = await import('./status.js');
+      process.exitCode = await status({ config: o.config, json: o.json, lang: await langOf(o) });
     });
 
   program
@@ -33,6 +36,7 @@ export function addOpsCommands(program: Command): void {
     .option('-c, --config <file>', 'YAML config file (the one the daemon runs with)', DEFAULT_CONFIG)
     .addOption(langOption())
     .action(async (o: { config: string; lang?: string }) => {
-      process.exitCode = await reload({ config: o.config, lang: langOf(o) });
+      const { reload } = await import('./reload.js');
+      process.exitCode = await reload({ config: o.config, lang: await langOf(o) });
     });
 }

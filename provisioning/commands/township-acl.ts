@@ -9,16 +9,14 @@ import { CONTRACT_ROOT } from '../../gateway/kernel/topics.js';
 import { uplinkCredentials } from '../../cloud-bridge/uplink-credentials.js';
 import { loadConfigFile } from '../../gateway/config/load.js';
 import { fail, type Out } from '../i18n/i18n.js';
+import type { AclFormat } from './installer-commands.js';
 import { EMQX_ITERATIONS, emqxHash, mosquittoHash } from './township-hashes.js';
-
-/** The formats `--format` takes. */
-export const ACL_FORMATS = ['mosquitto', 'emqx-json'] as const;
 
 /** Mosquitto ACL pattern lines of the contract; `%u` is the username, which is the gateway id. */
 export const MOSQUITTO_PATTERNS = [`pattern readwrite ${CONTRACT_ROOT}/+/%u/#`, `pattern read ${CONTRACT_ROOT}/+/all/cmd/#`];
 
 /** Prints the township broker's entries for the gateway of `configFile`. */
-export function townshipAcl(configFile: string, format: (typeof ACL_FORMATS)[number], out: Out): void {
+export function townshipAcl(configFile: string, format: AclFormat, out: Out): void {
   const config = loadConfigFile(configFile);
   const { id, township } = config.gateway;
   const username = config.uplink.username ?? id;

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isoLocal } from '../../gateway/kernel/clock.js';
 import { queryEvents } from '../../provisioning/township/commands/events.js';
 import { ArchiveDb } from '../../provisioning/township/monitor/archive-db.js';
-import { parseWhen } from '../../provisioning/township/monitor/archive-query.js';
+import { parseWhen } from '../../provisioning/township/commands/filter-options.js';
 import { envelope } from './envelopes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vgw-archive-'));

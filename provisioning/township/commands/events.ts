@@ -1,23 +1,20 @@
 /**
  * `vgw events query`: searches the archives written by `vgw monitor --archive` (记录检索). Several
  * archives (one per member of a shared subscription) are searched together; an event found in more
- * than one is listed once.
+ * than one is listed once. The flags are defined in events-command.ts; this file is imported only when
+ * a search runs (issue 14).
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { createLogger } from '../../../gateway/kernel/log.js';
 import { csvField } from '../archive/csv.js';
 import { openArchive, type ArchiveTarget } from '../archive/open.js';
 import type { ArchivedEvent, ArchiveStore } from '../archive/store.js';
-import { parseWhen, type EventQuery } from '../monitor/archive-query.js';
+import type { EventQuery } from '../monitor/archive-query.js';
 import { fit, sanitize } from '../monitor/text-cells.js';
-import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
-import { numberOption } from '../../commands/cli-numbers.js';
+import type { Severity } from '../monitor/uplink-message.js';
 import { countOf } from '../monitor/seq-ranges.js';
 import { followEvents } from './events-follow.js';
-import { categoryList, idList } from './monitor.js';
 
-interface QueryOptions {
+export interface QueryOptions {
   archive?: string[];
   postgres?: string;
   since?: number;
@@ -34,55 +31,6 @@ interface QueryOptions {
   format?: 'text' | 'csv' | 'json';
   /** After the matches, keep printing new matching events as they are archived, until Ctrl-C. */
   follow?: boolean;
-}
-
-function when(value: string): number {
-  const t = parseWhen(value);
-  if (t === null) throw new InvalidArgumentError('use 30m, 2h or 7d (ago), a date like 2026-11-23, or a time like 2026-11-23T21:40');
-  return t;
-}
-
-export function addEventsCommand(program: Command): void {
-  const events = program.command('events').description('search the event archive of `vgw monitor --archive`');
-  events
-    .command('query')
-    .description('list archived events, oldest first, filtered (人员进出记录检索)')
-    .option('--archive <files...>', 'SQLite archive file(s) written by vgw archive --sqlite or vgw monitor --archive')
-    .option('--postgres <url>', 'the PostgreSQL archive of vgw archive --postgres')
-    .option('--since <when>', 'from: 30m, 2h, 7d (ago), 2026-11-23, or 2026-11-23T21:40 (local time)', when)
-    .option('--until <when>', 'until (same forms)', when)
-    .option('--township <code>', 'township code')
-    .option('--gateway <ids>', 'gateway ids (comma-separated)', idList)
-    .option('--device <ids>', 'device ids (comma-separated)', idList)
-    .option('--category <list>', `categories (${CATEGORIES.join(',')})`, categoryList)
-    .addOption(new Option('--severity <level>', 'this severity and above').choices(SEVERITIES))
-    .option('--type <types>', 'event types, comma-separated; "door.*" matches a prefix', idList)
-    .option('--text <text>', 'text anywhere in the data, type, device or gateway, e.g. 东门')
-    .addOption(numberOption('--limit <n>', 'newest events shown at most', { min: 1, max: 1_000_000, whole: true, example: 100, default: 100 }))
-    .addOption(new Option('--format <format>', 'text (default), csv (for a spreadsheet), or json (one line per event)').choices(['text', 'csv', 'json']))
-    .option('--json', 'the same as --format json')
-    .option('--follow', 'after the matches, keep printing new matching events as they are archived (Ctrl-C stops)')
-    .action(async (o: QueryOptions, cmd: Command) => {
-      try {
-        await queryEvents(o, stdout, o.follow ? untilInterrupted() : undefined);
-      } catch (err) {
-        cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
-      }
-    });
-  events
-    .command('gaps')
-    .description('seq gaps per gateway in the archive: what the gateway reported evicting, and what nobody explained (loss)')
-    .option('--archive <files...>', 'SQLite archive file(s)')
-    .option('--postgres <url>', 'the PostgreSQL archive')
-    .option('--gateway <ids>', 'only these gateways (comma-separated)', idList)
-    .option('--json', 'one JSON line per gateway')
-    .action(async (o: { archive?: string[]; postgres?: string; gateway?: string[]; json?: boolean }, cmd: Command) => {
-      try {
-        await listGaps(o);
-      } catch (err) {
-        cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
-      }
-    });
 }
 
 type Print = (line: string) => void;
@@ -108,6 +56,9 @@ async function eachArchive(o: { archive?: string[] | undefined; postgres?: strin
     }
   }
 }
+
+/** `vgw events query`: the matches, then with `--follow` the new ones until Ctrl-C. */
+export const runQuery = (o: QueryOptions): Promise<void> => queryEvents(o, stdout, o.follow ? untilInterrupted() : undefined);
 
 /** Resolves on the first Ctrl-C or SIGTERM. */
 function untilInterrupted(): Promise<void> {

@@ -2,27 +2,25 @@
  * `vgw monitor`: the township monitoring center's console (监控中心). A live table of gateways and the
  * events by severity on a terminal; or, with `--headless`, no screen and pino logs, for an archiver
  * running as a service. `--archive` stores every event in SQLite; `--share` joins an MQTT 5 shared
- * subscription so several consoles or archivers split the events of a large broker.
+ * subscription so several consoles or archivers split the events of a large broker. Its flags are
+ * defined in monitor-command.ts; this file is imported only when the console runs (issue 14).
  */
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pino } from 'pino';
-import { CATEGORIES } from '../../../gateway/kernel/categories.js';
 import { createLogger } from '../../../gateway/kernel/log.js';
 import { addMonths, monthOf } from '../archive/partitions.js';
 import type { WebhookOptions } from '../archive/webhook.js';
 import { openArchive } from '../archive/open.js';
 import { AlarmDesk } from '../monitor/alarm-desk.js';
-import { commaList, type MonitorFilter } from '../monitor/filter.js';
+import type { MonitorFilter } from '../monitor/filter.js';
 import { loadHistory } from '../monitor/history.js';
 import { ListControls } from '../monitor/list-view.js';
 import { createMonitor, type Monitor } from '../monitor/monitor.js';
 import { renderScreen } from '../monitor/render.js';
 import { TerminalScreen } from '../monitor/screen.js';
-import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
-import { brokerAuth, withBrokerOptions, type BrokerOptions } from '../../commands/broker-options.js';
-import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
+import type { Severity } from '../monitor/uplink-message.js';
+import { brokerAuth, type BrokerOptions } from '../../commands/broker-options.js';
 
 export interface MonitorOptions extends BrokerOptions {
   township?: string;
@@ -50,35 +48,6 @@ export interface MonitorOptions extends BrokerOptions {
   statsEvery: number;
   settle: number;
   log?: string;
-}
-
-/** A comma list of categories, checked against the contract's. */
-export function categoryList(value: string): string[] {
-  const list = commaList(value) ?? [];
-  const unknown = list.filter((c) => !(CATEGORIES as readonly string[]).includes(c));
-  if (unknown.length) throw new InvalidArgumentError(`unknown category ${unknown.join(', ')}; use ${CATEGORIES.join(', ')}`);
-  return list;
-}
-
-export const idList = (value: string): string[] => commaList(value) ?? [];
-
-export function addMonitorCommand(program: Command): void {
-  withBrokerOptions(program.command('monitor').description('live console for the township monitoring center (监控中心): gateways online/offline, events by severity, seq gaps'))
-    .option('--township <code>', 'only this township')
-    .option('--gateway <ids>', 'only these gateways (comma-separated)', idList)
-    .option('--category <list>', `only these categories in the list (${CATEGORIES.join(',')})`, categoryList)
-    .addOption(new Option('--severity <level>', 'only this severity and above in the list').choices(SEVERITIES))
-    .option('--share <group>', 'join MQTT 5 shared subscription $share/<group>/…: members split the events (seq gaps are then not checked)')
-    .option('--archive <file>', 'also store every event, once, in this SQLite file (search it with `vgw events query`)')
-    .option('--alarms <archive>', 'show and handle the open alarms (接警/结案) of this archive: the SQLite file or postgres:// URL of vgw archive')
-    .option('--operator <name>', 'duty officer at this console: acknowledge (a) and close (c) alarms of --alarms')
-    .option('--client-id <id>', 'MQTT client id (an archiver keeps its session under it)')
-    .option('--headless', 'no screen: pino JSON logs on stdout, for running an archiver as a service')
-    .addOption(numberOption('--history <n>', 'screen mode: the newest events of the archive (--alarms or --archive) listed at start, 0 for none', { min: 0, max: 10_000, whole: true, example: 200, default: 200 }))
-    .addOption(numberOption('--stats-every <seconds>', 'headless: seconds between stats lines', { min: 1, max: MAX_TIMER_SEC, unit: 'seconds', example: 60, default: 60 }))
-    .addOption(numberOption('--settle <seconds>', 'how long a seq gap may stay open while its gateway is online before it counts as loss', { min: 0, max: 86_400, unit: 'seconds', example: 30, default: 30 }))
-    .option('--log <file>', 'screen mode: write logs to this file (default: none)')
-    .action(async (o: MonitorOptions, cmd: Command) => runMonitor(o).catch((err: unknown) => cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 })));
 }
 
 /** An archiver's client id must be the same at every start, or the broker keeps its queue for nobody. */

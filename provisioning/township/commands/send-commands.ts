@@ -1,13 +1,14 @@
 /**
  * The `vgw send` subcommands: one for every command a gateway registers (contract, "Commands"), named
  * for the operator (`arm`) with the contract's name as its alias (`zone.arm`), so `vgw send --help`,
- * the README and the gateway stay in step (a test compares them with the gateway's router).
+ * the README and the gateway stay in step (a test compares them with the gateway's router). The MQTT
+ * client and the signing code (send.ts) are imported only when a command is sent (issue 14).
  */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { withBrokerOptions } from '../../commands/broker-options.js';
 import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
-import { sendCommand, type SendOptions } from './send.js';
+import type { SendOptions } from './send.js';
 import { broadcastParams, ids, intIn, time, uuid, type BroadcastFlags } from './send-params.js';
 
 /** Longest command lifetime `vgw send` signs; a gateway refuses more than its commands.maxLifetimeSec. */
@@ -33,6 +34,7 @@ const sendAction = <T>(name: string, params: (o: T) => Record<string, unknown>) 
   } catch (err) {
     cmd.error(`error: ${(err as Error).message}`, { exitCode: 2 });
   }
+  const { sendCommand } = await import('./send.js');
   process.exitCode = await sendCommand(name, p, o);
 };
 

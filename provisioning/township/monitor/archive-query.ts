@@ -60,17 +60,3 @@ export function whereClause(q: EventQuery, dialect: SqlDialect = SQLITE_DIALECT,
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * A point in time from the command line: `30m`, `2h`, `7d` ago; a local date `2026-11-23`; or a date
- * and time (`2026-11-23T21:40`, local unless it names an offset). Null when unreadable.
- */
-export function parseWhen(text: string, now = Date.now()): number | null {
-  const rel = /^(\d+)([smhd])$/.exec(text.trim());
-  if (rel) return now - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number);
-  // A bare date would be read as UTC midnight; a duty officer means local midnight.
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()}T00:00` : text);
-  return Number.isNaN(t) ? null : t;
-}

@@ -17,12 +17,6 @@ export function matchesEvent(f: MonitorFilter, category: string, severity: Sever
   return (!f.categories?.length || f.categories.includes(category)) && (!f.minSeverity || SEVERITY_RANK[severity] <= SEVERITY_RANK[f.minSeverity]);
 }
 
-/** Splits a comma list ("a,b") from the command line; undefined when empty. */
-export function commaList(value: string | undefined): string[] | undefined {
-  const items = value?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
-  return items.length ? items : undefined;
-}
-
 export function describeFilter(f: MonitorFilter): string {
   const parts = [
     f.township ? `township ${f.township}` : '',

@@ -7,6 +7,7 @@ import { GroupCommit } from '../archive/group-commit.js';
 import { describeTarget, openArchive, type ArchiveTarget } from '../archive/open.js';
 import type { ArchiveRecord, ArchiveStore, IncomingEvent } from '../archive/store.js';
 import { WebhookSink, type WebhookOptions } from '../archive/webhook.js';
+import { MAX_CONNECTIONS } from './connections.js';
 import { UplinkFeed, type FeedOptions } from './feed.js';
 import type { MonitorFilter } from './filter.js';
 import { parseDeviceState } from './device-table.js';
@@ -32,9 +33,6 @@ export interface MonitorConfig {
 }
 
 export type Monitor = ReturnType<typeof createMonitor>;
-
-/** The most broker connections one archiver opens (and looks for sessions of, at start). */
-export const MAX_CONNECTIONS = 16;
 
 /** Unreadable messages logged one by one before only every 1000th is. */
 const INVALID_LOGGED = 10;

@@ -1,11 +1,11 @@
 /**
  * `vgw opcua browse URL`: the installer's look into an OPC UA server, to find the NodeIds for a
  * device's `items`. node-opcua is imported only when the command runs (./opcua-browse.ts), so every
- * other `vgw` command, the daemon's `vgw run` above all, never loads it (issue 15).
+ * other `vgw` command, the daemon's `vgw run` above all, never loads it (issue 15). The flag checks
+ * import the driver's config schema only when the command runs: defining it loads neither (issue 14).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { securitySchema } from '../../device-drivers/opcua/config.js';
 import type { SecuritySpec } from '../../device-drivers/opcua/ipc.js';
 import { CliError } from './cli-error.js';
 import { MAX_TIMER_SEC, numberOption } from './cli-numbers.js';
@@ -26,7 +26,7 @@ export function addOpcuaCommand(program: Command): void {
     .action(async (url: string, o: BrowseFlags) => {
       // The flags are checked before node-opcua is loaded: a typo is answered at once.
       if (!/^opc\.tcp:\/\/\S+$/.test(url)) throw new CliError(`"${url}" is not an OPC UA URL; give one like opc.tcp://192.168.1.50:4840`, 2);
-      const input: BrowseInput = { ...o, security: parseSecurity(o.security), password: password(o) };
+      const input: BrowseInput = { ...o, security: await parseSecurity(o.security), password: password(o) };
       const { browse } = await import('./opcua-browse.js');
       process.exitCode = await browse(url, input);
     });
@@ -46,7 +46,8 @@ export interface BrowseFlags {
 /** The flags once checked: the security parsed, the password read. */
 export type BrowseInput = Omit<BrowseFlags, 'security'> & { security: SecuritySpec; password: string | undefined };
 
-function parseSecurity(text: string): SecuritySpec {
+async function parseSecurity(text: string): Promise<SecuritySpec> {
+  const { securitySchema } = await import('../../device-drivers/opcua/config.js');
   const [mode, policy = mode === 'None' ? 'None' : 'Basic256Sha256'] = text.split('/');
   const parsed = securitySchema.safeParse({ mode, policy });
   if (!parsed.success) throw new CliError(`--security "${text}": ${parsed.error.issues.map((i) => i.message).join('; ')}; use None, Sign/Basic256Sha256 or SignAndEncrypt/Basic256Sha256`, 2);

@@ -2,16 +2,18 @@
  * `vgw archive`: an archiver as a service (issue 16) — every event of the township broker stored once,
  * before its PUBACK, in a SQLite file (a township, the embedded default) or PostgreSQL (a county
  * platform: partitioned by month, several archivers in one MQTT 5 shared subscription). The headless
- * monitor with an archive; pino JSON logs on stdout.
+ * monitor with an archive; pino JSON logs on stdout. The monitor's code is imported only when the
+ * archiver runs (issue 14).
  */
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { Severity } from '../../../gateway/kernel/severity.js';
 import type { WebhookOptions } from '../archive/webhook.js';
-import { SEVERITIES, type Severity } from '../monitor/uplink-message.js';
 import { withBrokerOptions } from '../../commands/broker-options.js';
 import { MAX_TIMER_SEC, numberOption } from '../../commands/cli-numbers.js';
-import { MAX_CONNECTIONS } from '../monitor/monitor.js';
-import { idList, runMonitor, type MonitorOptions } from './monitor.js';
+import { MAX_CONNECTIONS } from '../monitor/connections.js';
+import { idList, severityList } from './filter-options.js';
+import type { MonitorOptions } from './monitor.js';
 
 interface ArchiveOptions extends Omit<MonitorOptions, 'archive' | 'headless' | 'webhook'> {
   sqlite?: string;
@@ -19,13 +21,6 @@ interface ArchiveOptions extends Omit<MonitorOptions, 'archive' | 'headless' | '
   webhookSecretFile?: string;
   webhookSeverity: Severity[];
   webhookQueue?: string;
-}
-
-function severityList(value: string): Severity[] {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = list.filter((s) => !(SEVERITIES as readonly string[]).includes(s));
-  if (unknown.length || list.length === 0) throw new InvalidArgumentError(`use severities from ${SEVERITIES.join(', ')}, comma-separated`);
-  return list as Severity[];
 }
 
 /** The webhook sink's options from the command line, or undefined without --webhook. */
@@ -68,6 +63,7 @@ export function addArchiveCommand(program: Command): void {
       if (!!o.sqlite === !!o.postgres) cmd.error('error: name one archive: --sqlite <file> or --postgres <url>', { exitCode: 2 });
       if (o.retainMonths !== undefined && !o.postgres) cmd.error('error: --retain-months drops monthly partitions, which only the PostgreSQL archive has; drop it or use --postgres', { exitCode: 2 });
       if (o.connections && o.connections > 1 && !o.share) cmd.error('error: --connections above 1 needs --share <group>, or each connection would receive every event', { exitCode: 2 });
+      const { runMonitor } = await import('./monitor.js');
       try {
         await runMonitor({ ...o, archive: o.sqlite, headless: true, webhook: webhookOptions(o) });
       } catch (err) {
