@@ -1,9 +1,9 @@
 /**
- * `vgw`: the installer's and operator's command line. commander parses the subcommands; each command's
- * work lives in its own file under provisioning/commands/ and provisioning/township/commands/, and is
- * imported only when that command runs (issue 14): defining the commands loads commander and the
- * definitions (`*-command.ts`, `*-commands.ts`), so `vgw run` loads the daemon and nothing of the
- * other commands — the demo, the township tools, the installer's — nor `vgw --help` the daemon.
+ * `vgw`: the installer's and operator's command line. commander parses the subcommands. A command is
+ * defined (name, flags, help) in cli.ts or a `*-command.ts` / `*-commands.ts` file, which import only
+ * commander, small option parsers and gateway/kernel constants; its work lives in its own file, which
+ * the action imports when the command runs (issue 14). So `vgw run` loads the daemon and none of the
+ * other commands' code, and `vgw --help` none of the daemon (test/e2e/cli-lazy.test.ts).
  */
 import { Command } from 'commander';
 import { GatewayError } from '../gateway/kernel/errors.js';
