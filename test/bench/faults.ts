@@ -4,7 +4,7 @@
  */
 import { missing, settle, sleep, sleepUntil, withRun } from './harness.js';
 import { PARAMS, log } from './params.js';
-import { memory } from './proc-stats.js';
+import { ForeignCpu, memory } from './proc-stats.js';
 import { now, waitUntil } from './subscriber.js';
 import type { Target, TargetName } from './targets.js';
 
@@ -76,6 +76,8 @@ export interface DrainRun {
   criticalsReceived: number;
   criticalFirst: boolean;
   hwmMiB: number;
+  /** CPU of every other process on the machine during the drain, % of a core. */
+  otherCpuPct: number;
 }
 
 export function drainRun(run: number): Promise<DrainRun> {
@@ -93,6 +95,9 @@ export function drainRun(run: number): Promise<DrainRun> {
     const ingestPerSec = devices.ackedCount / ((now() - t0) / 1000);
     const upAt = now();
     await township.start();
+    // The drain phase only: before it the township was down (and its pid changes on a restart).
+    const other = new ForeignCpu(() => [target.pid, township.pid]);
+    other.start();
     const s = sub;
     await waitUntil(() => s.unique >= devices.ackedCount, Math.max(PARAMS.hardCapMs, 180_000), 'the backlog at the township');
     await settle(devices, sub, upAt);
@@ -123,8 +128,9 @@ export function drainRun(run: number): Promise<DrainRun> {
       criticalsReceived,
       criticalFirst: criticalsReceived === criticals && maxCritical < minOther,
       hwmMiB: memory(target.pid).hwmMiB,
+      otherCpuPct: other.stop(),
     };
-    log(`  drain #${run}: ${r.received}/${r.acked} at ${r.drainPerSec.toFixed(0)} ev/s (steady ${r.drainSteadyPerSec.toFixed(0)}, first after ${r.reconnectMs.toFixed(0)} ms), critical first: ${r.criticalFirst}, lost ${r.lost}, HWM ${r.hwmMiB.toFixed(1)} MiB`);
+    log(`  drain #${run}: ${r.received}/${r.acked} at ${r.drainPerSec.toFixed(0)} ev/s (steady ${r.drainSteadyPerSec.toFixed(0)}, first after ${r.reconnectMs.toFixed(0)} ms), critical first: ${r.criticalFirst}, lost ${r.lost}, HWM ${r.hwmMiB.toFixed(1)} MiB, others ${r.otherCpuPct.toFixed(0)} %`);
     return r;
   });
 }

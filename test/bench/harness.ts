@@ -6,12 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Devices } from './load.js';
-import { PARAMS, log } from './params.js';
+import { PARAMS, RESULTS_DIR, log } from './params.js';
 import { cpuTicks, systemBusyTicks } from './proc-stats.js';
 import { Subscriber, now, waitUntil } from './subscriber.js';
 import { Township, createTarget, type Target, type TargetName } from './targets.js';
-
-export const RESULTS_DIR = new URL('../../bench-results/', import.meta.url).pathname;
 
 export interface RunCtx {
   runId: string;
@@ -21,7 +19,7 @@ export interface RunCtx {
   devices: Devices;
 }
 
-export async function withRun<T>(name: TargetName, label: string, perDevice: number, body: (ctx: RunCtx) => Promise<T>): Promise<T> {
+export async function withRun<T>(name: TargetName, label: string, perDevice: number, body: (ctx: RunCtx) => Promise<T>, deviceCount: number = PARAMS.devices): Promise<T> {
   await waitForQuiet();
   const runId = randomBytes(4).toString('hex');
   const township = new Township();
@@ -30,13 +28,13 @@ export async function withRun<T>(name: TargetName, label: string, perDevice: num
   let devices: Devices | undefined;
   try {
     await township.start();
-    sub = await Subscriber.start(township.url, runId, perDevice, PARAMS.devices);
-    target = await createTarget(name, township);
+    sub = await Subscriber.start(township.url, runId, perDevice, deviceCount);
+    target = await createTarget(name, township, deviceCount);
     await target.start();
     devices = await Devices.connect(target, runId, perDevice);
     await devices.warmup();
     const s = sub;
-    if (!(await waitUntil(() => s.warmups >= PARAMS.devices, 30_000, 'the warm-up events at the township'))) throw new Error(`${name}: the path to the township never came up`);
+    if (!(await waitUntil(() => s.warmups >= deviceCount, 30_000, 'the warm-up events at the township'))) throw new Error(`${name}: the path to the township never came up`);
     return await body({ runId, township, target, sub, devices });
   } finally {
     await devices?.close();

@@ -90,3 +90,12 @@ export class ForeignCpu {
     return Math.max(0, (busy - own) / CLK_TCK / ((performance.now() - this.t0) / 1000)) * 100;
   }
 }
+
+/** Bytes this process caused to be written to storage (/proc/PID/io `write_bytes`); NaN if unreadable. */
+export function writeBytes(pid: number): number {
+  try {
+    return Number(/^write_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}

@@ -1,16 +1,20 @@
 /**
- * What the devices publish to: our gateway (`vgw run` as its own process) or a village Mosquitto that
- * bridges to the township. Plus the township Mosquitto itself. All on loopback.
+ * What the devices publish to: our gateway (`vgw run` as its own process), the null gateway (the
+ * ceiling of our libraries, null-target.ts) or a village Mosquitto that bridges to the township. Plus
+ * the township Mosquitto itself. All on loopback.
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { inspectDb } from '../../cloud-bridge/db.js';
 import { GatewayProcess } from '../support/gateway-process.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { removeDir, trackDir, trackProcess, untrackProcess } from './cleanup.js';
+import { NullGatewayTarget } from './null-target.js';
 import { VillageMosquitto } from './village-mosquitto.js';
 
-export type TargetName = 'ours' | 'bridge-default' | 'bridge-unlimited';
-export const ALL_TARGETS: TargetName[] = ['ours', 'bridge-default', 'bridge-unlimited'];
+export type TargetName = 'ours' | 'null-gateway' | 'bridge-default' | 'bridge-unlimited';
+export const ALL_TARGETS: TargetName[] = ['ours', 'null-gateway', 'bridge-default', 'bridge-unlimited'];
+/** The outage scenarios leave out the null gateway: it loses everything it holds on a kill, by design. */
+export const FAULT_TARGETS: TargetName[] = ALL_TARGETS.filter((n) => n !== 'null-gateway');
 
 export interface DeviceLogin {
   index: number;
@@ -35,7 +39,8 @@ export interface Target {
   dispose(): void;
 }
 
-const DEVICE_IDS = [0, 1, 2, 3].map((i) => `bench-${i}`);
+const deviceIds = (count: number): string[] => Array.from({ length: count }, (_, i) => `bench-${i}`);
+const withPasswords = (count: number): Required<DeviceLogin>[] => deviceIds(count).map((id, index) => ({ index, id, username: id, password: `bench-secret-${index}` }));
 
 /** The township Mosquitto (persistence on, so a subscriber's session survives SIGTERM + start). */
 export class Township {
@@ -76,8 +81,8 @@ class OursTarget implements Target {
   constructor(private readonly gw: GatewayProcess, readonly devices: DeviceLogin[]) {
     trackDir(gw.dataDir);
   }
-  static async create(townshipUrl: string): Promise<OursTarget> {
-    const devices = DEVICE_IDS.map((id, index) => ({ index, id, username: id, password: `bench-secret-${index}` }));
+  static async create(townshipUrl: string, deviceCount: number): Promise<OursTarget> {
+    const devices = withPasswords(deviceCount);
     const gw = await GatewayProcess.prepare({
       uplinkUrl: townshipUrl,
       gatewayId: '370283104-bench-01',
@@ -137,9 +142,10 @@ class OursTarget implements Target {
 }
 
 class BridgeTarget implements Target {
-  readonly devices: DeviceLogin[] = DEVICE_IDS.map((id, index) => ({ index, id }));
+  readonly devices: DeviceLogin[];
   private readonly village: VillageMosquitto;
-  constructor(readonly name: 'bridge-default' | 'bridge-unlimited', townshipPort: number) {
+  constructor(readonly name: 'bridge-default' | 'bridge-unlimited', townshipPort: number, deviceCount: number) {
+    this.devices = deviceIds(deviceCount).map((id, index) => ({ index, id }));
     this.village = new VillageMosquitto({ townshipPort, unlimitedQueue: name === 'bridge-unlimited' });
   }
   get port(): number {
@@ -168,6 +174,14 @@ class BridgeTarget implements Target {
   }
 }
 
-export async function createTarget(name: TargetName, township: Township): Promise<Target> {
-  return name === 'ours' ? OursTarget.create(township.url) : new BridgeTarget(name, township.port);
+export async function createTarget(name: TargetName, township: Township, deviceCount: number): Promise<Target> {
+  switch (name) {
+    case 'ours':
+      return OursTarget.create(township.url, deviceCount);
+    case 'null-gateway':
+      return new NullGatewayTarget(withPasswords(deviceCount), township.url);
+    case 'bridge-default':
+    case 'bridge-unlimited':
+      return new BridgeTarget(name, township.port, deviceCount);
+  }
 }
