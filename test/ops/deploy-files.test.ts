@@ -21,7 +21,7 @@ const UNIT = `${ROOT}provisioning/install/vgw.service`;
 const INSTALL = `${ROOT}provisioning/install/install.sh`;
 const LAUNCHER = `${ROOT}provisioning/bin/vgw`;
 /** The node flags the launcher passes unless VGW_NODE_FLAGS says otherwise (issue 14, chosen by measurement). */
-const DEFAULT_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=96'];
+const DEFAULT_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=96'];
 
 const hasShellcheck = requireTools('shellcheck');
 
