@@ -40,11 +40,9 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/provisioning/bin ./provisioning/bin
-# Memory (issue 14): two malloc arenas, large buffers returned at once, two libuv threads.
+# Memory (issue 14): the vgw launcher sets node's heap flags and the malloc and libuv settings, as on
+# a box under systemd; `docker run -e` of one of them wins over its default.
 ENV NODE_ENV=production \
-    MALLOC_ARENA_MAX=2 \
-    MALLOC_MMAP_THRESHOLD_=131072 \
-    UV_THREADPOOL_SIZE=2 \
     VGW_CONFIG=/etc/vgw/vgw.yaml
 # The outbox database must outlive the container: gateway.dataDir: /var/lib/vgw in the config.
 VOLUME ["/var/lib/vgw"]
@@ -54,5 +52,5 @@ EXPOSE 1883 8080
 # GET /healthz on {dataDir}/status.sock, served with or without http.enabled (gateway/ops/healthcheck.ts).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "dist/gateway/ops/healthcheck.js"]
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "dist/provisioning/cli.js"]
+ENTRYPOINT ["/app/provisioning/bin/vgw"]
 CMD ["run", "--config", "/etc/vgw/vgw.yaml"]

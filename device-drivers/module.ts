@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { Role } from '../gateway/kernel/roles.js';
-import type { DeviceConfigBase, Driver, DriverContext } from './driver.js';
+import type { DeviceConfigBase, DriverFactory } from './driver.js';
 import type { GatewaySeams, SeamName } from './seams.js';
 
 /** A config problem: the key path and a message that names the fix. */
@@ -53,8 +53,13 @@ export interface DriverModule<C extends DeviceConfigBase, K extends SeamName> {
   schema: z.ZodType<C>;
   /** The gateway seams it is handed. */
   seams: readonly K[];
-  /** The factory: only assigns, `start` does the I/O (style rule 2). */
-  create(ctx: DriverContext<Pick<GatewaySeams, K>, C>): Driver;
+  /**
+   * Loads the kind's code and returns its factory (which only assigns; `start` does the I/O, style
+   * rule 2). Issue 14: a dynamic import, awaited only for kinds a config names, so a box without
+   * cameras or OPC UA never loads their code and libraries; everything else here stays eager because
+   * the config schema and the checks need it.
+   */
+  load(): Promise<DriverFactory<Pick<GatewaySeams, K>, C>>;
   /** Actions it takes (reactions and commands are checked against them); `any`: passed on to the device. */
   actions: readonly string[] | 'any';
   /** Commands it registers, with their roles. */
@@ -79,4 +84,19 @@ export function defineDriver<C extends DeviceConfigBase, K extends SeamName>(mod
 /** Whether `module` takes `action`. */
 export function takesAction(module: AnyDriverModule, action: string): boolean {
   return module.actions === 'any' || module.actions.includes(action);
+}
+
+/** Each kind's factory once loaded: the import runs once however many devices and reloads ask. */
+const loaded = new WeakMap<AnyDriverModule, Promise<DriverFactory<any, any>>>();
+
+/** The factory of `module`'s kind, loading its code on first use (issue 14). */
+export function driverCode(module: AnyDriverModule): Promise<DriverFactory<any, any>> {
+  let code = loaded.get(module);
+  if (!code) {
+    code = module.load();
+    // A failed import is tried again by the next mount (a reload after the fix), not cached as failed.
+    code.catch(() => loaded.delete(module));
+    loaded.set(module, code);
+  }
+  return code;
 }

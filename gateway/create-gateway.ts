@@ -17,7 +17,7 @@ import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
 import { unavailableGpio } from '../device-drivers/gpio/gpio.js';
 import type { Speaker } from '../device-drivers/loudspeaker/speaker.js';
-import type { AnyDriverModule } from '../device-drivers/module.js';
+import { driverCode, type AnyDriverModule } from '../device-drivers/module.js';
 import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
 import { systemHttp } from '../device-drivers/net/http.js';
 import { systemUdp } from '../device-drivers/net/udp.js';
@@ -97,14 +97,14 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
   const bootId = randomUUID();
   const startedAt = clock.now();
   let db: Db | null = null;
-  let parts: ReturnType<typeof build> | null = null;
+  let parts: Awaited<ReturnType<typeof build>> | null = null;
   let metricsTimer: NodeJS.Timeout | null = null;
   let lock: DataDirLock | null = null;
   let floorTimer: NodeJS.Timeout | null = null;
   let stopped = false;
   const disk = new DiskSpace(config.gateway.dataDir, config.outbox, log.child({ component: 'disk' }));
 
-  function build(database: Db) {
+  async function build(database: Db) {
     let pipeline: Pipeline | null = null;
     let pictures: Pictures | null = null;
     const storage = {
@@ -168,11 +168,13 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     };
     const speakers = new Map<string, Speaker>();
     // One device's driver, created and added to the maps (not started); a reload mounts with it too.
-    const mount = (device: DeviceConfig): Driver => {
+    // Issue 14: its kind's code is loaded here, on the first device of that kind, never for a kind no device names.
+    const mount = async (device: DeviceConfig): Promise<Driver> => {
       const module = moduleFor(modules, device.driver);
       if (!module) throw new GatewayError('VGW_CONFIG_INVALID', `devices: no driver "${device.driver}" is registered for "${device.id}"`, false);
+      const create = await driverCode(module);
       const dlog = log.child({ component: 'driver', device: device.id });
-      const driver = module.create({
+      const driver = create({
         device,
         log: dlog,
         clock,
@@ -193,7 +195,7 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       return driver;
     };
     const unmount = (id: string): void => void (drivers.delete(id), speakers.delete(id));
-    for (const device of config.devices) mount(device);
+    for (const device of config.devices) await mount(device);
     const registerDeviceCommands = (devices: readonly DeviceConfig[]) => registerDriverCommands(router, modules, devices, drivers);
     registerDeviceCommands(config.devices);
     const broadcast = new BroadcastService({
@@ -288,11 +290,11 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
       { name: 'check disk space', startMs: 30_000, start: () => void (fullAtStart = startOnDisk()) },
       {
         name: 'database',
-        start: () => {
+        start: async () => {
           const database = (db = openOnDisk());
           warnIfExposed(log, join(config.gateway.dataDir, DB_FILE), 'the database');
           if (config.uplink.passwordFile) warnIfExposed(log, config.uplink.passwordFile, 'the uplink password');
-          const built = (parts = build(database));
+          const built = (parts = await build(database));
           try {
             built.outbox.start();
           } catch (err) {

@@ -7,12 +7,14 @@ import { AlsaAudio } from '../device-drivers/loudspeaker/alsa-audio.js';
 import { EspeakSpeech } from '../device-drivers/loudspeaker/espeak.js';
 import { loadConfigFile } from './config/load.js';
 import { createGateway } from './create-gateway.js';
+import { skipPacketNumberCache } from './packet-number-cache.js';
 import { startSystemdNotifier, type SystemdNotifier } from './ops/systemd-notify.js';
 
 /** Longest a stop may take before the process exits anyway (systemd's default stop timeout is 90 s). */
 const STOP_LIMIT_MS = 15_000;
 
 export async function runDaemon(configFile: string, log: Logger): Promise<void> {
+  skipPacketNumberCache();
   const config = loadConfigFile(configFile);
   const speech = new EspeakSpeech({ voice: config.broadcast.voice, log: log.child({ component: 'speech' }) });
   const gateway = createGateway({ config, log, hardware: { audio: new AlsaAudio(), speech, gpio: systemGpio({ log }) } });

@@ -38,8 +38,8 @@ export interface ReloadParts {
   arming: Arming;
   reactions: Reactions;
   drivers: ReadonlyMap<string, Driver>;
-  /** Creates a device's driver and adds it to the gateway's maps (not started). */
-  mount(device: DeviceConfig): Driver;
+  /** Loads its kind's code (once), creates a device's driver and adds it to the gateway's maps (not started). */
+  mount(device: DeviceConfig): Promise<Driver>;
   /** Removes a stopped device's driver from the gateway's maps. */
   unmount(id: string): void;
   /** (Re)registers the commands of the driver kinds for `devices`. */
@@ -158,7 +158,7 @@ export class Reloader {
     this.deps.adopt(next);
     for (const id of [...devices.added, ...devices.changed]) {
       const device = next.devices.find((d) => d.id === id) as DeviceConfig;
-      const driver = p.mount(device);
+      const driver = await p.mount(device);
       // As at start (style rule 3): a device whose driver fails to start is degraded, the rest goes on.
       const aborts = new AbortController();
       this.remounted.set(id, null);

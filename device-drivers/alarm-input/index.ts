@@ -1,7 +1,6 @@
 /** The `alarm-input` kind: a contact on a GPIO pin (panic button, door contact, PIR, UPS mains signal). */
 import type { ConfigIssue } from '../module.js';
 import { defineDriver } from '../module.js';
-import { createAlarmInput } from './alarm-input.js';
 import { alarmInputSchema } from './config.js';
 
 export const alarmInputModule = defineDriver({
@@ -9,7 +8,7 @@ export const alarmInputModule = defineDriver({
   label: 'an alarm input',
   schema: alarmInputSchema,
   seams: ['gpio', 'zones'],
-  create: createAlarmInput,
+  load: async () => (await import('./alarm-input.js')).createAlarmInput,
   actions: [],
   events: ['alarm.triggered', 'alarm.restored', 'device.fault', 'device.fault.cleared'],
   checks: (d, i, cfg) => {

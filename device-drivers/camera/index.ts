@@ -1,7 +1,6 @@
 /** The `camera` kind: an ONVIF / Hikvision ISAPI camera on the LAN (issue 11). */
 import type { ConfigIssue } from '../module.js';
 import { defineDriver } from '../module.js';
-import { createCamera } from './camera.js';
 import { cameraSchema } from './config.js';
 
 export const cameraModule = defineDriver({
@@ -9,7 +8,7 @@ export const cameraModule = defineDriver({
   label: 'a camera',
   schema: cameraSchema,
   seams: [],
-  create: createCamera,
+  load: async () => (await import('./camera.js')).createCamera,
   actions: [],
   events: ['camera.motion', 'camera.tamper', 'camera.input', 'camera.clock.drift', 'device.offline', 'device.online'],
   checks: (d, i, cfg) => {

@@ -2,7 +2,6 @@
 import type { ConfigIssue } from '../module.js';
 import { defineDriver } from '../module.js';
 import { doorSchema } from './config.js';
-import { createDoor } from './door.js';
 import { DOOR_EVENTS } from './events.js';
 
 export const doorModule = defineDriver({
@@ -10,7 +9,7 @@ export const doorModule = defineDriver({
   label: 'a door',
   schema: doorSchema,
   seams: ['gpio'],
-  create: createDoor,
+  load: async () => (await import('./door.js')).createDoor,
   actions: ['unlock'],
   events: [...DOOR_EVENTS, 'device.fault'],
   provides: ['door'],

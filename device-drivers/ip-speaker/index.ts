@@ -1,14 +1,13 @@
 /** The `ip-speaker` kind: a speaker module on the LAN, reached through its own `mqtt` login (`via`). */
 import { defineDriver } from '../module.js';
 import { ipSpeakerDeviceSchema } from './config.js';
-import { createIpSpeaker } from './ip-speaker.js';
 
 export const ipSpeakerModule = defineDriver({
   kind: 'ip-speaker',
   label: 'an IP speaker',
   schema: ipSpeakerDeviceSchema,
   seams: ['bus'],
-  create: createIpSpeaker,
+  load: async () => (await import('./ip-speaker.js')).createIpSpeaker,
   actions: [],
   events: [],
   provides: ['speaker'],

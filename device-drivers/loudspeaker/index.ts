@@ -1,15 +1,16 @@
 /** The `loudspeaker` kind: the box's own sound card, its amplifier powered through a relay device. */
 import { defineDriver } from '../module.js';
-import { relayAmplifiers } from './amplifier.js';
 import { loudspeakerDeviceSchema } from './config.js';
-import { createLoudspeaker } from './loudspeaker.js';
 
 export const loudspeakerModule = defineDriver({
   kind: 'loudspeaker',
   label: 'a loudspeaker',
   schema: loudspeakerDeviceSchema,
   seams: ['audio', 'amplifierPower', 'deviceActions'],
-  create: (ctx) => createLoudspeaker({ ...ctx, seams: { audio: ctx.seams.audio, amplifierPower: ctx.seams.amplifierPower ?? relayAmplifiers(ctx.seams.deviceActions) } }),
+  load: async () => {
+    const [{ createLoudspeaker }, { relayAmplifiers }] = await Promise.all([import('./loudspeaker.js'), import('./amplifier.js')]);
+    return (ctx) => createLoudspeaker({ ...ctx, seams: { audio: ctx.seams.audio, amplifierPower: ctx.seams.amplifierPower ?? relayAmplifiers(ctx.seams.deviceActions) } });
+  },
   actions: [],
   events: [],
   provides: ['speaker'],

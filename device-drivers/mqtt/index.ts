@@ -1,14 +1,13 @@
 /** The `mqtt` kind: a device on the village LAN broker speaking the contract's `dev/{id}/...` topics. */
 import { defineDriver } from '../module.js';
 import { mqttDeviceSchema } from './config.js';
-import { createMqttDevice } from './mqtt-device.js';
 
 export const mqttModule = defineDriver({
   kind: 'mqtt',
   label: 'an MQTT device',
   schema: mqttDeviceSchema,
   seams: ['bus'],
-  create: createMqttDevice,
+  load: async () => (await import('./mqtt-device.js')).createMqttDevice,
   // Sent on as `{"action": name, ...params}` to dev/{id}/cmd; the device decides what it does.
   actions: 'any',
   events: 'any',

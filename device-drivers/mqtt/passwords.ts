@@ -73,9 +73,41 @@ parentPort.on('message', (m) => {
 });`;
 
 let worker: Worker | null = null;
+let idleTimer: NodeJS.Timeout | null = null;
+
+/**
+ * How long the scrypt thread outlives its last call (issue 14). Logins come in bursts (devices at
+ * start or after a LAN outage), then not for hours: a thread kept that long holds ~9 MiB of isolate
+ * for nothing, and starting one again costs ~30 ms next to a ~60 ms scrypt.
+ */
+const IDLE_MS = 10_000;
+let idleMs = IDLE_MS;
+
+/** Tests: how long the thread stays after its last call (default 10 s). */
+export function setScryptIdleMs(ms: number): void {
+  idleMs = ms;
+}
+
+/** Whether the scrypt thread is running now. */
+export function scryptThreadRunning(): boolean {
+  return worker !== null;
+}
+
+/** Ends the thread once no call came for `idleMs`; the next call starts a new one. */
+function endWhenIdle(w: Worker): void {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    idleTimer = null;
+    if (worker === w) worker = null;
+    void w.terminate();
+  }, idleMs);
+  idleTimer.unref();
+}
 
 /** The scrypt thread, started on first use; unref'd so it never keeps a CLI process alive. */
 function scryptWorker(): Worker {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
   if (worker) return worker;
   // execArgv: [] — otherwise the worker would load the TypeScript loader again (+30 MiB).
   const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
@@ -95,6 +127,7 @@ function derive(password: string | Buffer, salt: Buffer, n: number, r: number, p
     w.once('exit', onExit);
     w.once('message', (m: { key?: Uint8Array; error?: string }) => {
       w.off('exit', onExit);
+      endWhenIdle(w);
       if (m.key) resolve(Buffer.from(m.key.buffer, m.key.byteOffset, m.key.byteLength));
       else reject(new Error(`scrypt failed: ${m.error ?? 'unknown'}`));
     });

@@ -3,14 +3,13 @@ import type { ConfigIssue } from '../module.js';
 import { defineDriver } from '../module.js';
 import { DOOR_EVENTS } from '../door/events.js';
 import { uhppoteDoorSchema } from './config.js';
-import { createUhppoteDoor } from './uhppote-door.js';
 
 export const uhppoteDoorModule = defineDriver({
   kind: 'uhppote-door',
   label: 'a door of a network controller',
   schema: uhppoteDoorSchema,
   seams: ['deviceActions'],
-  create: createUhppoteDoor,
+  load: async () => (await import('./uhppote-door.js')).createUhppoteDoor,
   actions: ['unlock'],
   events: [...DOOR_EVENTS],
   provides: ['door'],

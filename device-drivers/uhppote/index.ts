@@ -2,7 +2,6 @@
 import type { ConfigIssue } from '../module.js';
 import { defineDriver } from '../module.js';
 import { uhppoteSchema } from './config.js';
-import { createUhppote } from './controller.js';
 import { OPEN_ACTION } from './door-signal.js';
 
 export const uhppoteModule = defineDriver({
@@ -10,7 +9,7 @@ export const uhppoteModule = defineDriver({
   label: 'a network door controller',
   schema: uhppoteSchema,
   seams: ['udp', 'deviceActions', 'access'],
-  create: createUhppote,
+  load: async () => (await import('./controller.js')).createUhppote,
   actions: [OPEN_ACTION],
   events: ['access.granted', 'access.denied', 'door.alarm', 'controller.events.lost', 'device.online', 'device.offline'],
   checks: (d, i, cfg) => {

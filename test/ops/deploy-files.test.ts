@@ -6,12 +6,12 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeHealthz } from '../../gateway/ops/healthcheck.js';
+import { VERSION } from '../../gateway/version.js';
 import { startFixture } from '../support/gateway-fixture.js';
 import { freePort } from '../support/ports.js';
 import { requireTools } from '../support/tools.js';
@@ -19,6 +19,18 @@ import { requireTools } from '../support/tools.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const UNIT = `${ROOT}provisioning/install/vgw.service`;
 const INSTALL = `${ROOT}provisioning/install/install.sh`;
+const LAUNCHER = `${ROOT}provisioning/bin/vgw`;
+/** The node flags the launcher passes unless VGW_NODE_FLAGS says otherwise (issue 14, chosen by measurement). */
+const DEFAULT_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=96'];
+
+const hasShellcheck = requireTools('shellcheck');
+
+/** shellcheck has nothing to say about the shell script `file`. */
+function expectShellcheckClean(file: string): void {
+  const r = spawnSync('shellcheck', [file], { encoding: 'utf8' });
+  expect(r.stdout + r.stderr).toBe('');
+  expect(r.status).toBe(0);
+}
 
 /** `key=value` lines of an ini-style unit, the last one per key winning as systemd reads them. */
 function unitKeys(text: string): Map<string, string[]> {
@@ -54,17 +66,57 @@ describe('systemd unit', () => {
     for (const key of ['PrivateDevices', 'DevicePolicy', 'DeviceAllow', 'ProtectKernelTunables', 'ProtectClock']) expect(k.has(key), key).toBe(false);
     // V8's JIT needs W+X pages.
     expect(k.has('MemoryDenyWriteExecute')).toBe(false);
-    expect(k.get('Environment')).toEqual(expect.arrayContaining(['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=131072', 'UV_THREADPOOL_SIZE=2']));
+    // Issue 14: started through the launcher, which sets the memory settings (tested below).
+    expect(one('ExecStart')).toBe('/bin/sh /opt/vgw/provisioning/bin/vgw run --config /etc/vgw/vgw.yaml');
+    expect(k.get('Environment')).toContain('VGW_NODE=/usr/bin/node');
+  });
+});
+
+describe('vgw launcher', () => {
+  it.skipIf(!hasShellcheck)('is clean under shellcheck', () => expectShellcheckClean(LAUNCHER));
+
+  it('runs the CLI as the README shows it', () => {
+    expect(readFileSync(`${ROOT}README.md`, 'utf8')).toContain('`provisioning/bin/vgw run --config ...`');
+    const r = spawnSync(LAUNCHER, ['--version'], { encoding: 'utf8', env: { ...process.env, VGW_NODE: process.execPath } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(VERSION);
+    expect(r.status).toBe(0);
+  });
+
+  /** Runs a copy of the launcher in a scratch tree whose "node" prints its arguments and environment. */
+  const launch = (withDist: boolean, env: Record<string, string> = {}, args = ['run', '--config', '/etc/vgw/vgw.yaml']): string[] => {
+    const root = mkdtempSync(join(tmpdir(), 'vgw-launcher-'));
+    mkdirSync(join(root, 'provisioning/bin'), { recursive: true });
+    copyFileSync(LAUNCHER, join(root, 'provisioning/bin/vgw'));
+    if (withDist) {
+      mkdirSync(join(root, 'dist/provisioning'), { recursive: true });
+      writeFileSync(join(root, 'dist/provisioning/cli.js'), '');
+    }
+    const fakeNode = join(root, 'node');
+    writeFileSync(fakeNode, '#!/bin/sh\nprintf "%s\\n" "$@"\nenv | grep -E "^(MALLOC_|UV_)" | sort\n', { mode: 0o755 });
+    const r = spawnSync('sh', [join(root, 'provisioning/bin/vgw'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', VGW_NODE: fakeNode, ...env } });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.trim().split('\n').map((l) => l.replace(root, '<root>'));
+  };
+
+  it('starts the compiled daemon with the measured node flags and malloc and libuv settings', () => {
+    const out = launch(true);
+    expect(out).toEqual([...DEFAULT_FLAGS, '<root>/dist/provisioning/cli.js', 'run', '--config', '/etc/vgw/vgw.yaml', 'MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=131072', 'UV_THREADPOOL_SIZE=2']);
+  });
+
+  it('gives the other commands node\'s own heap sizes (the township tools hold far more than the daemon)', () => {
+    expect(launch(true, {}, ['monitor', '--help']).slice(0, 3)).toEqual(['<root>/dist/provisioning/cli.js', 'monitor', '--help']);
+  });
+
+  it('falls back to the sources through tsx without dist/, and lets the environment win', () => {
+    const out = launch(false, { MALLOC_ARENA_MAX: '1', VGW_NODE_FLAGS: '--max-old-space-size=200' });
+    expect(out.slice(0, 4)).toEqual(['--max-old-space-size=200', '--import', '<root>/node_modules/tsx/dist/loader.mjs', '<root>/provisioning/cli.ts']);
+    expect(out).toContain('MALLOC_ARENA_MAX=1');
   });
 });
 
 describe('install script', () => {
-  const hasShellcheck = requireTools('shellcheck');
-  it.skipIf(!hasShellcheck)('is clean under shellcheck', () => {
-    const r = spawnSync('shellcheck', [INSTALL], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
+  it.skipIf(!hasShellcheck)('is clean under shellcheck', () => expectShellcheckClean(INSTALL));
 
   it('--dry-run prints the user, directories, unit and systemctl steps and changes nothing', () => {
     const r = spawnSync('sh', [INSTALL, '--dry-run'], { encoding: 'utf8', env: { ...process.env, VGW_PREFIX: '/nonexistent/vgw-dry-run' } });
@@ -124,8 +176,10 @@ describe('Dockerfile', () => {
     expect(copied).toEqual(expect.arrayContaining(['/app/dist', '/app/node_modules']));
     // No sources: no TypeScript and no tsx loader at run time.
     for (const c of copied) expect(c).not.toMatch(/^\/app\/(gateway|cloud-bridge|device-drivers|provisioning\/cli)/);
+    // Issue 14: the launcher, which runs dist/provisioning/cli.js with the memory settings.
     const entry = runtime.find((i) => i.op === 'ENTRYPOINT')?.args ?? '';
-    expect(entry).toContain('dist/provisioning/cli.js');
+    expect(entry).toBe('["/app/provisioning/bin/vgw"]');
+    expect(copied).toContain('/app/provisioning/bin');
   });
 
   it('installs packages the lean way and has the audio, speech and gpiod tools', () => {
@@ -154,8 +208,9 @@ describe('Dockerfile', () => {
     expect(readFileSync(`${ROOT}Dockerfile`, 'utf8')).not.toMatch(/VGW_MQTT_PORT|VGW_HEALTH_PORT/);
     expect(runtime.some((i) => i.op === 'EXPOSE' && /\b8080\b/.test(i.args))).toBe(true);
     expect(runtime.some((i) => i.op === 'EXPOSE' && /\b1883\b/.test(i.args))).toBe(true);
+    // The launcher sets these (one place for the box and the image); an ENV here would hide its defaults.
     const env = runtime.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
-    for (const kv of ['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=131072', 'UV_THREADPOOL_SIZE=2']) expect(env).toContain(kv);
+    for (const key of ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'UV_THREADPOOL_SIZE', 'VGW_NODE_FLAGS']) expect(env).not.toContain(key);
     // USER comes before ENTRYPOINT, so the gateway never runs as root.
     expect(runtime.findIndex((i) => i.op === 'USER')).toBeLessThan(runtime.findIndex((i) => i.op === 'ENTRYPOINT'));
   });

@@ -11,6 +11,7 @@ import { buildConfig, type FixtureDevice, type FixtureOptions } from './gateway-
 import { freePort } from './ports.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+const LAUNCHER = join(ROOT, 'provisioning/bin/vgw');
 
 export class GatewayProcess {
   proc: ChildProcess | null = null;
@@ -41,14 +42,15 @@ export class GatewayProcess {
 
   /**
    * Starts `vgw run` and resolves once its log says it started. Tests run the sources (tsx); the
-   * benchmark sets `compiled` to measure what a box runs after `npm run build`.
+   * benchmark sets `compiled` to measure what a box runs after `npm run build`: the installed `vgw`
+   * launcher with its node flags and malloc settings (issue 14), on this process's node.
    */
   async start(env: Record<string, string> = {}, compiled = false): Promise<void> {
     this.output = '';
-    const entry = compiled ? [join(ROOT, 'dist/provisioning/cli.js')] : ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts')];
-    const proc = spawn(process.execPath, [...entry, 'run', '--config', this.configFile], {
+    const [cmd, ...entry] = compiled ? [LAUNCHER] : [process.execPath, '--import', 'tsx', join(ROOT, 'provisioning/cli.ts')];
+    const proc = spawn(cmd as string, [...entry, 'run', '--config', this.configFile], {
       cwd: ROOT,
-      env: { ...process.env, VGW_LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, VGW_LOG_LEVEL: 'info', VGW_NODE: process.execPath, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;

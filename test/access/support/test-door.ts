@@ -26,7 +26,7 @@ export const testDoorModule = defineDriver({
   actions: ['unlock'],
   events: ['door.unlocked'],
   provides: ['door'],
-  create: (ctx) => {
+  load: async () => (ctx) => {
     let running = false;
     return {
       async start() {

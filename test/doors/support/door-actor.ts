@@ -12,7 +12,7 @@ export const actorModule = defineDriver({
   label: 'a test actor',
   schema: z.object({ ...deviceCommon, driver: z.literal('test-door-actor') }).strict(),
   seams: ['deviceActions'],
-  create: (ctx) => {
+  load: async () => (ctx) => {
     actor.actions = ctx.seams.deviceActions;
     return { start: async () => {}, stop: async () => {}, health: () => ({ status: 'ok', online: true }) };
   },

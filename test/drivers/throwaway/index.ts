@@ -20,7 +20,7 @@ export const chimeModule = defineDriver({
   actions: ['ring'],
   commands: [{ name: 'chime.ring', role: 'door', params: z.object({ times: z.number().int().min(1).max(5) }).strict(), action: 'ring' }],
   events: ['chime.rang', 'chime.pinged'],
-  create: (ctx) => {
+  load: async () => (ctx) => {
     let socket: UdpSocket | null = null;
     let health: DriverHealth = { status: 'stopped', online: false };
     return {

@@ -21,7 +21,7 @@ export const testCameraModule = defineDriver({
   actions: [],
   commands: [],
   events: ['camera.motion', 'camera.tamper'],
-  create: (ctx) => ({
+  load: async () => (ctx) => ({
     start: async () => void cameras.set(ctx.device.id, ctx as unknown as DriverContext),
     stop: async () => void cameras.delete(ctx.device.id),
     health: () => ({ status: 'ok', online: true }),
