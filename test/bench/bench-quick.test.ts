@@ -73,8 +73,8 @@ describe.runIf(requireTools('mosquitto'))('BENCH_QUICK=1 npm run bench (issue 14
 // Needs no mosquitto: it reads the test files.
 describe('the bench rebuilding dist/ beside the suite', () => {
   it('no other test runs compiled code (dist/), which the bench rebuilds while the suite runs', () => {
-    // Runtime uses of the build: a GatewayProcess started with `compiled` true, dist/ paths, the installed `vgw` (prefers dist/).
-    const uses = [/\.start\([^;]*,\s*true\s*\)/, /['"`/]dist\//, /provisioning\/bin\/vgw\.js/];
+    // Runtime uses of the build: a GatewayProcess started with `compiled` true, dist/ paths, the installed `vgw` launcher run from this checkout (prefers dist/).
+    const uses = [/\.start\([^;]*,\s*true\s*\)/, /['"`/]dist\//, /\(LAUNCHER\b/];
     // deploy-files.test.ts only reads the Dockerfile's text, where `dist/` appears.
     const exempt = new Set(['test/ops/deploy-files.test.ts']);
     const files = walk(join(ROOT, 'test')).filter((f) => /\.test\.ts$|\/support\/.*\.ts$/.test(f)).map((f) => relative(ROOT, f));

@@ -6,7 +6,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,7 +77,14 @@ describe('vgw launcher', () => {
 
   it('runs the CLI as the README shows it', () => {
     expect(readFileSync(`${ROOT}README.md`, 'utf8')).toContain('`provisioning/bin/vgw run --config ...`');
-    const r = spawnSync(LAUNCHER, ['--version'], { encoding: 'utf8', env: { ...process.env, VGW_NODE: process.execPath } });
+    // A scratch tree without dist/ (the launcher then runs the sources): the quick bench rebuilds this
+    // checkout's dist/ while the suite runs (test/bench/bench-quick.test.ts), so no test may run it.
+    const root = mkdtempSync(join(tmpdir(), 'vgw-launcher-real-'));
+    mkdirSync(join(root, 'provisioning/bin'), { recursive: true });
+    copyFileSync(LAUNCHER, join(root, 'provisioning/bin/vgw'));
+    symlinkSync(`${ROOT}provisioning/cli.ts`, join(root, 'provisioning/cli.ts'));
+    symlinkSync(`${ROOT}node_modules`, join(root, 'node_modules'));
+    const r = spawnSync(join(root, 'provisioning/bin/vgw'), ['--version'], { encoding: 'utf8', env: { ...process.env, VGW_NODE: process.execPath } });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(VERSION);
     expect(r.status).toBe(0);
