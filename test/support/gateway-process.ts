@@ -41,11 +41,13 @@ export class GatewayProcess {
 
   /**
    * Starts `vgw run` and resolves once its log says it started. Tests run the sources (tsx); the
-   * benchmark sets `compiled` to measure what a box runs after `npm run build`.
+   * benchmark sets `compiled` to measure what a box runs after `npm run build`. `VGW_DIST_DIR` names
+   * another compiled tree (the A/B tool's build of a git ref, test/bench/ab/) instead of ./dist.
    */
   async start(env: Record<string, string> = {}, compiled = false): Promise<void> {
     this.output = '';
-    const entry = compiled ? [join(ROOT, 'dist/provisioning/cli.js')] : ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts')];
+    const dist = process.env.VGW_DIST_DIR ?? join(ROOT, 'dist');
+    const entry = compiled ? [join(dist, 'provisioning/cli.js')] : ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts')];
     const proc = spawn(process.execPath, [...entry, 'run', '--config', this.configFile], {
       cwd: ROOT,
       env: { ...process.env, VGW_LOG_LEVEL: 'info', ...env },
