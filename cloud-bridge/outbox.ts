@@ -79,6 +79,14 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** What one flush's transaction committed. */
+interface Committed {
+  /** The new rows for the uplink; empty when an eviction ran (it pages from SQLite then). */
+  rows: OutboxRow[];
+  minPrio: number;
+  written: number;
+}
+
 /** Eviction frees down to this share of the cap, so a full outbox does not evict on every insert. */
 const EVICT_TO = 0.95;
 /** info; critical (0) is evicted last, only when nothing else is left. */
@@ -119,6 +127,12 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   private stopped = false;
   private ackRetryWarned = false;
   private readonly stmts;
+  /**
+   * The flush's transaction, built once (issue 14: wrapping a new closure in `db.transaction` on every
+   * flush cost more per commit than the SQLite work of a small batch).
+   */
+  private readonly commitBatch: (batch: Pending[], low: boolean) => Committed;
+  private readonly deleteBatch: (ids: Set<number>) => number[];
 
   constructor(
     private readonly db: Db,
@@ -143,6 +157,15 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
+    this.commitBatch = db.transaction((batch: Pending[], low: boolean) => this.insertBatch(batch, low));
+    this.deleteBatch = db.transaction((ids: Set<number>) => {
+      const freed: number[] = [];
+      for (const id of ids) {
+        const r = this.stmts.del.get(id) as { bytes: number } | undefined;
+        if (r) freed.push(r.bytes);
+      }
+      return freed;
+    });
     const { disk, report } = options;
     this.full = disk ? new FullDisk({ disk, report, store: (item) => this.add(item), checkpoint: () => this.stmts.checkpoint.run(), log }) : null;
   }
@@ -252,44 +275,12 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       }
       return;
     }
-    let minPrio = Number.MAX_SAFE_INTEGER;
-    let committed: OutboxRow[] = [];
     // Issue 8 A: with little free disk left the outbox stops growing: it evicts first, so the pages
     // freed in this transaction take the new rows and neither the file nor the disk fills with info rows.
     const low = this.options.disk?.low() ?? false;
-    let written = 0;
+    let result: Committed;
     try {
-      this.db.transaction(() => {
-        const now = Date.now();
-        let lastSeq: number | null = null;
-        let evictionPrio: number | null = null;
-        if (low) {
-          const incoming = batch.reduce((n, p) => n + p.payload.length, 0);
-          evictionPrio = this.evictIfOver(now, Math.max(0, this.byteCount - incoming));
-        }
-        for (const p of batch) {
-          const { item } = p;
-          if (item.kind === 'state') {
-            for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
-          }
-          const { lastInsertRowid } = this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
-          item.alongside?.(p.seq);
-          committed.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
-          this.rowCount++;
-          this.byteCount += p.payload.length;
-          written += p.payload.length;
-          if (p.seq !== null) lastSeq = p.seq;
-          minPrio = Math.min(minPrio, item.prio);
-        }
-        const capPrio = this.evictIfOver(now, this.limits.maxBytes);
-        if (capPrio !== null) evictionPrio = Math.min(evictionPrio ?? capPrio, capPrio);
-        if (evictionPrio !== null) {
-          committed = [];
-          lastSeq = this.nextSeq - 1;
-          minPrio = Math.min(minPrio, evictionPrio);
-        }
-        if (lastSeq !== null) this.stmts.setSeq.run(lastSeq);
-      })();
+      result = this.commitBatch(batch, low);
     } catch (err) {
       // Nothing of the batch is stored: give its seqs back so a failed turn leaves no gap.
       if (firstSeq !== null) this.nextSeq = firstSeq;
@@ -305,9 +296,46 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       this.emit('commitFailed', err as Error);
       return;
     }
-    this.options.disk?.noteWritten(written);
+    this.options.disk?.noteWritten(result.written);
     for (const p of batch) p.resolve(p.seq);
-    this.notifyAdded(committed, minPrio);
+    this.notifyAdded(result.rows, result.minPrio);
+  }
+
+  /** The body of a flush's transaction: the batch's rows, evictions and the seq counter. */
+  private insertBatch(batch: Pending[], low: boolean): Committed {
+    const now = Date.now();
+    let rows: OutboxRow[] = [];
+    let minPrio = Number.MAX_SAFE_INTEGER;
+    let written = 0;
+    let lastSeq: number | null = null;
+    let evictionPrio: number | null = null;
+    if (low) {
+      const incoming = batch.reduce((n, p) => n + p.payload.length, 0);
+      evictionPrio = this.evictIfOver(now, Math.max(0, this.byteCount - incoming));
+    }
+    for (const p of batch) {
+      const { item } = p;
+      if (item.kind === 'state') {
+        for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
+      }
+      const { lastInsertRowid } = this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
+      item.alongside?.(p.seq);
+      rows.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
+      this.rowCount++;
+      this.byteCount += p.payload.length;
+      written += p.payload.length;
+      if (p.seq !== null) lastSeq = p.seq;
+      minPrio = Math.min(minPrio, item.prio);
+    }
+    const capPrio = this.evictIfOver(now, this.limits.maxBytes);
+    if (capPrio !== null) evictionPrio = Math.min(evictionPrio ?? capPrio, capPrio);
+    if (evictionPrio !== null) {
+      rows = [];
+      lastSeq = this.nextSeq - 1;
+      minPrio = Math.min(minPrio, evictionPrio);
+    }
+    if (lastSeq !== null) this.stmts.setSeq.run(lastSeq);
+    return { rows, minPrio, written };
   }
 
   /**
@@ -402,13 +430,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       // A lost delete only re-sends a row (ids make that harmless), so deletes skip the fsync; the next
       // FULL commit syncs the WAL, and these frames with it.
       this.stmts.syncNormal.run();
-      const freed: number[] = [];
-      this.db.transaction(() => {
-        for (const id of ids) {
-          const r = this.stmts.del.get(id) as { bytes: number } | undefined;
-          if (r) freed.push(r.bytes);
-        }
-      })();
+      const freed = this.deleteBatch(ids);
       // Counted only once committed: a rolled-back delete frees nothing.
       for (const bytes of freed) this.forget(bytes);
       return null;
