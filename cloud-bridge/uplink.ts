@@ -288,7 +288,7 @@ export class Uplink {
         if (typeof code === 'number') this.deps.log.error({ topic: row.topic, reasonCode: code, err: err.message }, 'township broker refused a message; check its ACL');
         return;
       }
-      this.deps.outbox.ack(row.id);
+      this.deps.outbox.ack(row.id, row.payload.length);
       this.delivered++;
       if (!this.caughtUp) this.scheduleDrain();
       else if (this.inflight.size === 0) this.offerPicture();
