@@ -1,6 +1,6 @@
 /**
- * `npm run bench:ab -- <ref>`: the daemon compiled from a git ref (A) against the current tree's dist/
- * (B), interleaved A, B, A, B… (issue 14: CPU figures on this shared 2-core box are only comparable
+ * `npm run bench:ab -- <ref> [<ref B>]`: the daemon compiled from a git ref (A) against the current
+ * tree's dist/ (B; or against a second ref, built the same way), interleaved A, B, A, B… (issue 14: CPU figures on this shared 2-core box are only comparable
  * within one window). Each round is the bench's own throughput run and 500/s latency run on each side;
  * it prints medians with ranges and what the other processes used during every run.
  * BENCH_AB_ROUNDS (default 3) sets the rounds; the bench's BENCH_* variables apply; the quiet-machine
@@ -20,16 +20,17 @@ const { buildRef } = await import('./ref-build.js');
 const { renderAb } = await import('./ab-report.js');
 
 async function main(): Promise<void> {
-  const ref = process.argv[2];
-  if (!ref) throw new Error('usage: npm run bench:ab -- <git ref> (compared against the current tree, built into dist/)');
+  const [ref, refB] = process.argv.slice(2);
+  if (!ref) throw new Error('usage: npm run bench:ab -- <git ref> [<git ref B>] (B defaults to the current tree, built into dist/)');
   const rounds = Number(process.env.BENCH_AB_ROUNDS ?? 3);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_AB_ROUNDS=${process.env.BENCH_AB_ROUNDS}: expected an integer >= 1`);
   installSignalCleanup();
   log(`building ${ref}`);
   const built = buildRef(ref);
+  const builtB = refB ? buildRef(refB) : null;
   const sides: Side[] = [
     { label: `A ${ref} (${built.commit.slice(0, 7)})`, dist: built.dist, throughput: [], latency: [] },
-    { label: 'B current tree', dist: null, throughput: [], latency: [] },
+    { label: builtB ? `B ${refB} (${builtB.commit.slice(0, 7)})` : 'B current tree', dist: builtB?.dist ?? null, throughput: [], latency: [] },
   ];
   log(`params: ${JSON.stringify(PARAMS)}, rounds ${rounds}`);
   for (let round = 1; round <= rounds; round++) {
@@ -43,8 +44,8 @@ async function main(): Promise<void> {
   }
   console.log(renderAb(sides));
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = `${RESULTS_DIR}ab-${built.commit.slice(0, 7)}.json`;
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ref, commit: built.commit, params: PARAMS, sides }, null, 2)}\n`);
+  const file = `${RESULTS_DIR}ab-${built.commit.slice(0, 7)}-${builtB?.commit.slice(0, 7) ?? 'tree'}.json`;
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ref, commit: built.commit, refB, commitB: builtB?.commit, params: PARAMS, sides }, null, 2)}\n`);
   log(`wrote ${file}`);
 }
 
