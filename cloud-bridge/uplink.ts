@@ -133,6 +133,9 @@ export class Uplink {
       ...uplinkCredentials(config),
       clientId: gatewayId,
       keepalive: config.keepaliveSec,
+      // Issue 14: by default every PUBACK cleared and set the keepalive timer again. Without it a PINGREQ
+      // goes every keepalive even while busy, and a dead link is still found within 1.5 keepalives.
+      reschedulePings: false,
       // A persistent session keeps commands queued at the township while the village is offline.
       clean: false,
       properties: config.protocolVersion === 5 ? { sessionExpiryInterval: SESSION_EXPIRY_SEC } : undefined,
