@@ -8,6 +8,8 @@ const LIBS = {
   pg: ['provisioning/township/archive/pg-store.ts'],
   mqtt: ['cloud-bridge/uplink.ts'],
   aedes: ['gateway/local-broker.ts'],
+  // Issue 14: only to switch its number table off at daemon start (shared by aedes and mqtt.js).
+  'mqtt-packet': ['gateway/packet-number-cache.ts'],
   onoff: ['device-drivers/gpio/onoff-backend.ts'],
   // Issue 15: node-opcua (+65 MiB client, +125 MiB server) only in the OPC UA child process and the CLI's browse.
   'node-opcua-client': ['device-drivers/opcua/child/endpoint.ts', 'device-drivers/opcua/child/security.ts', 'device-drivers/opcua/child/server.ts', 'provisioning/commands/opcua-browse.ts'],

@@ -14,6 +14,7 @@ import { essential, FullDisk } from './full-disk.js';
 import { type EvictionSummary, summariseEviction } from './eviction.js';
 import { LEASE, type SeqLease } from './seq-lease.js';
 import { reclaimFreePages } from './vacuum.js';
+import { AckedRows, deleteRuns } from './acked-rows.js';
 
 /** `report` is an eviction report: an event that is itself never evicted. */
 export type OutboxKind = 'event' | 'report' | 'state' | 'reply';
@@ -79,6 +80,14 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** What one flush's transaction committed. */
+interface Committed {
+  /** The new rows for the uplink; empty when an eviction ran (it pages from SQLite then). */
+  rows: OutboxRow[];
+  minPrio: number;
+  written: number;
+}
+
 /** Eviction frees down to this share of the cap, so a full outbox does not evict on every insert. */
 const EVICT_TO = 0.95;
 /** info; critical (0) is evicted last, only when nothing else is left. */
@@ -99,7 +108,7 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   private pending: Pending[] = [];
   private flushScheduled = false;
   /** Acknowledged rows not yet deleted: never handed out again. */
-  private acked = new Set<number>();
+  private readonly acked = new AckedRows();
   private ackTimer: NodeJS.Timeout | null = null;
   private nextSeq = 0;
   private rowCount = 0;
@@ -119,6 +128,12 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
   private stopped = false;
   private ackRetryWarned = false;
   private readonly stmts;
+  /**
+   * The flush's and the delete's transactions, built once with the batch passed in (issue 14), instead
+   * of a new closure wrapped by `db.transaction` on every flush.
+   */
+  private readonly commitBatch: (batch: Pending[], acked: Map<number, number>, low: boolean) => Committed;
+  private readonly deleteBatch: (acked: Map<number, number>) => void;
 
   constructor(
     private readonly db: Db,
@@ -133,7 +148,8 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       dropState: db.prepare("DELETE FROM outbox WHERE kind = 'state' AND topic = ? RETURNING length(payload) AS bytes"),
       setSeq: db.prepare("UPDATE counters SET value = ? WHERE name = 'seq'"),
       page: db.prepare('SELECT id, prio, topic, payload, qos, retain FROM outbox WHERE prio > ? OR (prio = ? AND id > ?) ORDER BY prio, id LIMIT ?'),
-      del: db.prepare('DELETE FROM outbox WHERE id = ? RETURNING length(payload) AS bytes'),
+      del: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      delRange: db.prepare<[number, number]>('DELETE FROM outbox WHERE id BETWEEN ? AND ?'),
       // Reports of earlier evictions (kind 'report') are never evicted: they explain the gaps.
       victims: db.prepare("SELECT id, prio, seq, length(payload) AS bytes FROM outbox WHERE prio = ? AND kind = 'event' ORDER BY id LIMIT ?"),
       oldest: db.prepare('SELECT created FROM outbox ORDER BY id LIMIT 1'),
@@ -143,6 +159,11 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
       syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
+    this.commitBatch = db.transaction((batch: Pending[], acked: Map<number, number>, low: boolean) => {
+      this.deleteAcked(acked);
+      return this.insertBatch(batch, low);
+    });
+    this.deleteBatch = db.transaction((acked: Map<number, number>) => this.deleteAcked(acked));
     const { disk, report } = options;
     this.full = disk ? new FullDisk({ disk, report, store: (item) => this.add(item), checkpoint: () => this.stmts.checkpoint.run(), log }) : null;
   }
@@ -252,47 +273,19 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       }
       return;
     }
-    let minPrio = Number.MAX_SAFE_INTEGER;
-    let committed: OutboxRow[] = [];
     // Issue 8 A: with little free disk left the outbox stops growing: it evicts first, so the pages
     // freed in this transaction take the new rows and neither the file nor the disk fills with info rows.
     const low = this.options.disk?.low() ?? false;
-    let written = 0;
+    // Issue 14: acknowledged rows are deleted in this commit, so while events flow their deletes cost
+    // no commit and no fsync of their own (the ack timer only runs when no insert comes).
+    const acked = this.acked.take();
+    let result: Committed;
     try {
-      this.db.transaction(() => {
-        const now = Date.now();
-        let lastSeq: number | null = null;
-        let evictionPrio: number | null = null;
-        if (low) {
-          const incoming = batch.reduce((n, p) => n + p.payload.length, 0);
-          evictionPrio = this.evictIfOver(now, Math.max(0, this.byteCount - incoming));
-        }
-        for (const p of batch) {
-          const { item } = p;
-          if (item.kind === 'state') {
-            for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
-          }
-          const { lastInsertRowid } = this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
-          item.alongside?.(p.seq);
-          committed.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
-          this.rowCount++;
-          this.byteCount += p.payload.length;
-          written += p.payload.length;
-          if (p.seq !== null) lastSeq = p.seq;
-          minPrio = Math.min(minPrio, item.prio);
-        }
-        const capPrio = this.evictIfOver(now, this.limits.maxBytes);
-        if (capPrio !== null) evictionPrio = Math.min(evictionPrio ?? capPrio, capPrio);
-        if (evictionPrio !== null) {
-          committed = [];
-          lastSeq = this.nextSeq - 1;
-          minPrio = Math.min(minPrio, evictionPrio);
-        }
-        if (lastSeq !== null) this.stmts.setSeq.run(lastSeq);
-      })();
+      result = this.commitBatch(batch, acked, low);
     } catch (err) {
       // Nothing of the batch is stored: give its seqs back so a failed turn leaves no gap.
       if (firstSeq !== null) this.nextSeq = firstSeq;
+      this.restoreAcked(acked);
       this.restoreTotals();
       // A full filesystem (not merely SQLite's own page cap): give up the reserve, keep the essential.
       if (!retried && this.full && isDiskFull(err) && this.options.disk?.low(Date.now(), true)) {
@@ -305,9 +298,46 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       this.emit('commitFailed', err as Error);
       return;
     }
-    this.options.disk?.noteWritten(written);
+    this.options.disk?.noteWritten(result.written);
     for (const p of batch) p.resolve(p.seq);
-    this.notifyAdded(committed, minPrio);
+    this.notifyAdded(result.rows, result.minPrio);
+  }
+
+  /** The body of a flush's transaction: the batch's rows, evictions and the seq counter. */
+  private insertBatch(batch: Pending[], low: boolean): Committed {
+    const now = Date.now();
+    let rows: OutboxRow[] = [];
+    let minPrio = Number.MAX_SAFE_INTEGER;
+    let written = 0;
+    let lastSeq: number | null = null;
+    let evictionPrio: number | null = null;
+    if (low) {
+      const incoming = batch.reduce((n, p) => n + p.payload.length, 0);
+      evictionPrio = this.evictIfOver(now, Math.max(0, this.byteCount - incoming));
+    }
+    for (const p of batch) {
+      const { item } = p;
+      if (item.kind === 'state') {
+        for (const r of this.stmts.dropState.all(item.topic) as { bytes: number }[]) this.forget(r.bytes);
+      }
+      const { lastInsertRowid } = this.stmts.insert.run(item.prio, item.kind, p.seq, item.topic, p.payload, item.qos, item.retain ? 1 : 0, now);
+      item.alongside?.(p.seq);
+      rows.push({ id: Number(lastInsertRowid), prio: item.prio, topic: item.topic, payload: p.payload, qos: item.qos, retain: item.retain });
+      this.rowCount++;
+      this.byteCount += p.payload.length;
+      written += p.payload.length;
+      if (p.seq !== null) lastSeq = p.seq;
+      minPrio = Math.min(minPrio, item.prio);
+    }
+    const capPrio = this.evictIfOver(now, this.limits.maxBytes);
+    if (capPrio !== null) evictionPrio = Math.min(evictionPrio ?? capPrio, capPrio);
+    if (evictionPrio !== null) {
+      rows = [];
+      lastSeq = this.nextSeq - 1;
+      minPrio = Math.min(minPrio, evictionPrio);
+    }
+    if (lastSeq !== null) this.stmts.setSeq.run(lastSeq);
+    return { rows, minPrio, written };
   }
 
   /**
@@ -366,22 +396,25 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
     }
   }
 
-  /** The township acknowledged row `id`: delete it (batched; losing a delete only duplicates). */
-  ack(id: number): void {
-    this.acked.add(id);
+  /**
+   * The township acknowledged row `id` of `bytes` payload bytes: delete it, in the next insert commit or
+   * after ACK_FLUSH_MS without one (batched; losing a delete only duplicates).
+   */
+  ack(id: number, bytes: number): void {
+    this.acked.add(id, bytes);
     if (this.acked.size >= ACK_FLUSH_ROWS) this.flushAcks();
     else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.flushAcks(), ACK_FLUSH_MS);
   }
 
+  /** Deletes the acknowledged rows now, in a commit of their own. */
   flushAcks(): void {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = null;
-    const ids = this.acked;
-    if (ids.size === 0) return;
-    this.acked = new Set();
-    let err = this.deleteAcked(ids);
+    if (this.acked.size === 0) return;
+    const ids = this.acked.take();
+    let err = this.tryDelete(ids);
     // Issue 8 A: a delete writes WAL frames, so a full disk can refuse it; the reserve makes room.
-    if (err && isDiskFull(err) && this.options.disk?.release('delete failed')) err = this.deleteAcked(ids);
+    if (err && isDiskFull(err) && this.options.disk?.release('delete failed')) err = this.tryDelete(ids);
     if (!err) {
       this.ackRetryWarned = false;
       // Issue 13 item 5: a drained backlog gives its pages back to the SD card.
@@ -389,34 +422,42 @@ export class Outbox extends EventEmitter<{ added: [rows: OutboxRow[], minPrio: n
       return;
     }
     if (isDiskFull(err)) this.markDiskFull('delete failed', err);
-    // Keep them acknowledged (never handed out again) and try again shortly.
-    for (const id of ids) this.acked.add(id);
-    if (!this.stopped) this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_RETRY_MS);
+    this.restoreAcked(ids);
     if (!this.ackRetryWarned) this.log.warn({ err, rows: ids.size }, 'outbox delete failed; trying again');
     this.ackRetryWarned = true;
   }
 
-  /** Deletes acknowledged rows in one transaction; returns the error instead of throwing it. */
-  private deleteAcked(ids: Set<number>): unknown {
+  /** After a failed commit: the rows stay acknowledged (never handed out again) and are tried again shortly. */
+  private restoreAcked(ids: Map<number, number>): void {
+    if (ids.size === 0) return;
+    this.acked.restore(ids);
+    if (!this.stopped) this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_RETRY_MS);
+  }
+
+  /** Deletes acknowledged rows in a commit of their own; returns the error instead of throwing it. */
+  private tryDelete(ids: Map<number, number>): unknown {
     try {
       // A lost delete only re-sends a row (ids make that harmless), so deletes skip the fsync; the next
       // FULL commit syncs the WAL, and these frames with it.
       this.stmts.syncNormal.run();
-      const freed: number[] = [];
-      this.db.transaction(() => {
-        for (const id of ids) {
-          const r = this.stmts.del.get(id) as { bytes: number } | undefined;
-          if (r) freed.push(r.bytes);
-        }
-      })();
-      // Counted only once committed: a rolled-back delete frees nothing.
-      for (const bytes of freed) this.forget(bytes);
+      this.deleteBatch(ids);
       return null;
     } catch (err) {
+      // Rolled back: the counters the delete lowered are read again.
+      this.restoreTotals();
       return err;
     } finally {
       this.stmts.syncFull.run();
     }
+  }
+
+  /** Inside a transaction: deletes acknowledged rows and lowers the counters (a rollback recounts them). */
+  private deleteAcked(ids: Map<number, number>): void {
+    if (ids.size === 0) return;
+    const gone = deleteRuns(this.stmts.delRange, ids);
+    if (!gone.exact) return this.restoreTotals();
+    this.rowCount -= gone.rows;
+    this.byteCount -= gone.bytes;
   }
 
   get depth(): number {

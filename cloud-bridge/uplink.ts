@@ -133,6 +133,9 @@ export class Uplink {
       ...uplinkCredentials(config),
       clientId: gatewayId,
       keepalive: config.keepaliveSec,
+      // Issue 14: by default every PUBACK cleared and set the keepalive timer again. Without it a PINGREQ
+      // goes every keepalive even while busy, and a dead link is still found within 1.5 keepalives.
+      reschedulePings: false,
       // A persistent session keeps commands queued at the township while the village is offline.
       clean: false,
       properties: config.protocolVersion === 5 ? { sessionExpiryInterval: SESSION_EXPIRY_SEC } : undefined,
@@ -288,7 +291,7 @@ export class Uplink {
         if (typeof code === 'number') this.deps.log.error({ topic: row.topic, reasonCode: code, err: err.message }, 'township broker refused a message; check its ACL');
         return;
       }
-      this.deps.outbox.ack(row.id);
+      this.deps.outbox.ack(row.id, row.payload.length);
       this.delivered++;
       if (!this.caughtUp) this.scheduleDrain();
       else if (this.inflight.size === 0) this.offerPicture();

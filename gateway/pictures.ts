@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from './kernel/uuid-v7.js';
 import type { Db } from '../cloud-bridge/db.js';
 import type { DiskSpace } from '../cloud-bridge/disk-space.js';
 import type { Outbox } from '../cloud-bridge/outbox.js';
@@ -56,7 +56,7 @@ export function buildPictures({ config, db, outbox, disk, pipeline, topics, log 
 
   /** Stores the picture, then commits the event naming it (or naming why there is none). */
   async function emit(draft: EventDraft, attachment: Attachment): Promise<void> {
-    const id = uuidv7();
+    const id = uuidV7();
     let row: SnapshotRow | null = null;
     let data = draft.data;
     try {

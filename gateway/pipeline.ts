@@ -5,7 +5,7 @@
  * resolves when the event is committed to disk — the moment a device may be acknowledged.
  */
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from './kernel/uuid-v7.js';
 import type { Outbox } from '../cloud-bridge/outbox.js';
 import type { TownshipTopics } from './kernel/topics.js';
 import type { Clock } from './kernel/clock.js';
@@ -71,7 +71,7 @@ export class Pipeline {
   private async commit(draft: BusEvent): Promise<AcceptedEvent> {
     const { config, clock, topics } = this.deps;
     const severity = draft.severity;
-    const id = draft.id ?? uuidv7();
+    const id = draft.id ?? uuidV7();
     const now = clock.now();
     let seq = 0;
     await this.deps.outbox.add({
@@ -121,7 +121,7 @@ export class Pipeline {
   /** Envelope for a `system` event the outbox writes itself, with the seq it gives. */
   systemReport(seq: number, type: string, severity: Severity, data: Record<string, unknown>): { topic: string; payload: Buffer } {
     const { config, clock, topics } = this.deps;
-    const payload = this.render({ id: uuidv7(), seq, ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type, severity, data });
+    const payload = this.render({ id: uuidV7(), seq, ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type, severity, data });
     return { topic: topics.event('system'), payload };
   }
 
@@ -131,7 +131,7 @@ export class Pipeline {
    */
   unstoredSystem(type: string, severity: Severity, data: Record<string, unknown>): { topic: string; payload: Buffer } {
     const { config, clock, topics, outbox } = this.deps;
-    const payload = this.render({ id: uuidv7(), seq: outbox.takeUnstoredSeq(), ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type, severity, data });
+    const payload = this.render({ id: uuidV7(), seq: outbox.takeUnstoredSeq(), ts: isoLocal(clock.now()), clock: clock.synced() ? 'synced' : 'unsynced', gateway: config.gateway.id, device: config.gateway.id, category: 'system', type, severity, data });
     return { topic: topics.event('system'), payload };
   }
 

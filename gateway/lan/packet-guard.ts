@@ -140,7 +140,11 @@ export class GuardedSocket extends Duplex {
 
   override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], done: (err?: Error | null) => void): void {
     let ok = true;
+    // mqtt-packet writes a packet in pieces (a PUBACK is three) and corks us until the next tick; corked
+    // here too, they leave in one writev instead of one write(2) each (issue 14: 20 % of the CPU at load).
+    this.socket.cork();
     for (const { chunk, encoding } of chunks) ok = this.socket.write(chunk, encoding);
+    this.socket.uncork();
     if (ok) done();
     else this.once('socketDrain', () => done());
   }

@@ -22,7 +22,7 @@ describe('outbox paging', () => {
     outbox.start();
     await Promise.all(Array.from({ length: 600 }, (_, i) => outbox.add({ kind: 'event', prio: 3, topic: 't', qos: 1, retain: false, payload: () => Buffer.from(String(i)) })));
     const head = outbox.page(0, 0, 300);
-    for (const r of head) outbox.ack(r.id); // PUBACKed, delete still batched
+    for (const r of head) outbox.ack(r.id, r.payload.length); // PUBACKed, delete still batched
     const page = outbox.page(0, 0, 256);
     expect(page).toHaveLength(256);
     expect(page[0]!.id).toBe(head[head.length - 1]!.id + 1);

@@ -34,7 +34,7 @@ async function fillAndDrain(dir: string, events: number): Promise<{ full: number
   for (;;) {
     const rows = outbox.page(0, 0, 1000);
     if (rows.length === 0) break;
-    for (const r of rows) outbox.ack(r.id);
+    for (const r of rows) outbox.ack(r.id, r.payload.length);
     outbox.flushAcks();
     walMax = Math.max(walMax, size(`${file}-wal`));
   }

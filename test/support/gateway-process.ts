@@ -3,7 +3,7 @@
  * process death: kill -9, restart, and the benchmark's CPU and memory figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -40,15 +40,26 @@ export class GatewayProcess {
     return new GatewayProcess(dataDir, localPort, o.devices, gatewayId, configFile);
   }
 
+  /** The program and arguments of `vgw run` (see `start`). */
+  private command(compiled: boolean): [string, string[]] {
+    const args = ['run', '--config', this.configFile];
+    if (!compiled) return [process.execPath, ['--import', 'tsx', join(ROOT, 'provisioning/cli.ts'), ...args]];
+    const other = process.env.VGW_DIST_DIR;
+    if (!other) return [LAUNCHER, args];
+    const launcher = join(other, '../provisioning/bin/vgw');
+    return existsSync(launcher) ? [launcher, args] : [process.execPath, [join(other, 'provisioning/cli.js'), ...args]];
+  }
+
   /**
    * Starts `vgw run` and resolves once its log says it started. Tests run the sources (tsx); the
    * benchmark sets `compiled` to measure what a box runs after `npm run build`: the installed `vgw`
-   * launcher with its node flags and malloc settings (issue 14), on this process's node.
+   * launcher with its node flags and malloc settings (issue 14), on this process's node. `VGW_DIST_DIR`
+   * names another compiled tree (the A/B tool's build of a git ref, test/bench/ab/): its own launcher
+   * when it has one, else its CLI on plain node (trees from before the launcher).
    */
   async start(env: Record<string, string> = {}, compiled = false): Promise<void> {
     this.output = '';
-    const [cmd, ...entry] = compiled ? [LAUNCHER] : [process.execPath, '--import', 'tsx', join(ROOT, 'provisioning/cli.ts')];
-    const proc = spawn(cmd as string, [...entry, 'run', '--config', this.configFile], {
+    const proc = spawn(...this.command(compiled), {
       cwd: ROOT,
       env: { ...process.env, VGW_LOG_LEVEL: 'info', VGW_NODE: process.execPath, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -43,7 +43,7 @@ describe('outbox', () => {
     await Promise.all([event(3), event(0), event(2), event(0), event(1)].map((e) => outbox.add(e)));
     const rows = outbox.page(0, 0, 10);
     expect(rows.map((r) => [r.prio, seqOf(r.payload)])).toEqual([[0, 2], [0, 4], [1, 5], [2, 3], [3, 1]]);
-    outbox.ack(rows[0]!.id);
+    outbox.ack(rows[0]!.id, rows[0]!.payload.length);
     expect(outbox.page(0, 0, 10)).toHaveLength(4); // acked but not yet deleted is not handed out again
     outbox.flushAcks();
     expect(outbox.depth).toBe(4);
@@ -53,7 +53,7 @@ describe('outbox', () => {
   it('never reuses row ids or seqs after the table empties, across reopen', async () => {
     const first = setup();
     await Promise.all([first.outbox.add(event(3)), first.outbox.add(event(3))]);
-    for (const r of first.outbox.page(0, 0, 10)) first.outbox.ack(r.id);
+    for (const r of first.outbox.page(0, 0, 10)) first.outbox.ack(r.id, r.payload.length);
     first.outbox.flushAcks();
     expect(first.outbox.depth).toBe(0);
     first.db.close();
