@@ -13,9 +13,8 @@ process.env.BENCH_QUIET_WAIT_S ??= '10';
 
 const { mkdirSync, writeFileSync } = await import('node:fs');
 const { installSignalCleanup, killAll } = await import('../cleanup.js');
-const { RESULTS_DIR } = await import('../harness.js');
-const { PARAMS, log } = await import('../params.js');
-const { latencyRun, throughputRun } = await import('../scenarios.js');
+const { PARAMS, RESULTS_DIR, log } = await import('../params.js');
+const { latency500, pacedRun, throughputRun } = await import('../scenarios.js');
 const { buildRef } = await import('./ref-build.js');
 const { renderAb } = await import('./ab-report.js');
 
@@ -39,7 +38,7 @@ async function main(): Promise<void> {
       if (side.dist) process.env.VGW_DIST_DIR = side.dist;
       else delete process.env.VGW_DIST_DIR;
       side.throughput.push(await throughputRun('ours', round));
-      side.latency.push(await latencyRun('ours', round));
+      side.latency.push(await pacedRun('ours', round, latency500()));
     }
   }
   console.log(renderAb(sides));
