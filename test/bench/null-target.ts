@@ -9,6 +9,7 @@ import { uplinkSchema } from '../../cloud-bridge/config.js';
 import { townshipTopics } from '../../gateway/kernel/topics.js';
 import { TOWNSHIP } from '../support/gateway-fixture.js';
 import { trackProcess, untrackProcess } from './cleanup.js';
+import { launcherSettings } from './launcher-settings.js';
 import type { NullGatewayConfig } from './null-gateway.js';
 import type { DeviceLogin, Target } from './targets.js';
 
@@ -57,7 +58,9 @@ export class NullGatewayTarget implements Target {
       window: uplinkSchema.shape.inflightWindow.parse(undefined),
       logins: Object.fromEntries(this.devices.map((d) => [d.username ?? d.id, d.password ?? ''])),
     };
-    const proc = spawn(process.execPath, [await compileNullGateway(), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The launcher's node flags and malloc settings, as ours gets them (a box starts `vgw run` through it).
+    const { flags, env } = launcherSettings();
+    const proc = spawn(process.execPath, [...flags, await compileNullGateway(), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.proc = proc;
     trackProcess(proc.pid, () => proc.kill('SIGKILL'));
     proc.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
