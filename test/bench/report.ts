@@ -98,7 +98,10 @@ function summarizeDrain(raw: Raw) {
     peakRssMiB: max(d, (r) => r.hwmMiB),
     publisherAloneEventsPerSec,
     publisherAloneLost: sum(raw.publisherAlone, (r) => r.lost),
-    vsPublisherAlone: r2(drainEventsPerSec / publisherAloneEventsPerSec),
+    // Both from their first message on: the publisher's clock starts once connected, so ours starts at
+    // its first arrival; the reconnect after the township came back is its own figure (reconnectMs,
+    // set by the uplink's backoff, not by how fast the backlog goes out).
+    vsPublisherAlone: r2(med(d, (r) => r.drainSteadyPerSec) / publisherAloneEventsPerSec),
   };
 }
 
@@ -148,7 +151,7 @@ export function summarize(raw: Raw) {
     check('peak-rss-500', `peak RSS (VmHWM) at 500/s <= ${T.peakRssMiB} MiB`, `${show(ours.peakRssMiB500)} MiB`, ours.peakRssMiB500 <= T.peakRssMiB),
     check('peak-rss-full-load', `peak RSS (VmHWM) at full load <= ${T.peakRssMiB} MiB`, `${show(ours.peakRssFullLoadMiB)} MiB`, ours.peakRssFullLoadMiB <= T.peakRssMiB),
     check('idle-rss', `idle RSS <= ${T.idleRssMiB} MiB`, `${show(ours.idleRssMiB)} MiB`, ours.idleRssMiB <= T.idleRssMiB),
-    check('drain-vs-mqttjs', `${drain.events}-event backlog drain >= ${T.drainVsPublisher}x mqtt.js publishing alone, critical first`, `${x(drain.vsPublisherAlone, drain.drainEventsPerSec, drain.publisherAloneEventsPerSec, 'ev/s')}, critical first: ${drain.criticalFirst}`, drain.vsPublisherAlone >= T.drainVsPublisher && drain.criticalFirst),
+    check('drain-vs-mqttjs', `${drain.events}-event backlog drain >= ${T.drainVsPublisher}x mqtt.js publishing alone, critical first`, `${x(drain.vsPublisherAlone, drain.drainSteadyEventsPerSec, drain.publisherAloneEventsPerSec, 'ev/s')}, critical first: ${drain.criticalFirst}`, drain.vsPublisherAlone >= T.drainVsPublisher && drain.criticalFirst),
     check('lost-zero', '0 events lost (ours, every scenario)', `${totalLost} lost${raw.errors.length ? ` (${raw.errors.length} runs failed)` : ''}`, totalLost === 0 && raw.errors.length === 0),
   ];
   return { systems, ratios, footprint, drain, checks };
