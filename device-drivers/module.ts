@@ -85,18 +85,3 @@ export function defineDriver<C extends DeviceConfigBase, K extends SeamName>(mod
 export function takesAction(module: AnyDriverModule, action: string): boolean {
   return module.actions === 'any' || module.actions.includes(action);
 }
-
-/** Each kind's factory once loaded: the import runs once however many devices and reloads ask. */
-const loaded = new WeakMap<AnyDriverModule, Promise<DriverFactory<any, any>>>();
-
-/** The factory of `module`'s kind, loading its code on first use (issue 14). */
-export function driverCode(module: AnyDriverModule): Promise<DriverFactory<any, any>> {
-  let code = loaded.get(module);
-  if (!code) {
-    code = module.load();
-    // A failed import is tried again by the next mount (a reload after the fix), not cached as failed.
-    code.catch(() => loaded.delete(module));
-    loaded.set(module, code);
-  }
-  return code;
-}

@@ -17,7 +17,7 @@ import { Uplink } from '../cloud-bridge/uplink.js';
 import type { Driver } from '../device-drivers/driver.js';
 import { unavailableGpio } from '../device-drivers/gpio/gpio.js';
 import type { Speaker } from '../device-drivers/loudspeaker/speaker.js';
-import { driverCode, type AnyDriverModule } from '../device-drivers/module.js';
+import type { AnyDriverModule } from '../device-drivers/module.js';
 import type { MqttDeviceConfig } from '../device-drivers/mqtt/config.js';
 import { systemHttp } from '../device-drivers/net/http.js';
 import { systemUdp } from '../device-drivers/net/udp.js';
@@ -172,7 +172,8 @@ export function createGateway({ config, log, clock: given, clockSync, hardware =
     const mount = async (device: DeviceConfig): Promise<Driver> => {
       const module = moduleFor(modules, device.driver);
       if (!module) throw new GatewayError('VGW_CONFIG_INVALID', `devices: no driver "${device.driver}" is registered for "${device.id}"`, false);
-      const create = await driverCode(module);
+      // The module loader keeps each kind's code once imported: later devices and reloads reuse it.
+      const create = await module.load();
       const dlog = log.child({ component: 'driver', device: device.id });
       const driver = create({
         device,

@@ -20,25 +20,34 @@ export interface Engine {
   open(): Promise<ArchiveStore>;
 }
 
-/** Registers the file's hooks (a PostgreSQL server up before, deleted after) and returns the engines. */
-export function archiveEngines(): Engine[] {
-  const havePg = requirePostgres();
-  const dir = mkdtempSync(join(tmpdir(), 'vgw-engines-'));
+/**
+ * Registers the file's hooks: a PostgreSQL server up before its tests (when installed, `have`), deleted
+ * after. Returns the server, to be read inside the tests.
+ */
+export function postgresPerFile(have: boolean): () => PostgresServer {
   let server: PostgresServer | null = null;
-  let n = 0;
   beforeAll(async () => {
-    if (!havePg) return;
+    if (!have) return;
     server = new PostgresServer();
     await server.start();
   }, 60_000);
   afterAll(() => server?.destroy());
+  return () => server as PostgresServer;
+}
+
+/** Registers the file's hooks (a PostgreSQL server up before, deleted after) and returns the engines. */
+export function archiveEngines(): Engine[] {
+  const havePg = requirePostgres();
+  const dir = mkdtempSync(join(tmpdir(), 'vgw-engines-'));
+  const server = postgresPerFile(havePg);
+  let n = 0;
   return [
     { name: 'sqlite', skip: false, open: () => Promise.resolve(SqliteArchiveStore.open(join(dir, `a${n++}.db`))) },
     {
       name: 'postgres',
       skip: !havePg,
       open: async () => {
-        const url = (server as PostgresServer).url;
+        const url = server().url;
         const admin = new pg.Client(url);
         await admin.connect();
         const name = `engine${n++}`;

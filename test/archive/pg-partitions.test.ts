@@ -3,24 +3,18 @@
  * by archivers that start together, and dropped whole by retention.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isoLocal } from '../../gateway/kernel/clock.js';
 import { createLogger } from '../../gateway/kernel/log.js';
 import { PostgresArchiveStore } from '../../provisioning/township/archive/pg-store.js';
 import { envelope, TOWNSHIP } from '../monitor/envelopes.js';
-import { PostgresServer, requirePostgres } from '../support/postgres.js';
+import { requirePostgres } from '../support/postgres.js';
+import { postgresPerFile } from './engines.js';
 
 const havePg = requirePostgres();
 const log = createLogger('silent');
 const NOW = Date.parse('2026-12-01T12:00:00Z');
-let server: PostgresServer;
-
-beforeAll(async () => {
-  if (!havePg) return;
-  server = new PostgresServer();
-  await server.start();
-}, 60_000);
-afterAll(() => server?.destroy());
+const server = postgresPerFile(havePg);
 
 /** Rows per partition, by table name. */
 async function rowsByPartition(url: string): Promise<Record<string, number>> {
@@ -33,7 +27,7 @@ async function rowsByPartition(url: string): Promise<Record<string, number>> {
 
 describe.skipIf(!havePg)('PostgreSQL archive partitions', () => {
   it('files events either side of a month boundary in two partitions, and a 1970 stamp in the default one', async () => {
-    const store = await PostgresArchiveStore.open(server.url, log, { now: () => NOW });
+    const store = await PostgresArchiveStore.open(server().url, log, { now: () => NOW });
     // 23:59:59.999 UTC on 30 November and the millisecond after.
     const last = Date.parse('2026-11-30T23:59:59.999Z');
     const batch = [
@@ -43,14 +37,14 @@ describe.skipIf(!havePg)('PostgreSQL archive partitions', () => {
     ].map((event) => ({ township: TOWNSHIP, event, receivedAt: NOW }));
     expect(await store.store(batch)).toBe(3);
     expect(await store.partitions()).toEqual(['events_p202611', 'events_p202612']);
-    expect(await rowsByPartition(server.url)).toEqual({ events_default: 1, events_p202611: 1, events_p202612: 1 });
+    expect(await rowsByPartition(server().url)).toEqual({ events_default: 1, events_p202611: 1, events_p202612: 1 });
     // Redelivered: the same partition key, so the same primary key: nothing new.
     expect(await store.store(batch.map((b) => ({ ...b, receivedAt: NOW + 60_000 })))).toBe(0);
     await store.close();
   });
 
   it('stores the rest of a batch when PostgreSQL refuses one event, and counts the refused one', async () => {
-    const store = await PostgresArchiveStore.open(server.url, log, { now: () => NOW });
+    const store = await PostgresArchiveStore.open(server().url, log, { now: () => NOW });
     // A NUL byte in a text column: PostgreSQL will never store it, however often it comes.
     const bad = envelope('gw-nul', 2, { device: 'cam\u0000evil' });
     const batch = [envelope('gw-nul', 1), bad, envelope('gw-nul', 3)].map((event) => ({ township: TOWNSHIP, event, receivedAt: NOW }));
@@ -61,7 +55,7 @@ describe.skipIf(!havePg)('PostgreSQL archive partitions', () => {
   });
 
   it('lets archivers that start together create the same new months without an error', async () => {
-    const stores = await Promise.all([1, 2, 3].map(() => PostgresArchiveStore.open(server.url, log, { now: () => NOW })));
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresArchiveStore.open(server().url, log, { now: () => NOW })));
     const months = ['2026-07', '2026-08', '2026-09'];
     const stored = await Promise.all(
       stores.map((s, i) => s.store(months.map((m, j) => ({ township: TOWNSHIP, event: envelope(`gw-race-${i}`, j + 1, { ts: `${m}-15T10:00:00.000+08:00` }), receivedAt: NOW })))),
@@ -72,7 +66,7 @@ describe.skipIf(!havePg)('PostgreSQL archive partitions', () => {
   });
 
   it('retention drops whole partitions older than the month kept, and the rest stays searchable', async () => {
-    const store = await PostgresArchiveStore.open(server.url, log, { now: () => NOW });
+    const store = await PostgresArchiveStore.open(server().url, log, { now: () => NOW });
     const before = await store.count();
     expect(await store.retain({ year: 2026, month: 9 })).toEqual(['events_p202607', 'events_p202608']);
     expect(await store.partitions()).toEqual(['events_p202609', 'events_p202611', 'events_p202612']);

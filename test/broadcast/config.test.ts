@@ -1,6 +1,7 @@
 /** Loudspeaker and broadcast config: defaults filled in, and bad values refused naming the key. */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../gateway/config/load.js';
+import { configRefusal } from '../support/config-refusal.js';
 
 const HASH = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=';
 const config = (devices: object[], extra: object = {}) => ({
@@ -9,14 +10,7 @@ const config = (devices: object[], extra: object = {}) => ({
   devices,
   ...extra,
 });
-const refusal = (raw: object): string => {
-  try {
-    parseConfig(raw, 'vgw.yaml');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('config was accepted');
-};
+const refusal = (raw: object): string => configRefusal(raw).message;
 
 describe('loudspeaker config', () => {
   it('fills the defaults of a loudspeaker and of broadcast', () => {

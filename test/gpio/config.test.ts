@@ -1,7 +1,7 @@
 /** GPIO devices, zones and reactions in the config: defaults by kind, and bad wiring refused by key. */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../gateway/config/load.js';
-import { GatewayError } from '../../gateway/kernel/errors.js';
+import { configRefusal } from '../support/config-refusal.js';
 
 const valid = () => ({
   gateway: { id: '370283104-xiejiayu-01', township: '370283104', dataDir: '/var/lib/vgw' },
@@ -22,13 +22,9 @@ type Raw = ReturnType<typeof valid>;
 function problem(mutate: (c: Raw) => void): string {
   const c = valid();
   mutate(c);
-  try {
-    parseConfig(c, 'vgw.yaml');
-  } catch (err) {
-    expect((err as GatewayError).code).toBe('VGW_CONFIG_INVALID');
-    return (err as Error).message;
-  }
-  throw new Error('config was accepted');
+  const err = configRefusal(c);
+  expect(err.code).toBe('VGW_CONFIG_INVALID');
+  return err.message;
 }
 
 describe('GPIO config', () => {

@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateOperatorKey } from '../../gateway/kernel/signing.js';
 import { parseConfig } from '../../gateway/config/load.js';
+import { configRefusal } from '../support/config-refusal.js';
 
 const HASH = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=';
 const base = (over: Record<string, unknown> = {}) => ({
@@ -14,14 +15,7 @@ const base = (over: Record<string, unknown> = {}) => ({
   devices: [{ id: 'door-west', driver: 'mqtt', passwordHash: HASH, category: 'door' }],
   ...over,
 });
-const errorOf = (raw: unknown): string => {
-  try {
-    parseConfig(raw, 'vgw.yaml');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('config was accepted');
-};
+const errorOf = (raw: unknown): string => configRefusal(raw).message;
 
 describe('operator keys are parsed at config time (finding 18)', () => {
   it.each([

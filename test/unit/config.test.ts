@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../gateway/config/load.js';
+import { configRefusal } from '../support/config-refusal.js';
 import { GatewayError } from '../../gateway/kernel/errors.js';
 
 const HASH = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=';
@@ -16,14 +17,10 @@ const valid = () => ({
 function problem(mutate: (c: ReturnType<typeof valid> & Record<string, unknown>) => void): string {
   const c = valid() as ReturnType<typeof valid> & Record<string, unknown>;
   mutate(c);
-  try {
-    parseConfig(c, 'vgw.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(GatewayError);
-    expect((err as GatewayError).code).toBe('VGW_CONFIG_INVALID');
-    return (err as Error).message;
-  }
-  throw new Error('config was accepted');
+  const err = configRefusal(c);
+  expect(err).toBeInstanceOf(GatewayError);
+  expect(err.code).toBe('VGW_CONFIG_INVALID');
+  return err.message;
 }
 
 describe('config validation', () => {
